@@ -1,0 +1,5 @@
+"""runbook: safe consolidation of sprawling script collections."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,76 @@
+"""Data shared by every reference extractor: the repo index and one reference row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+# Kinds of file that refer to scripts. A reference is `live` only when its kind runs things.
+KINDS = (
+    "script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd",
+    "package_json", "docs", "data",
+)
+LIVE_KINDS = frozenset(
+    {"script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd", "package_json"}
+)
+SCRIPT_EXTENSIONS = (".sh", ".bash", ".ksh", ".zsh", ".py")
+
+# status of a reference row
+RESOLVED, AMBIGUOUS, MISSING = "resolved", "ambiguous", "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    source: str  # repo-relative POSIX path of the file holding the reference
+    line: int  # 1-based
+    target: str  # repo-relative script path when resolved, else the text as written
+    kind: str  # one of KINDS
+    status: str  # RESOLVED, AMBIGUOUS or MISSING
+    live: bool
+    text: str  # the whole line, stripped, at most 300 characters
+
+    @property
+    def resolved(self) -> bool:
+        return self.status == RESOLVED
+
+
+@dataclass(slots=True)
+class RepoIndex:
+    """What resolution needs to know about the repo, built once per discovery run."""
+
+    scripts: frozenset[str]  # repo-relative paths of inventoried scripts (not symlinks)
+    files: frozenset[str]  # every regular file listed (scripts included), repo-relative
+    dirs: frozenset[str]  # every folder that holds a listed file ("" is the root)
+    symlinks: dict[str, str] = field(default_factory=dict)  # link path -> resolved script path
+    archived: frozenset[str] = frozenset()  # scripts and files under archive/backup folders
+    deploy_roots: tuple[str, ...] = ()  # absolute paths the repo is deployed at, e.g. /opt/app
+    by_basename: dict[str, list[str]] = field(default_factory=dict)  # basename -> script paths
+
+    @classmethod
+    def build(
+        cls,
+        scripts: set[str],
+        files: set[str],
+        symlinks: dict[str, str] | None = None,
+        archived: set[str] | None = None,
+        deploy_roots: tuple[str, ...] = (),
+    ) -> RepoIndex:
+        by_base: dict[str, list[str]] = {}
+        for path in sorted(scripts):
+            by_base.setdefault(PurePosixPath(path).name, []).append(path)
+        for link, target in sorted((symlinks or {}).items()):
+            if target in scripts:
+                by_base.setdefault(PurePosixPath(link).name, []).append(link)
+        dirs = {""}
+        for path in files | scripts:
+            parent = PurePosixPath(path).parent
+            while str(parent) not in dirs and str(parent) != ".":
+                dirs.add(str(parent))
+                parent = parent.parent
+        roots = tuple(sorted({r.rstrip("/") for r in deploy_roots if r.startswith("/")}, key=len,
+                             reverse=True))
+        return cls(
+            scripts=frozenset(scripts), files=frozenset(files | scripts), dirs=frozenset(dirs),
+            symlinks=dict(symlinks or {}), archived=frozenset(archived or ()),
+            deploy_roots=roots, by_basename=by_base,
+        )
