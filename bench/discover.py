@@ -1,0 +1,52 @@
+"""Discovery speed and memory on sample repos of 1,000, 10,000 and 100,000 scripts.
+
+Usage: .venv/bin/python bench/discover.py [SIZES...]   (sample repos are cached in
+/tmp/runbook-bench; delete it to regenerate). Prints one line per size.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import measure
+
+CACHE = Path("/tmp/runbook-bench")
+RUNBOOK = str(Path(sys.executable).with_name("runbook"))
+
+
+def sample(size: int) -> Path:
+    repo = CACHE / f"repo-{size}"
+    if not (repo / ".git").exists():
+        shutil.rmtree(repo, ignore_errors=True)
+        got = measure([RUNBOOK, "sample", "--out", str(repo), "--scripts", str(size)])
+        print(f"  (generated {size} in {got.seconds:.1f} s, peak {got.peak_mb:.0f} MB)")
+    return repo
+
+
+def rows(path: Path) -> int:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
+
+
+def main(sizes: list[int]) -> None:
+    print(f"{'requested':>9} {'scripts':>8} {'references':>10} {'wall s':>7} {'peak MB':>8}")
+    for size in sizes:
+        repo = sample(size)
+        ws = CACHE / f"ws-{size}"
+        shutil.rmtree(ws, ignore_errors=True)
+        got = measure([RUNBOOK, "discover", "--direct", "--no-progress", "--repo", str(repo),
+                       "--workspace", str(ws), "--deploy-root", "/opt/app"])
+        if got.returncode != 0:
+            print(f"{size:>9} failed")
+            continue
+        print(f"{size:>9} {rows(ws / 'inventory.csv'):>8} {rows(ws / 'references.csv'):>10} "
+              f"{got.seconds:>7.1f} {got.peak_mb:>8.0f}")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])

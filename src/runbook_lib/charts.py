@@ -1,0 +1,67 @@
+"""plotly figures for the notebooks: interactive in JupyterLab, self-contained in HTML."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import plotly.io as pio
+
+TREEMAP_FILE_LIMIT = 4000  # above this, the treemap stops at folders
+
+
+def setup_notebook() -> None:
+    """Charts that render in JupyterLab and in nbconvert's HTML, offline (plotly.js embedded)."""
+    pio.renderers.default = "plotly_mimetype+notebook"
+
+
+def treemap(inventory: pd.DataFrame) -> go.Figure:
+    frame = inventory.assign(
+        folder=inventory["path"].map(lambda p: p.rsplit("/", 1)[0] if "/" in p else "."),
+        name=inventory["path"].map(lambda p: p.rsplit("/", 1)[-1]),
+        size=inventory["lines"].clip(lower=1),
+        risk_count=inventory["risks"].fillna("").map(lambda r: len([f for f in r.split(";") if f])),
+    )
+    path = [px.Constant("repo"), "top", "folder"]
+    frame["top"] = frame["folder"].map(lambda f: f.split("/")[0])
+    if len(frame) <= TREEMAP_FILE_LIMIT:
+        path.append("name")
+    fig = px.treemap(frame, path=path, values="size", color="risk_count",
+                     color_continuous_scale="OrRd", hover_data=["risks"])
+    fig.update_layout(title="Scripts by folder (size: lines, colour: risk flags)",
+                      margin={"t": 40, "l": 0, "r": 0, "b": 0})
+    return fig
+
+
+def caller_network(graph: nx.DiGraph, targets: list[str]) -> go.Figure:
+    """The given scripts and their direct callers, laid out with a spring layout."""
+    nodes = set(targets)
+    for t in targets:
+        nodes.update(graph.predecessors(t))
+    sub = graph.subgraph(nodes)
+    pos = nx.spring_layout(sub, seed=1, k=0.6)
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    for a, b in sub.edges():
+        edge_x += [pos[a][0], pos[b][0], None]
+        edge_y += [pos[a][1], pos[b][1], None]
+    names = sorted(sub.nodes())
+    fig = go.Figure([
+        go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 0.6, "color": "#999"},
+                   hoverinfo="skip"),
+        go.Scatter(x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
+                   mode="markers", text=names, hoverinfo="text",
+                   marker={"size": [8 + 2 * sub.in_degree(n) for n in names],
+                           "color": ["#c0392b" if n in targets else "#2e86c1" for n in names]}),
+    ])
+    fig.update_layout(title="Most referenced scripts (red) and their callers (blue)",
+                      showlegend=False, xaxis={"visible": False}, yaxis={"visible": False})
+    return fig
+
+
+def bar_counts(table: pd.DataFrame, title: str) -> go.Figure:
+    body = table.drop(index="total", errors="ignore").drop(columns="total", errors="ignore")
+    fig = px.bar(body, barmode="stack", title=title)
+    fig.update_layout(xaxis_title="", yaxis_title="scripts")
+    return fig

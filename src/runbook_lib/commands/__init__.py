@@ -1,0 +1,12 @@
+"""One module per subcommand; each registers its parser and a handler."""
+
+from __future__ import annotations
+
+import argparse
+
+from runbook_lib.commands import demo, discover, sample
+
+
+def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for module in (sample, discover, demo):
+        module.register(sub)

@@ -1,0 +1,74 @@
+"""Lookups derived once from a RepoIndex: what resolution asks for every word."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .model import SCRIPT_EXTENSIONS, RepoIndex
+
+# A line can only hold a reference when it names a script extension, runs a module or
+# imports one; otherwise only an extensionless script name can make it one.
+HINT = re.compile(r"\.(?:[kz]?sh|bash|py)\b|(?<![\w-])-m\b|\bimport\b|run_module")
+_PLAIN = str.maketrans({c: " " for c in "'\"`;|&()<>=,[]{}/$:"})
+
+
+@dataclass(slots=True)
+class Lookup:
+    index: RepoIndex
+    real: dict[str, str]  # script or symlink path -> script path
+    by_base: dict[str, list[tuple[str, str]]]  # basename -> (listed path, script path)
+    names: frozenset[str]  # basenames without a script extension
+    compose_contexts: dict[str, str] | None = field(default=None)  # Dockerfile -> context
+
+    def find(self, path: str | None) -> str | None:
+        return None if path is None else self.real.get(path)
+
+    def may_hold(self, line: str) -> bool:
+        if HINT.search(line):
+            return True
+        return bool(self.names) and not self.names.isdisjoint(line.translate(_PLAIN).split())
+
+    def ending_with(self, rel: str) -> list[str]:
+        """Scripts whose path ends with `rel` (rule 4), symlinks resolved, no duplicates."""
+        name = rel.rpartition("/")[2]
+        found: list[str] = []
+        tail = "/" + rel
+        for listed, script in self.by_base.get(name, ()):
+            if (listed == rel or listed.endswith(tail)) and script not in found:
+                found.append(script)
+        return found
+
+    def is_name(self, word: str) -> bool:
+        return word in self.by_base
+
+
+def build_lookup(index: RepoIndex) -> Lookup:
+    real = {path: path for path in index.scripts}
+    for link, target in index.symlinks.items():
+        if target in index.scripts:
+            real[link] = target
+    by_base: dict[str, list[tuple[str, str]]] = {}
+    for base, paths in index.by_basename.items():
+        by_base[base] = [(p, real[p]) for p in paths if p in real]
+    for link in real:
+        name = PurePosixPath(link).name
+        if not any(listed == link for listed, _ in by_base.get(name, ())):
+            by_base.setdefault(name, []).append((link, real[link]))
+    names = frozenset(n for n in by_base if not n.endswith(SCRIPT_EXTENSIONS))
+    return Lookup(index=index, real=real, by_base=by_base, names=names)
+
+
+_CACHE: dict[int, Lookup] = {}
+
+
+def lookup_for(index: RepoIndex) -> Lookup:
+    """One Lookup per index per process: workers scan many files against one index."""
+    found = _CACHE.get(id(index))
+    if found is not None and found.index is index:
+        return found
+    if len(_CACHE) > 4:
+        _CACHE.clear()
+    found = _CACHE[id(index)] = build_lookup(index)
+    return found

@@ -1,0 +1,126 @@
+"""Shell words as values: `$(dirname "$0")`, `${BASH_SOURCE%/*}`, `$SCRIPT_DIR/..`.
+
+A value is a string. It starts with ANCHOR when it is a repo path known exactly (the caller's
+folder, a folder derived from it), with `/` when it is absolute, and is relative otherwise.
+Unknown values are None.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+ANCHOR = "\x00"
+Vars = Mapping[str, "str | None"]
+
+_PART = re.compile(
+    r"\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|\$\{[^}]*\}|\$(?:[A-Za-z_]\w*|\d)"
+)
+_CD_PWD = re.compile(
+    r"(?:builtin\s+)?cd\s+(?:-[LP]\s+)?(?:--\s+)?(.+?)\s*(?:[12]?>\s*/dev/null\s*|2>&1\s*)*"
+    r"(?:&&|;)\s*(?:builtin\s+)?pwd(?:\s+-[LP])?"
+)
+_DIRNAME = re.compile(r"dirname\s+(?:--\s+)?(.+)")
+_REALPATH = re.compile(r"(?:realpath|readlink\s+-[fem]+)(?:\s+-[-\w]+)*\s+(.+)")
+_BRACED = re.compile(r"([A-Za-z_]\w*|\d)(\[[0-9@*]\])?(?:(%/\*|%%/\*)|:?-(.*))?")
+_SELF = frozenset({"0", "BASH_SOURCE"})
+_ROOTS = frozenset({"GITHUB_WORKSPACE", "CI_PROJECT_DIR", "WORKSPACE", "CIRCLE_WORKING_DIRECTORY"})
+
+
+def anchored(path: str) -> str:
+    return ANCHOR + path
+
+
+def norm(path: str) -> str | None:
+    """A repo-relative path normalised, "" for the root, None when it leaves the repo."""
+    path = path.lstrip("/")
+    if not path:
+        return ""
+    out = posixpath.normpath(path)
+    if out == ".":
+        return ""
+    return None if out == ".." or out.startswith("../") else out
+
+
+def parent(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.startswith(ANCHOR):
+        path = norm(value[1:])
+        return None if path is None or path == "" else ANCHOR + posixpath.dirname(path)
+    if value.startswith("/"):
+        return posixpath.dirname(posixpath.normpath(value))
+    return posixpath.normpath(posixpath.join(value, ".."))
+
+
+def evaluate(word: str, variables: Vars, file: str) -> str | None:
+    """The value of a shell word, or None when it holds an unknown variable."""
+    if "$" not in word:
+        return _unquote(word)
+    out: list[str] = []
+    pos = 0
+    for match in _PART.finditer(word):
+        value = _expand(match.group(), variables, file)
+        if value is None:
+            return None
+        out.append(_unquote(word[pos:match.start()]))
+        out.append(value)
+        pos = match.end()
+    out.append(_unquote(word[pos:]))
+    text = "".join(out)
+    if "$" in text or ANCHOR in text[1:]:
+        return None
+    return text
+
+
+def _unquote(text: str) -> str:
+    return text.replace('"', "").replace("'", "") if ('"' in text or "'" in text) else text
+
+
+def _expand(part: str, variables: Vars, file: str) -> str | None:
+    if part.startswith("$("):
+        return _command(part[2:-1].strip(), variables, file)
+    if part.startswith("${"):
+        return _braced(part[2:-1], variables, file)
+    return _variable(part[1:], variables, file)
+
+
+def _variable(name: str, variables: Vars, file: str) -> str | None:
+    if name in _SELF:
+        return ANCHOR + file
+    if name in variables:
+        return variables[name]
+    if name == "PWD":
+        return "."
+    return ANCHOR if name in _ROOTS else None
+
+
+def _braced(body: str, variables: Vars, file: str) -> str | None:
+    match = _BRACED.fullmatch(body)
+    if match is None:
+        return None
+    name, _index, strip, default = match.groups()
+    value = _variable(name, variables, file)
+    if strip:
+        return parent(value)
+    if value is None and default is not None:
+        return evaluate(default, variables, file)
+    return value
+
+
+def _command(inner: str, variables: Vars, file: str) -> str | None:
+    if inner in ("pwd", "pwd -P", "pwd -L"):
+        return "."
+    if inner.startswith("git rev-parse --show-toplevel"):
+        return ANCHOR
+    match = _CD_PWD.fullmatch(inner)
+    if match:
+        return evaluate(match.group(1), variables, file)
+    match = _DIRNAME.fullmatch(inner)
+    if match:
+        return parent(evaluate(match.group(1).strip(), variables, file))
+    match = _REALPATH.fullmatch(inner)
+    if match:
+        return evaluate(match.group(1).strip(), variables, file)
+    return None

@@ -1,0 +1,102 @@
+"""Risk flags of one script, found in its text; `scheduled` and `ci` come from its callers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+FLAGS = (
+    "hardcoded_path", "env", "destructive", "stateful", "privileged", "network", "no_errexit",
+    "timing", "docker", "location_sensitive", "scheduled", "ci",
+)
+# flags that put a script into the risky, last batches of a plan
+HIGH_RISK = ("destructive", "stateful", "scheduled", "docker")
+
+_COMMON = {
+    "hardcoded_path": r"(?<![\w$.}/-])/(?:opt|home|srv|var|etc|mnt|data|root|usr/local)/",
+    "location_sensitive": r"\$0\b|\$\{0[}%#]|BASH_SOURCE|__file__",
+}
+_SHELL = {
+    "destructive": r"\brm\s+(?:-\w*[rR]\w*\s+|--recursive)|\bdd\s+.*\bof=|\bmkfs\b|"
+    r"\b(?:DROP|TRUNCATE)\s+(?:TABLE|DATABASE|SCHEMA)?|\bgit\s+reset\s+--hard|\bgit\s+clean\s+-\w*f|"
+    r"\bdocker(?:-compose)?\s+(?:\w+\s+)?(?:rm|rmi|prune|down\s+-v)\b|\bfind\b.*\s-delete\b",
+    "stateful": r"\b(?:pg_dump|pg_dumpall|pg_restore|psql|mysql|mysqldump|redis-cli|mongo|"
+    r"mongodump|mongorestore|sqlite3|etcdctl)\b|\b(?:backup|restore)\b",
+    "privileged": r"\b(?:sudo|chown|chmod|chgrp|setcap|su\s+-)\b|\bchmod\s+[ugoa]*\+s",
+    "network": r"\b(?:curl|wget|ssh|scp|rsync|nc|ncat|telnet|ftp|sftp)\b",
+    "timing": r"\b(?:sleep|wait|flock|timeout)\b|[^&>|]&\s*(?:$|#)",
+    "docker": r"\b(?:docker|docker-compose|podman)\b",
+}
+_PYTHON = {
+    "destructive": r"\bshutil\.rmtree\b|\bos\.(?:remove|unlink|rmdir)\b|\b(?:DROP|TRUNCATE)\s+"
+    r"(?:TABLE|DATABASE|SCHEMA)|rm\s+-\w*r|\bgit\s+reset\s+--hard",
+    "stateful": r"\b(?:psycopg2?|pymysql|MySQLdb|sqlalchemy|redis|pymongo|sqlite3)\b|"
+    r"\b(?:pg_dump|pg_restore|psql|mysqldump|redis-cli)\b|\b(?:backup|restore)\b",
+    "privileged": r"\bos\.(?:chown|chmod|setuid|setgid|seteuid)\b|\bsudo\b",
+    "network": r"\b(?:requests|httpx|urllib\.request|urllib3|socket|http\.client|aiohttp|"
+    r"paramiko|ftplib|smtplib)\b|\b(?:curl|wget|ssh|scp)\b",
+    "timing": r"\btime\.sleep\b|\basyncio\.sleep\b|\bthreading\b|\bsleep\s+\d",
+    "docker": r"\bimport\s+docker\b|\bdocker\b",
+}
+_SHELL_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_SHELL}.items()}
+_PYTHON_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_PYTHON}.items()}
+_ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit|-\w*\s+-\w*e)|^#!.*\s-\w*e")
+_SHELL_VAR = re.compile(r"\$\{(\w+)(:?[-=?+])?|\$([A-Za-z_]\w*)")
+_SHELL_ASSIGN = re.compile(
+    r"(?:^|[;&|]\s*|\b(?:export|local|declare|readonly|typeset)\s+(?:-\w+\s+)?)([A-Za-z_]\w*)(?:\+)?="
+)
+_SHELL_BIND = re.compile(r"\b(?:for|read(?:\s+-\w+)*|getopts\s+\S+)\s+([A-Za-z_]\w*)")
+_PY_ENV = re.compile(
+    r"""(?:os\.environ\[|os\.environ\.get\(|os\.getenv\(|environ\[|environ\.get\()\s*["'](\w+)["']"""
+)
+SHELL_SPECIAL = frozenset(
+    {"RANDOM", "LINENO", "BASH_SOURCE", "PWD", "OLDPWD", "IFS", "FUNCNAME", "PIPESTATUS",
+     "SECONDS", "BASH_REMATCH", "OPTARG", "OPTIND", "REPLY", "BASHPID", "HOSTNAME", "UID",
+     "EUID", "PPID", "SHLVL", "BASH_VERSION", "BASH_LINENO", "HISTFILE"}
+)
+
+
+def code_lines(text: str, language: str = "") -> list[str]:
+    """Lines with full-line comments and the shebang removed (risk flags ignore comments)."""
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def text_flags(text: str, language: str) -> set[str]:
+    lines = code_lines(text, language)
+    body = "\n".join(lines)
+    table = _PYTHON_RE if language == "python" else _SHELL_RE
+    flags = {flag for flag, rx in table.items() if rx.search(body)}
+    if language == "python":
+        if env_vars(text, language):
+            flags.add("env")
+        return flags
+    if lines and not any(_ERREXIT.search(ln) for ln in text.splitlines()[:1] + lines):
+        flags.add("no_errexit")
+    if env_vars(text, language):
+        flags.add("env")
+    return flags
+
+
+def env_vars(text: str, language: str) -> list[str]:
+    """Names of environment variables the script reads (assigned-only names excluded)."""
+    if language == "python":
+        return sorted(set(_PY_ENV.findall(text)))
+    lines = code_lines(text, language)
+    assigned: set[str] = set()
+    for ln in lines:
+        assigned.update(_SHELL_ASSIGN.findall(ln))
+        assigned.update(_SHELL_BIND.findall(ln))
+    read: set[str] = set()
+    for ln in lines:
+        for braced, op, plain in _SHELL_VAR.findall(ln):
+            name = braced or plain
+            if name in SHELL_SPECIAL or name.isdigit():
+                continue
+            if op in ("-", ":-", "=", ":=", "?", ":?") or name not in assigned:
+                read.add(name)
+    return sorted(n for n in read if n.isupper())
+
+
+def join(flags: Iterable[str]) -> str:
+    order = {f: i for i, f in enumerate(FLAGS)}
+    return ";".join(sorted(set(flags), key=lambda f: order.get(f, len(order))))
