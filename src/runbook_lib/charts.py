@@ -65,3 +65,16 @@ def bar_counts(table: pd.DataFrame, title: str) -> go.Figure:
     fig = px.bar(body, barmode="stack", title=title)
     fig.update_layout(xaxis_title="", yaxis_title="scripts")
     return fig
+
+
+def projection(frame: pd.DataFrame, target: int = 0) -> go.Figure:
+    """Scripts today, then removed per batch, as a waterfall down to the projected count."""
+    measures = ["absolute"] + ["relative"] * (len(frame) - 1) + ["total"]
+    values = [int(frame["scripts"].iloc[0])] + [-int(v) for v in frame["removed"].iloc[1:]] + [0]
+    labels = [*list(frame["step"]), "after the plan"]
+    fig = go.Figure(go.Waterfall(x=labels, y=values, measure=measures,
+                                 decreasing={"marker": {"color": "#27ae60"}}))
+    if target:
+        fig.add_hline(y=target, line_dash="dash", annotation_text=f"target {target}")
+    fig.update_layout(title="Scripts: today, removed per batch, projected", showlegend=False)
+    return fig

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from runbook_lib.commands import demo, discover, sample
+from runbook_lib.commands import batch, demo, discover, plan, sample, similarity
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for module in (sample, discover, demo):
+    for module in (sample, discover, similarity, plan, batch, demo):
         module.register(sub)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from .model import SCRIPT_EXTENSIONS, RepoIndex
 
@@ -52,10 +51,6 @@ def build_lookup(index: RepoIndex) -> Lookup:
     by_base: dict[str, list[tuple[str, str]]] = {}
     for base, paths in index.by_basename.items():
         by_base[base] = [(p, real[p]) for p in paths if p in real]
-    for link in real:
-        name = PurePosixPath(link).name
-        if not any(listed == link for listed, _ in by_base.get(name, ())):
-            by_base.setdefault(name, []).append((link, real[link]))
     names = frozenset(n for n in by_base if not n.endswith(SCRIPT_EXTENSIONS))
     return Lookup(index=index, real=real, by_base=by_base, names=names)
 

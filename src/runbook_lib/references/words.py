@@ -10,7 +10,7 @@ from .model import SCRIPT_EXTENSIONS
 # separators of docs/discovery.md.
 _WORD = re.compile(
     r"(?:\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
-    r"|\$\{[^}]*\}"
+    r"|\$\{[^}]{0,256}\}"
     r"|[^\s'\"`;|&()<>=,\[\]{}])+"
 )
 _PYTHON = re.compile(r"(?:^|/)python[\d.]*$|^sys\.executable$")

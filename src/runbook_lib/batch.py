@@ -1,0 +1,178 @@
+"""Execute one batch (notebook 04): checkpoint, apply in a worktree, validate, promote or not."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runbook_lib import actions, audit, checkpoint, gitwrite, lock, workspace
+from runbook_lib.approve import check_approved
+from runbook_lib.errors import BadInput, RunbookError
+from runbook_lib.journal import Journal
+from runbook_lib.plan import file_sha256, touched_paths
+from runbook_lib.validate import STATIC_CHECKS, BatchContext, Check
+
+Checks = dict[str, Callable[[BatchContext], Check]]
+
+
+@dataclass(frozen=True)
+class BatchParams:
+    workspace: Path
+    batch: int
+    backup_max_file_bytes: int = 50_000_000
+    skip_checks: list[str] = field(default_factory=list)  # names of checks not to run
+
+
+@dataclass
+class BatchOutcome:
+    batch: int
+    status: str  # promoted, rolled_back, refused, already
+    message: str
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    commit: str = ""
+    checkpoint: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def batch_dir(ws: Path, number: int) -> Path:
+    return ws / "batches" / f"{number:03d}"
+
+
+def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchOutcome:
+    ws = params.workspace.resolve()
+    reason = lock.stop_requested(ws)
+    if reason is not None:
+        raise BadInput(f"emergency stop is set ({reason}): run `runbook resume` first")
+    with lock.workspace_lock(ws, f"batch {params.batch}"):
+        plan = check_approved(ws, params.batch)
+        batch = next(b for b in plan["batches"] if b["batch"] == params.batch)
+        done = _already(ws, params.batch)
+        if done is not None:
+            return done
+        repo = Path(plan["repo"])
+        _check_files(repo, plan, batch)
+        audit.append(ws, "batch-start", batch=params.batch)
+        outcome = _execute(ws, repo, plan, batch, params, {**STATIC_CHECKS, **(extra_checks or {})})
+        _record(ws, outcome)
+        return outcome
+
+
+def _already(ws: Path, number: int) -> BatchOutcome | None:
+    path = batch_dir(ws, number) / "validation.json"
+    if not path.exists() or (batch_dir(ws, number) / "rollback.json").exists():
+        return None
+    previous = workspace.read_json(path)
+    if previous.get("status") != "promoted":
+        return None
+    return BatchOutcome(number, "already", f"batch {number} was already promoted as "
+                        f"{previous.get('commit', '')[:12]}; nothing to do",
+                        commit=previous.get("commit", ""))
+
+
+def _check_files(repo: Path, plan: dict[str, Any], batch: dict[str, Any]) -> None:
+    """Refuse a batch whose files changed since planning (their sha256 differs)."""
+    changed = [p for p in touched_paths(batch) + _canonicals(batch)
+               if file_sha256(repo / p) != plan["files"].get(p)]
+    if changed:
+        shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
+        raise BadInput(f"{len(changed)} file(s) of batch {batch['batch']} changed since "
+                       f"planning: {shown}; run `runbook plan` and approve again")
+
+
+def _canonicals(batch: dict[str, Any]) -> list[str]:
+    return sorted({str(a["canonical"]) for a in batch["actions"] if a.get("canonical")})
+
+
+def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
+             params: BatchParams, checks: Checks) -> BatchOutcome:
+    number = params.batch
+    journal = Journal(batch_dir(ws, number) / "journal.jsonl", ws)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    journal.step("checkpoint")
+    cp = checkpoint.create_checkpoint(repo, ws, number, params.backup_max_file_bytes)
+    journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
+    timings["checkpoint_s"] = _lap(start)
+    tree = ws / "worktrees" / f"batch-{number:03d}"
+    branch = f"runbook/batch-{number:03d}"
+    outcome = BatchOutcome(number, "rolled_back", "", checkpoint=cp.tag)
+    try:
+        _apply_validate(journal, repo, ws, tree, branch, cp, batch, params, checks, outcome,
+                        timings)
+    except RunbookError as exc:
+        journal.step("rollback", reason=str(exc))
+        outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
+    finally:
+        journal.step("cleanup")
+        gitwrite.remove_worktree(repo, tree)
+    timings["total_s"] = _lap(start)
+    outcome.timings = timings
+    journal.done("finish", status=outcome.status, commit=outcome.commit)
+    return outcome
+
+
+def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: str,
+                    cp: checkpoint.Checkpoint, batch: dict[str, Any], params: BatchParams,
+                    checks: Checks, outcome: BatchOutcome, timings: dict[str, float]) -> None:
+    start = time.perf_counter()
+    journal.step("worktree", path=str(tree), branch=branch)
+    gitwrite.add_worktree(repo, tree, branch, cp.commit)
+    journal.step("apply")
+    lines = actions.apply_actions(tree, batch)
+    journal.step("commit")
+    message = f"runbook batch {batch['batch']}: {len(lines)} action(s)\n\n" + "\n".join(lines)
+    outcome.commit = gitwrite.commit_all(tree, message)
+    journal.done("commit", commit=outcome.commit)
+    timings["apply_s"] = _lap(start)
+    journal.step("validate")
+    ctx = BatchContext(repo, ws, tree, batch, cp.commit, outcome.commit, _baseline(ws, batch),
+                       gitwrite.changed_paths(repo, cp.commit, outcome.commit))
+    results = [fn(ctx) for name, fn in checks.items() if name not in params.skip_checks]
+    outcome.checks = [c.as_dict() for c in results]
+    timings["validate_s"] = _lap(start) - timings["apply_s"]
+    failed = [c.name for c in results if c.status == "fail"]
+    if failed:
+        journal.step("rollback", failed=failed)
+        outcome.message = f"rolled back: check(s) failed: {', '.join(failed)}; main untouched"
+        return
+    journal.step("promote", new=outcome.commit, old=cp.commit, branch=cp.branch)
+    gitwrite.promote(repo, cp.branch, outcome.commit, cp.commit)
+    journal.done("promote", commit=outcome.commit)
+    timings["promote_s"] = _lap(start) - timings["apply_s"] - timings["validate_s"]
+    outcome.status = "promoted"
+    outcome.message = f"promoted: {cp.branch} is now {outcome.commit[:12]}"
+
+
+def _baseline(ws: Path, batch: dict[str, Any]) -> Path:
+    """references.csv of the newest promoted batch before this one, else discovery's."""
+    for number in range(int(batch["batch"]) - 1, 0, -1):
+        folder = batch_dir(ws, number)
+        if (folder / "references.csv").exists() and _status(folder) == "promoted":
+            return folder / "references.csv"
+    return ws / "references.csv"
+
+
+def _status(folder: Path) -> str:
+    path = folder / "validation.json"
+    if not path.exists() or (folder / "rollback.json").exists():
+        return ""
+    return str(workspace.read_json(path).get("status", ""))
+
+
+def _lap(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _record(ws: Path, outcome: BatchOutcome) -> None:
+    folder = batch_dir(ws, outcome.batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    workspace.write_json(folder / "validation.json", {
+        "batch": outcome.batch, "status": outcome.status, "message": outcome.message,
+        "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,
+        "timings": outcome.timings, "finished": audit.now_utc(),
+    })
+    audit.append(ws, "batch-end", batch=outcome.batch, result=outcome.status,
+                 commit=outcome.commit, message=outcome.message)

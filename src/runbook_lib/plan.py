@@ -1,0 +1,149 @@
+"""Plan (notebook 03): ordered, small, independent batches of consolidation actions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from runbook_lib import audit, gitrepo, workspace
+from runbook_lib.errors import BadInput
+from runbook_lib.plan_groups import Group, Tables, Waiting, cluster_groups, retire_groups
+
+PLAN_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PlanParams:
+    workspace: Path
+    batch_size: int = 25  # scripts per batch
+    retire_orphans: bool = True
+    retire_backups: bool = True
+    merges: list[str] = field(default_factory=list)  # "CLUSTER_ID=path/of/merged/script"
+    target_scripts: int = 0  # the campaign's goal, shown beside the projection
+
+
+def load_tables(ws: Path) -> Tables:
+    info = workspace.read_json(ws / "discovery.json")
+    inventory = _csv(ws / "inventory.csv", "runbook discover")
+    references = _csv(ws / "references.csv", "runbook discover")
+    clusters_path = ws / "clusters.csv"
+    clusters = _csv(clusters_path, "runbook similarity") if clusters_path.exists() else \
+        pd.DataFrame(columns=["cluster_id", "path", "canonical", "similarity", "clone_type"])
+    return Tables(Path(info["repo"]), inventory, references, clusters)
+
+
+def _csv(path: Path, step: str) -> pd.DataFrame:
+    if not path.exists():
+        raise BadInput(f"{path} is missing: run `{step}` first")
+    frame = pd.read_csv(path, keep_default_na=False, dtype={"mode": str, "cluster_id": str})
+    for col in ("archived", "executable", "live", "resolved"):
+        if col in frame.columns:
+            frame[col] = frame[col].astype(str).str.lower() == "true"
+    return frame
+
+
+def parse_merges(items: list[str], ws: Path) -> dict[str, str]:
+    merges: dict[str, str] = {}
+    for item in items:
+        cid, sep, path = item.partition("=")
+        if not sep or not cid or not path:
+            raise BadInput(f"merges entry {item!r} must look like CLUSTER_ID=path/to/merged.sh")
+        full = (ws / path) if not Path(path).is_absolute() else Path(path)
+        if not full.is_file():
+            raise BadInput(f"merged script {full} for cluster {cid} does not exist")
+        merges[cid] = str(full.resolve())
+    return merges
+
+
+def build_plan(params: PlanParams) -> dict[str, Any]:
+    ws = params.workspace.resolve()
+    tables = load_tables(ws)
+    if params.batch_size < 1:
+        raise BadInput("batch_size must be at least 1")
+    groups, waiting = cluster_groups(tables, parse_merges(params.merges, ws))
+    taken = set(tables.clusters["path"]) if not tables.clusters.empty else set()
+    retire = retire_groups(tables, taken, params.retire_orphans)
+    if not params.retire_backups:
+        retire = [g for g in retire if "backup copy" not in g.actions[0]["reason"]]
+    plan = _assemble(tables, _ordered(groups + retire), waiting, params)
+    workspace.write_json(ws / "plan.json", plan)
+    audit.append(ws, "plan", result="ok", sha256=plan_sha256(ws / "plan.json"),
+                 batches=len(plan["batches"]))
+    return plan
+
+
+def _ordered(groups: list[Group]) -> list[Group]:
+    """Least risky first: no high-risk flag, then fewest flags; risky groups last."""
+    return sorted(groups, key=lambda g: (bool(g.risky), len(g.flags), g.key))
+
+
+def _assemble(tables: Tables, groups: list[Group], waiting: list[Waiting],
+              params: PlanParams) -> dict[str, Any]:
+    before = len(tables.inventory)
+    batches: list[dict[str, Any]] = []
+    current: list[Group] = []
+    for group in groups:
+        if current and (sum(g.scripts for g in current) + group.scripts > params.batch_size
+                        or bool(current[0].risky) != bool(group.risky)):
+            batches.append(_batch(len(batches) + 1, current))
+            current = []
+        current.append(group)
+    if current:
+        batches.append(_batch(len(batches) + 1, current))
+    remaining = before
+    for batch in batches:
+        remaining -= batch["scripts"]
+        batch["projected_scripts"] = remaining
+    return {
+        "version": PLAN_VERSION, "created": audit.now_utc(), "repo": str(tables.repo),
+        "branch": gitrepo.current_branch(tables.repo) or "",
+        "base_commit": gitrepo.head_commit(tables.repo),
+        "scripts_before": before, "scripts_after": remaining,
+        "target_scripts": params.target_scripts, "batch_size": params.batch_size,
+        "files": _file_hashes(tables.repo, batches), "batches": batches,
+        "waiting": [{"cluster": w.key, "members": w.members, "reason": w.reason}
+                    for w in waiting],
+    }
+
+
+def _batch(number: int, groups: list[Group]) -> dict[str, Any]:
+    actions = [a for g in groups for a in g.actions]
+    for i, action in enumerate(actions, 1):
+        action["id"] = f"{number:03d}-{i:03d}"
+    flags = sorted(set().union(*(g.flags for g in groups)))
+    risky = sorted(set().union(*(set(g.risky) for g in groups)))
+    return {"batch": number, "risky": risky, "flags": flags, "actions": actions,
+            "scripts": sum(g.scripts for g in groups)}
+
+
+def touched_paths(batch: dict[str, Any]) -> list[str]:
+    """Every repo path a batch changes (shims, merges, retires, rewritten callers)."""
+    paths = {str(a.get("file") or a["path"]) for a in batch["actions"]}
+    return sorted(paths)
+
+
+def _file_hashes(repo: Path, batches: list[dict[str, Any]]) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for batch in batches:
+        for path in touched_paths(batch) + [str(a["canonical"]) for a in batch["actions"]
+                                            if a.get("canonical")]:
+            hashes[path] = file_sha256(repo / path)
+    return dict(sorted(hashes.items()))
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def plan_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise BadInput(f"{path} is missing: run `runbook plan` first") from exc

@@ -1,0 +1,111 @@
+"""Reading the services of a compose file: line ranges, build context, bind volumes."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import yaml
+
+from .kinds import source_kind
+from .lookup import Lookup
+from .values import norm
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(slots=True)
+class Volume:
+    first: int  # 1-based lines the entry spans
+    last: int
+    source: str
+    target: str
+
+
+@dataclass(slots=True)
+class Service:
+    first: int
+    last: int
+    context: str | None = None  # repo folder of the build context
+    dockerfile: str | None = None  # repo path of the Dockerfile it builds
+    working_dir: str | None = None
+    volumes: list[Volume] = field(default_factory=list)
+
+
+def read_services(text: str, folder: str) -> list[Service]:
+    """The services of a compose file; [] when it is not YAML we can read."""
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except Exception:  # any YAML oddity: the caller scans the lines without services
+        return []
+    out: list[Service] = []
+    for document in documents:
+        mapping = _get(document, "services") or document
+        if isinstance(mapping, yaml.MappingNode):
+            out.extend(_service(value, folder) for _, value in mapping.value
+                       if isinstance(value, yaml.MappingNode))
+    return out
+
+
+def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, value in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return value if isinstance(value, yaml.Node) else None
+    return None
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    return node.value if isinstance(node, yaml.ScalarNode) and node.value else None
+
+
+def last_line(node: yaml.Node) -> int:
+    """1-based line where a node's content ends."""
+    if isinstance(node, yaml.MappingNode) and node.value:
+        return last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        return last_line(node.value[-1])
+    end = node.end_mark
+    return max(node.start_mark.line + 1, end.line + (1 if end.column else 0))
+
+
+def _service(node: yaml.MappingNode, folder: str) -> Service:
+    service = Service(node.start_mark.line + 1, last_line(node))
+    build = _get(node, "build")
+    context = _scalar(build) or _scalar(_get(build, "context")) or "."
+    if build is not None and not context.startswith("/"):
+        service.context = norm(folder + "/" + context)
+        name = _scalar(_get(build, "dockerfile")) or "Dockerfile"
+        if service.context is not None:
+            service.dockerfile = norm(service.context + "/" + name)
+    service.working_dir = _scalar(_get(node, "working_dir"))
+    volumes = _get(node, "volumes")
+    if isinstance(volumes, yaml.SequenceNode):
+        service.volumes = [v for v in map(_volume, volumes.value) if v is not None]
+    return service
+
+
+def _volume(node: yaml.Node) -> Volume | None:
+    first, last = node.start_mark.line + 1, last_line(node)
+    text = _scalar(node)
+    if text is not None:
+        parts = text.split(":")
+        return Volume(first, last, parts[0], parts[1]) if len(parts) >= 2 else None
+    source, target = _scalar(_get(node, "source")), _scalar(_get(node, "target"))
+    if source and target and (_scalar(_get(node, "type")) or "bind") == "bind":
+        return Volume(first, last, source, target)
+    return None
+
+
+def compose_contexts(lk: Lookup, read: Callable[[str], str | None]) -> dict[str, str]:
+    """Dockerfile path -> the build context a compose file gives it (read once per run)."""
+    out: dict[str, str] = {}
+    for path in sorted(lk.index.files):
+        if source_kind(path) != "compose":
+            continue
+        text = read(path)
+        for service in read_services(text or "", posixpath.dirname(path)):
+            if service.dockerfile and service.context is not None:
+                out.setdefault(service.dockerfile, service.context)
+    return out

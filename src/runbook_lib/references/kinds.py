@@ -1,0 +1,63 @@
+"""The kind of a file that may call scripts, from its repo-relative path."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+_MAKE = frozenset({"Makefile", "makefile", "GNUmakefile"})
+_DOCS = (".md", ".rst", ".txt", ".adoc")
+_DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
+_YAML = (".yml", ".yaml")
+_CI = frozenset({".gitlab-ci.yml", "Jenkinsfile"})
+
+
+def source_kind(path: str) -> str | None:
+    """One of the kinds of docs/discovery.md for a file that is not a script, or None."""
+    parts = PurePosixPath(path).parts
+    if not parts:
+        return None
+    name = parts[-1]
+    return (
+        _by_name(name)
+        or _by_place(parts, name)
+        or _by_suffix(name)
+    )
+
+
+def _by_name(name: str) -> str | None:
+    lower = name.lower()
+    if name == "Dockerfile" or name.startswith("Dockerfile.") or lower.endswith(".dockerfile"):
+        return "dockerfile"
+    if lower.endswith(_YAML) and lower.startswith(("docker-compose", "compose")):
+        return "compose"
+    if name in _MAKE or name.endswith(".mk"):
+        return "make"
+    if name.endswith((".service", ".timer", ".socket")):
+        return "systemd"
+    if name == "package.json":
+        return "package_json"
+    if name == "crontab" or name.endswith((".crontab", ".cron")):
+        return "cron"
+    return None
+
+
+def _by_place(parts: tuple[str, ...], name: str) -> str | None:
+    if name in _CI:
+        return "ci"
+    folders = parts[:-1]
+    if len(folders) >= 2 and folders[-2:] == (".github", "workflows") and name.endswith(_YAML):
+        return "ci"
+    if folders[-1:] == (".circleci",) and name == "config.yml":
+        return "ci"
+    if "cron.d" in folders or "cron" in folders:
+        return "cron"
+    return None
+
+
+def _by_suffix(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(_DOCS) or name.startswith("README"):
+        return "docs"
+    if lower.endswith(_DATA) or lower.endswith(_YAML):
+        return "data"
+    return None

@@ -1,0 +1,81 @@
+"""Forwarding shims: a duplicate's path keeps working while its code lives in the canonical.
+
+Each style keeps what callers can observe:
+- exec:        a new process image of the canonical; arguments, stdin, exit code and signals
+               pass through (`exec` keeps the PID). The canonical sees its own `$0`.
+- source-keep-0: for scripts that read files beside `$0`: sourcing keeps `$0` (and so the
+               folder they read from) the old path; the shebang family is the same by design.
+- source-lib:  for libraries that callers `source`: the shim sources the canonical.
+- runpy:       Python; `runpy.run_path(..., run_name="__main__")` keeps argv and exit codes.
+- python-file: Python that reads files beside `__file__`: the canonical's code runs with
+               `__file__` still naming the old path.
+Scripts that find themselves through `BASH_SOURCE`, Python modules that others import, and
+libraries sourced by POSIX sh are left to a person (no shim keeps their behaviour).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+MARK = "runbook shim"
+_BASH_SOURCE = re.compile(r"BASH_SOURCE")
+_DOLLAR0 = re.compile(r"\$0\b|\$\{0[}%#]")
+_FILE = re.compile(r"__file__")
+
+
+@dataclass(frozen=True)
+class ShimChoice:
+    style: str  # exec, source-keep-0, source-lib, runpy, python-file; "" when none fits
+    reason: str
+
+
+def choose(language: str, text: str, sourced: bool, sourced_by_sh: bool,
+           imported: bool) -> ShimChoice:
+    if language == "python":
+        if imported:
+            return ShimChoice("", "other Python code imports it as a module; a shim would "
+                              "not export its names")
+        if _FILE.search(text):
+            return ShimChoice("python-file", "reads files beside __file__: run with __file__ kept")
+        return ShimChoice("runpy", "plain script")
+    if _BASH_SOURCE.search(text):
+        return ShimChoice("", "finds its own folder through BASH_SOURCE, which no shim keeps")
+    if sourced:
+        if sourced_by_sh:
+            return ShimChoice("", "sourced by POSIX sh scripts, where a sourced file cannot "
+                              "find its own folder")
+        return ShimChoice("source-lib", "sourced by its callers: the shim sources it")
+    if _DOLLAR0.search(text):
+        return ShimChoice("source-keep-0", "reads files beside $0: sourcing keeps $0")
+    return ShimChoice("exec", "plain script")
+
+
+def relative(shim_path: str, canonical: str) -> str:
+    return posixpath.relpath(canonical, posixpath.dirname(shim_path) or ".")
+
+
+def render(style: str, shim_path: str, canonical: str, shebang: str, batch: int) -> str:
+    rel = relative(shim_path, canonical)
+    head = f"{shebang}\n" if shebang else ""
+    note = f"# {MARK} (batch {batch}): the code of this script now lives in {canonical}\n"
+    body = {
+        "exec": f'exec "$(dirname -- "$(readlink -f -- "$0")")/{rel}" "$@"\n',
+        "source-keep-0": "# shellcheck source=/dev/null\n"
+                         f'. "$(dirname -- "$(readlink -f -- "$0")")/{rel}"\n',
+        "source-lib": "# shellcheck source=/dev/null\n"
+                      f'. "$(dirname -- "$(readlink -f -- "${{BASH_SOURCE[0]}}")")/{rel}"\n',
+        "runpy": "import os\nimport runpy\n\nrunpy.run_path(os.path.join(os.path.dirname("
+                 f'os.path.realpath(__file__)), "{rel}"), run_name="__main__")\n',
+        "python-file": "import os\n\n_path = os.path.join(os.path.dirname(os.path.realpath("
+                       f'__file__)), "{rel}")\nwith open(_path, "rb") as _fh:\n'
+                       '    _code = compile(_fh.read(), _path, "exec")\n'
+                       'exec(_code, {"__name__": "__main__", "__file__": __file__, '
+                       '"__builtins__": __builtins__})\n',
+    }[style]
+    return head + note + body
+
+
+def is_shim(text: str) -> bool:
+    return f"# {MARK} (batch " in text[:400]

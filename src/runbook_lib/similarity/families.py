@@ -1,0 +1,126 @@
+"""Same-job families: scripts whose text differs but which look like the same job done twice.
+
+Candidates share a name key (job tokens of the file name, variant words such as `simple`,
+`new`, `v2` dropped: build_all_images ~ build-all-images ~ build_all_images_simple), or the same
+header or usage text. A pair is scored
+
+    0.40 * name + 0.25 * header + 0.25 * commands + 0.10 * same folder
+
+(name: Dice of job tokens; header: 1 when description or usage text is equal; commands:
+Jaccard of the commands and `tool verb` pairs used, common shell built-ins left out) and kept
+from `family_threshold` (0.5): one name alone is not enough, a name plus a shared folder, or
+a name plus a third of the commands, is. Copies of each other (one clone cluster), backup
+copies and archived scripts are never family members. These are suggestions for a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from runbook_lib.similarity.corpus import Corpus, Script
+from runbook_lib.similarity.names import job_tokens, name_similarity
+
+FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
+MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
+COMMON_COMMANDS = frozenset({
+    "echo", "printf", "cd", "set", "exit", "return", "[", "[[", "test", "true", "false",
+    "local", "export", "shift", "read", "source", ".", "eval", "exec", "trap", "unset", "cat",
+    "mkdir", "rm", "cp", "mv", "date", "basename", "dirname", "pwd", "sleep", "grep", "sed",
+    "awk", "os", "sys", "argparse", "pathlib", "Path", "re", "json", "logging", "subprocess",
+    "time", "typing", "sys.exit", "sys.stderr", "sys.argv", "os.path", "os.environ",
+})
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: int
+    b: int
+    score: float
+    evidence: str
+
+
+def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFrame:
+    scripts = corpus.scripts
+    eligible = [i for i, sc in enumerate(scripts)
+                if not sc.archived and not sc.backup_of and corpus.form(sc).size > 0]
+    pairs = [p for p in (_score(corpus, a, b) for a, b in _candidates(corpus, eligible,
+                                                                      cluster_of))
+             if p.score >= threshold]
+    return _frame(scripts, pairs)
+
+
+def _keys(corpus: Corpus, sc: Script) -> list[tuple[str, ...]]:
+    tokens = job_tokens(PurePosixPath(sc.path).name)
+    keys: list[tuple[str, ...]] = []
+    if tokens:
+        keys.append(("name", *sorted(set(tokens))))
+    if len(set(tokens[:-1])) >= 2:
+        keys.append(("name", *sorted(set(tokens[:-1]))))
+    form = corpus.form(sc)
+    keys += [("description", form.description)] if form.description else []
+    keys += [("usage", form.usage)] if form.usage else []
+    return keys
+
+
+def _candidates(corpus: Corpus, eligible: list[int],
+                cluster_of: list[int]) -> list[tuple[int, int]]:
+    buckets: dict[tuple[str, ...], list[int]] = {}
+    for i in eligible:
+        for key in _keys(corpus, corpus.scripts[i]):
+            buckets.setdefault(key, []).append(i)
+    found: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) <= MAX_BUCKET:
+            found.update((a, b) for a, b in combinations(sorted(set(members)), 2)
+                         if cluster_of[a] < 0 or cluster_of[a] != cluster_of[b])
+    return sorted(found)
+
+
+def _score(corpus: Corpus, a: int, b: int) -> Pair:
+    sa, sb = corpus.scripts[a], corpus.scripts[b]
+    fa, fb = corpus.form(sa), corpus.form(sb)
+    ta, tb = job_tokens(PurePosixPath(sa.path).name), job_tokens(PurePosixPath(sb.path).name)
+    name = name_similarity(ta, tb)
+    same_text = [k for k, x, y in (("description", fa.description, fb.description),
+                                   ("usage", fa.usage, fb.usage)) if x and x == y]
+    ca, cb = fa.commands - COMMON_COMMANDS, fb.commands - COMMON_COMMANDS
+    shared = sorted(ca & cb)
+    commands = len(shared) / len(ca | cb) if ca | cb else 0.0
+    folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
+    score = 0.4 * name + 0.25 * bool(same_text) + 0.25 * commands + 0.1 * folder
+    evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
+    evidence += [f"same {k} text" for k in same_text]
+    if shared:
+        evidence.append(f"{commands:.0%} same commands ({', '.join(shared[:4])})")
+    evidence += ["same folder"] if folder else []
+    return Pair(a, b, round(score, 4), "; ".join(evidence))
+
+
+def _frame(scripts: list[Script], pairs: list[Pair]) -> pd.DataFrame:
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    best: dict[int, tuple[float, str]] = {}
+    for p in pairs:
+        ra, rb = root(p.a), root(p.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+        for me, other in ((p.a, p.b), (p.b, p.a)):
+            mine = (p.score, f"like {scripts[other].path}: {p.evidence}")
+            if me not in best or mine[0] > best[me][0]:
+                best[me] = mine
+    groups: dict[int, list[int]] = {}
+    for i in sorted(best):
+        groups.setdefault(root(i), []).append(i)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+    rows = [(f"J{n:04d}", scripts[i].path, best[i][0], best[i][1], len(g), scripts[i].language)
+            for n, g in enumerate(ordered, start=1) for i in g]
+    return pd.DataFrame(rows, columns=list(FAMILY_COLUMNS))

@@ -1,0 +1,159 @@
+"""Which scripts are copies of which: hash groups first, then verified near-miss pairs.
+
+Exact, normalised and renamed copies are found by grouping equal hashes of the whole text in
+each form (no index needed). Only one representative per distinct T1 form goes to the MinHash
+index for near-miss copies, and every candidate pair it proposes is verified exactly. Clusters
+are the connected groups of these links, so they are N-way and independent of input order.
+
+Near-miss similarity is measured on T1 (names kept), not T2: a near-miss copy is a copy that
+was edited, while scripts that share a skeleton but every name and literal (one template
+filled in for two services) are different jobs; T2 would make those look 70-80% alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from runbook_lib.similarity import index, verify
+from runbook_lib.similarity.corpus import Corpus
+from runbook_lib.similarity.normalise import Hashes
+from runbook_lib.similarity.verify import Profile
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Settings:
+    threshold: float
+    min_lines: int
+    boilerplate_weight: float
+    boilerplate_min_scripts: int
+    boilerplate_fraction: float
+    num_perm: int
+    lsh_rows: int
+
+
+@dataclass
+class Matches:
+    clusters: list[list[int]]  # script indices; each sorted by path, biggest cluster first
+    rep: list[int]  # script index -> content index of its T1 representative (-1: empty)
+    profiles: dict[int, Profile]  # representative content index -> profile
+    near: dict[tuple[int, int], float] = field(default_factory=dict)  # verified rep pairs
+    candidates: int = 0
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def match(corpus: Corpus, s: Settings, progress: Progress | None = None) -> Matches:
+    scripts = corpus.scripts
+    live = [i for i, sc in enumerate(scripts) if corpus.form(sc).size > 0]
+    reps = _representatives(corpus, live)
+    found = Matches([], [-1] * len(scripts), {})
+    for i in live:
+        found.rep[i] = reps[(scripts[i].group, corpus.form(scripts[i]).t1_digest)]
+    for group in sorted({scripts[i].group for i in live}):
+        members = sorted({found.rep[i] for i in live if scripts[i].group == group})
+        _match_group(corpus, members, s, found, progress)
+    found.clusters = regroup(corpus, found, live, s.min_lines)
+    return found
+
+
+def regroup(corpus: Corpus, found: Matches, items: list[int], min_lines: int) -> list[list[int]]:
+    """Connected groups of `items` (script indices) by every kind of link among them."""
+    scripts = corpus.scripts
+    uf = _UnionFind(len(scripts))
+    _union_by(uf, items, lambda i: (scripts[i].group, scripts[i].sha256))
+    _union_by(uf, items, lambda i: (scripts[i].group, corpus.form(scripts[i]).t1_digest))
+    # renamed copies: equal T2 text, and enough of it that is not boilerplate
+    eligible = [i for i in items if found.profiles[found.rep[i]].distinctive >= min_lines]
+    _union_by(uf, eligible, lambda i: (scripts[i].group, corpus.form(scripts[i]).blind_digest))
+    first_script = {found.rep[i]: i for i in reversed(items)}
+    for a, b in found.near:
+        if a in first_script and b in first_script:
+            uf.union(first_script[a], first_script[b])
+    return _components(uf, items)
+
+
+def _union_by(uf: _UnionFind, items: list[int], key: Callable[[int], object]) -> None:
+    first: dict[object, int] = {}
+    for i in items:
+        uf.union(first.setdefault(key(i), i), i)
+
+
+def _representatives(corpus: Corpus, live: list[int]) -> dict[tuple[str, str], int]:
+    reps: dict[tuple[str, str], int] = {}
+    for i in live:
+        sc = corpus.scripts[i]
+        reps.setdefault((sc.group, corpus.form(sc).t1_digest), sc.content)
+    return reps
+
+
+def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
+                 progress: Progress | None) -> None:
+    forms = [corpus.forms[r] for r in reps]
+    boiler = index.boilerplate(forms, s.boilerplate_min_scripts, s.boilerplate_fraction)
+    shingles: list[Hashes] = []
+    indexed: list[int] = []
+    for r, form in zip(reps, forms, strict=True):
+        content, common = verify.split(form, boiler)
+        found.profiles[r] = verify.make_profile(form, content, common,
+                                                 s.boilerplate_weight)
+        if len(content) >= s.min_lines:
+            shingles.append(content)
+            indexed.append(r)
+    if progress:
+        progress("index", 0, len(indexed))
+    pairs = index.candidates(index.signatures(shingles, s.num_perm), s.lsh_rows)
+    found.candidates += len(pairs)
+    for n, (i, j) in enumerate(pairs):
+        if progress and n % 20000 == 0:
+            progress("verify", n, len(pairs))
+        a, b = indexed[i], indexed[j]
+        sim = _bounded_dice(found.profiles[a], found.profiles[b], s)
+        if sim >= s.threshold:
+            found.near[(min(a, b), max(a, b))] = sim
+    if progress:
+        progress("verify", len(pairs), len(pairs))
+
+
+def _bounded_dice(a: Profile, b: Profile, s: Settings) -> float:
+    # Dice can be no higher than 2 * min / (wa + wb): skip the set work for unequal sizes.
+    if 2 * min(a.weight, b.weight) < s.threshold * (a.weight + b.weight):
+        return 0.0
+    return verify.similarity(a, b, s.boilerplate_weight)
+
+
+def _components(uf: _UnionFind, live: list[int]) -> list[list[int]]:
+    groups: dict[int, list[int]] = {}
+    for i in live:
+        groups.setdefault(uf.find(i), []).append(i)
+    found = [sorted(g) for g in groups.values() if len(g) > 1]
+    found.sort(key=lambda g: (-len(g), g[0]))
+    return found
+
+
+def similarity(found: Matches, a: int, b: int, weight: float) -> float:
+    """Exact similarity of two representatives (1.0 when they are the same one)."""
+    if a == b:
+        return 1.0
+    known = found.near.get((min(a, b), max(a, b)))
+    if known is not None:
+        return known
+    return verify.similarity(found.profiles[a], found.profiles[b], weight)

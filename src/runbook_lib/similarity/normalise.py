@@ -1,0 +1,115 @@
+"""One script's text as compact hashes: what every later comparison works on.
+
+T1 (layout-blind) drops comments, blank lines, indentation and spacing, and puts every statement
+on its own line (see `shell` and `python`). T2 (renamed) additionally replaces variable and
+function names with V/F and string, number and path literals with S/N; commands, keywords,
+options, imported modules and attribute names stay, because they say what a script does.
+Each statement is kept as a 64-bit hash of its T1 form, with its line span, and the whole text
+as a digest of each form, so 100,000 scripts fit in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from runbook_lib.similarity import headers, python, shell
+from runbook_lib.similarity.layout import Statements
+
+Hashes = npt.NDArray[np.uint64]
+Lines = npt.NDArray[np.int32]
+
+SHELL_LANGUAGES = frozenset({"sh", "bash", "ksh", "dash"})
+
+# Statements that say nothing about what a script does: set-up, structure, exit. They weigh
+# little in whole-file similarity, so short scripts sharing them are not alike.
+_SHELL_BOILER = re.compile(
+    r"(?:set|shopt|umask|trap|unset|IFS=\S*|export (?:PATH|LANG|LC_\w+|PYTHONPATH)=.*|"
+    r"(?:source|\.) \S+|main(?: \"\$@\")?|exit(?: \S+)?|return(?: \S+)?|true|:|"
+    r"then|do|else|fi|done|esac|[{}]|;;|;&|;;&|\w+ \( \)|function \w+(?: \( \))?)(?: .*)?"
+    r"|(?:readonly |declare (?:-\w+ )?|local )?\w+=[\"']?\$\((?:cd|dirname|basename|pwd|"
+    r"realpath|readlink)\b.*|cd .*(?:DIR|ROOT|dirname|BASH_SOURCE|\$0).*",
+    re.S,
+)
+_PYTHON_BOILER = re.compile(
+    r"\d+ (?:import (?:os|sys|re|json|argparse|logging|subprocess|time|shutil|pathlib|typing|"
+    r"datetime)(?: , .*)?|from (?:__future__|typing|pathlib) import .*|"
+    r"if __name__ == (?:\"__main__\"|'__main__') :|(?:sys \. exit \( )?main \( \)(?: \))?|"
+    r"(?:else|try|finally) :|pass|return|break|continue|"
+    r"\w+ = (?:logging \. getLogger \( __name__ \)|argparse \. ArgumentParser \( \)))",
+    re.S,
+)
+
+
+@dataclass(slots=True)
+class Form:
+    t1: Hashes  # one hash per statement, layout-blind
+    start: Lines  # first line of each statement (1-based)
+    end: Lines  # last line of each statement
+    boiler: npt.NDArray[np.bool_]  # statement is set-up or structure, not content
+    literals: Hashes  # distinct literals (strings, numbers, paths) outside boilerplate
+    functions: tuple[tuple[str, int, int], ...]  # name, first and last statement index
+    commands: frozenset[str]
+    description: str  # normalised header comment or docstring ("" when none)
+    usage: str  # normalised usage text
+    t1_digest: str  # hash of the whole T1 form; equal digests = normalised copies
+    blind_digest: str  # hash of the whole T2 form; equal digests = renamed copies
+
+    @property
+    def size(self) -> int:
+        return len(self.t1)
+
+
+def language_group(language: str) -> str:
+    """Scripts are compared only within a group: sh/bash/ksh/dash together, Python alone."""
+    if language in SHELL_LANGUAGES:
+        return "shell"
+    return language or "unknown"
+
+
+def normalise(text: str, language: str, path: str = "") -> Form:
+    group = language_group(language)
+    st = python.statements(text) if group == "python" else shell.statements(text)
+    boiler_re = _PYTHON_BOILER if group == "python" else _SHELL_BOILER
+    desc, usage = headers.describe(text, group, path)
+    boiler = [boiler_re.fullmatch(s) is not None for s in st.t1]
+    literals = {lit for lits, b in zip(st.literals, boiler, strict=True) if not b for lit in lits}
+    return Form(
+        t1=_hashes(st.t1),
+        start=np.array(st.start, dtype=np.int32), end=np.array(st.end, dtype=np.int32),
+        boiler=np.array(boiler, dtype=np.bool_), literals=np.unique(_hashes(sorted(literals))),
+        functions=tuple(st.functions), commands=frozenset(st.commands),
+        description=desc, usage=usage,
+        t1_digest=_digest(st.t1), blind_digest=_digest(st.blind),
+    )
+
+
+def empty_form() -> Form:
+    return normalise("", "sh")
+
+
+def statements_of(text: str, language: str) -> Statements:
+    """The statements themselves, as text (for showing a fragment or a diff)."""
+    group = language_group(language)
+    return python.statements(text) if group == "python" else shell.statements(text)
+
+
+def stable_hash(text: str) -> int:
+    """64-bit, the same in every process and run (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "little")
+
+
+def _hashes(items: list[str]) -> Hashes:
+    return np.array([stable_hash(s) for s in items], dtype=np.uint64)
+
+
+def _digest(items: list[str]) -> str:
+    if not items:
+        return ""
+    return hashlib.blake2b("\n".join(items).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()

@@ -1,0 +1,157 @@
+"""Consolidation opportunities, ranked by the scripts and lines each would remove.
+
+Kinds: backup_copy (a `*.backup_*`/`.bak`/`.orig`/`~` copy beside its original), duplicate
+(exact and normalised copies: the rest become shims of the canonical), near_duplicate
+(renamed and near-miss copies: a person merges them), family (the same job written twice),
+shared_fragment (a block pasted into many scripts: lines, not scripts, go), orphan (not
+archived, no live caller). A script is counted as removed by the first kind that claims it,
+in that order, so the totals per kind add up without double counting; it is still listed as a
+member of every opportunity it belongs to (an orphan duplicate is both).
+
+risk is the highest risk flag among the members and the scripts that call them, by severity:
+RISK_ORDER, most severe first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from runbook_lib.similarity.corpus import Corpus, Script
+
+OPPORTUNITY_COLUMNS = (
+    "opportunity_id", "kind", "members", "keep", "scripts_removed", "lines_removed", "risk",
+    "evidence", "rank", "member_count", "folder", "source_id",
+)
+KINDS = ("backup_copy", "duplicate", "near_duplicate", "family", "shared_fragment", "orphan")
+RISK_ORDER = ("destructive", "privileged", "stateful", "scheduled", "ci", "docker", "network",
+              "location_sensitive", "hardcoded_path", "env", "no_errexit", "timing")
+
+
+@dataclass
+class Opportunity:
+    kind: str
+    members: list[str]
+    keep: str
+    removable: list[str]  # members this opportunity would remove
+    evidence: str
+    source_id: str = ""
+    lines_override: int | None = None  # shared fragments remove lines, not scripts
+    removed: list[str] = field(default_factory=list)
+
+
+def build(corpus: Corpus, clusters: pd.DataFrame, fragments: pd.DataFrame,
+          families: pd.DataFrame) -> pd.DataFrame:
+    by_path = {sc.path: sc for sc in corpus.scripts}
+    found = [*_backups(corpus, clusters), *_from_clusters(clusters),
+             *_from_families(families, by_path), *_from_fragments(fragments),
+             *_orphans(corpus)]
+    claimed: set[str] = set()
+    for opp in sorted(found, key=lambda o: KINDS.index(o.kind)):
+        opp.removed = [m for m in opp.removable if m not in claimed]
+        claimed.update(opp.removed)
+    return _frame(found, by_path, _callers(corpus))
+
+
+def _backups(corpus: Corpus, clusters: pd.DataFrame) -> Iterable[Opportunity]:
+    note = {(str(r.path)): str(r.evidence) for r in clusters.itertuples() if not r.canonical}
+    for sc in corpus.scripts:
+        if sc.backup_of:
+            how = note.get(sc.path, "not a copy of any script by the similarity measure")
+            yield Opportunity("backup_copy", [sc.path], sc.backup_of, [sc.path],
+                              f"backup copy of {sc.backup_of}; {how}")
+
+
+def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
+    for cid, rows in clusters.groupby("cluster_id", sort=True):
+        keep = str(rows.loc[rows["canonical"], "path"].iloc[0])
+        for kind, types in (("duplicate", ("exact", "normalised")),
+                            ("near_duplicate", ("renamed", "near"))):
+            part = rows[~rows["canonical"] & rows["clone_type"].isin(types)]
+            if part.empty:
+                continue
+            paths = [str(p) for p in part["path"]]
+            counts = part["clone_type"].value_counts().sort_index()
+            what = ", ".join(f"{n} {t}" for t, n in counts.items())
+            low = float(part["similarity"].min())
+            yield Opportunity(kind, [keep, *paths], keep, paths,
+                              f"cluster {cid}: {what} cop{'y' if len(paths) == 1 else 'ies'} "
+                              f"of {keep} (lowest similarity {low:.0%})", str(cid))
+
+
+def _from_families(families: pd.DataFrame, by_path: dict[str, Script]) -> Iterable[Opportunity]:
+    for fid, rows in families.groupby("family_id", sort=True):
+        paths = sorted(str(p) for p in rows["path"])
+        keep = min(paths, key=lambda p: _keep_key(by_path[p]))
+        best = rows.sort_values(["score", "path"], ascending=[False, True]).iloc[0]
+        yield Opportunity("family", paths, keep, [p for p in paths if p != keep],
+                          f"same job {len(paths)} times: {best['evidence']}", str(fid))
+
+
+def _keep_key(sc: Script) -> tuple[int, int, int, int, str]:
+    return (int(sc.archived), -sc.live_callers, len(sc.risks), len(sc.path), sc.path)
+
+
+def _from_fragments(fragments: pd.DataFrame) -> Iterable[Opportunity]:
+    for fid, rows in fragments.groupby("fragment_id", sort=True):
+        paths = sorted({str(p) for p in rows["path"]})
+        first = rows.iloc[0]
+        lines, copies = int(first["lines"]), int(first["copies"])
+        label = f"function {first['name']}" if first["kind"] == "function" else (
+            f"block of {lines} lines" + (f" in {first['name']}" if first["name"] else ""))
+        yield Opportunity("shared_fragment", paths, "", [],
+                          f"{label} pasted into {copies} scripts", str(fid),
+                          lines_override=(copies - 1) * lines)
+
+
+def _orphans(corpus: Corpus) -> Iterable[Opportunity]:
+    for sc in corpus.scripts:
+        if sc.live_callers == 0 and not sc.archived:
+            seen = (f"{sc.callers} non-running mention{'s' if sc.callers != 1 else ''} "
+                    "(docs, data, comments or archived files)") if sc.callers else "no mention"
+            yield Opportunity("orphan", [sc.path], "", [sc.path], f"no live caller; {seen}")
+
+
+def _callers(corpus: Corpus) -> dict[str, set[str]]:
+    refs = corpus.references
+    found: dict[str, set[str]] = {}
+    ok = refs[refs["status"] == "resolved"]
+    for source, target in zip(ok["source"], ok["target"], strict=True):
+        found.setdefault(str(target), set()).add(str(source))
+    return found
+
+
+def _risk(members: list[str], by_path: dict[str, Script], callers: dict[str, set[str]]) -> str:
+    flags: set[str] = set()
+    for m in members:
+        for who in (m, *callers.get(m, ())):
+            if who in by_path:
+                flags.update(by_path[who].risks)
+    return next((f for f in RISK_ORDER if f in flags), "")
+
+
+def _folder(members: list[str]) -> str:
+    parts = [m.split("/")[:-1] for m in members]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/".join(common) or "."
+
+
+def _frame(found: list[Opportunity], by_path: dict[str, Script],
+           callers: dict[str, set[str]]) -> pd.DataFrame:
+    def lines(o: Opportunity) -> int:
+        if o.lines_override is not None:
+            return o.lines_override
+        return sum(by_path[m].lines for m in o.removed if m in by_path)
+
+    ranked = sorted(found, key=lambda o: (-len(o.removed), -lines(o), KINDS.index(o.kind),
+                                          o.members))
+    rows = [(f"O{n:05d}", o.kind, ";".join(o.members), o.keep, len(o.removed), lines(o),
+             _risk(o.members, by_path, callers), o.evidence, n, len(o.members),
+             _folder(o.members), o.source_id) for n, o in enumerate(ranked, start=1)]
+    return pd.DataFrame(rows, columns=list(OPPORTUNITY_COLUMNS))

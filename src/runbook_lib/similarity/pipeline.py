@@ -1,0 +1,118 @@
+"""The similarity step in order: read, match, choose canonicals, tabulate, rank, write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from runbook_lib import audit, workspace
+from runbook_lib.errors import BadInput
+from runbook_lib.similarity import (
+    canonical,
+    chains,
+    clusters,
+    corpus,
+    families,
+    fragments,
+    matching,
+    opportunities,
+)
+from runbook_lib.similarity.settings import SimilarityParams, SimilarityResult
+
+Progress = Callable[[str, int, int], None]
+TABLES = ("clusters", "pairs", "fragments", "families", "opportunities")
+
+
+def run_similarity(workspace: Path, params: SimilarityParams,
+                   progress: Progress | None = None) -> SimilarityResult:
+    """Read the discovery tables of `workspace`, write the five similarity tables there."""
+    check(params)
+    start = time.perf_counter()
+    ws = Path(workspace)
+    if not (ws / "inventory.csv").is_file():
+        raise BadInput(f"no inventory.csv in {ws}: run `runbook discover` first")
+    found_corpus = corpus.load(ws, params.workers, progress)
+    found = matching.match(found_corpus, _settings(params), progress)
+    weight = params.boilerplate_weight
+
+    def choose(groups: list[list[int]]) -> list[canonical.Choice]:
+        return canonical.choose(groups, found_corpus, params.shellcheck,
+                                params.shellcheck_max_files)
+
+    choices = chains.settle(found_corpus, found, choose, params.threshold, weight,
+                            params.min_lines)
+    cluster_table = clusters.cluster_frame(found_corpus, found, choices, weight)
+    pair_table = clusters.pair_frame(found_corpus, found, choices, params.threshold, weight)
+    _report(progress, "fragments")
+    units = fragments.content_units(found_corpus, found.clusters)
+    fragment_table = fragments.find(found_corpus, units, params.min_fragment_lines)
+    _report(progress, "families")
+    family_table = families.find(found_corpus, _cluster_of(found), params.family_threshold)
+    opportunity_table = opportunities.build(found_corpus, cluster_table, fragment_table,
+                                            family_table)
+    counts = _counts(cluster_table, pair_table, fragment_table, family_table, opportunity_table)
+    counts.update(scripts=len(found_corpus.scripts), lsh_candidates=found.candidates)
+    result = SimilarityResult(ws, cluster_table, pair_table, fragment_table, family_table,
+                              opportunity_table, counts, round(time.perf_counter() - start, 3))
+    _write(result, params)
+    return result
+
+
+def check(params: SimilarityParams) -> None:
+    if not 0 < params.threshold <= 1:
+        raise BadInput(f"threshold must be above 0 and at most 1, got {params.threshold}")
+    if params.min_fragment_lines < 2:
+        raise BadInput(f"min_fragment_lines must be at least 2, got {params.min_fragment_lines}")
+    if not 0 <= params.boilerplate_weight <= 1:
+        raise BadInput(f"boilerplate_weight must be 0 to 1, got {params.boilerplate_weight}")
+    if not 1 <= params.lsh_rows <= params.num_perm // 2:
+        raise BadInput(f"lsh_rows must be 1 to num_perm/2, got {params.lsh_rows}")
+
+
+def _settings(p: SimilarityParams) -> matching.Settings:
+    return matching.Settings(p.threshold, p.min_lines, p.boilerplate_weight,
+                             p.boilerplate_min_scripts, p.boilerplate_fraction, p.num_perm,
+                             p.lsh_rows)
+
+
+def _report(progress: Progress | None, stage: str) -> None:
+    if progress:
+        progress(stage, 1, 1)
+
+
+def _cluster_of(found: matching.Matches) -> list[int]:
+    cluster_of = [-1] * len(found.rep)
+    for n, members in enumerate(found.clusters):
+        for i in members:
+            cluster_of[i] = n
+    return cluster_of
+
+
+def _counts(cl: pd.DataFrame, pairs: pd.DataFrame, frags: pd.DataFrame, fams: pd.DataFrame,
+            opps: pd.DataFrame) -> dict[str, int]:
+    counts = {
+        "clusters": cl["cluster_id"].nunique(), "clustered_scripts": len(cl),
+        "pairs": len(pairs), "fragments": frags["fragment_id"].nunique(),
+        "families": fams["family_id"].nunique(), "opportunities": len(opps),
+        "scripts_removable": opps["scripts_removed"].sum(),
+    }
+    members = cl[cl["canonical"] == False]  # noqa: E712 (an empty frame has object dtype)
+    for kind in clusters.CLONE_TYPES:
+        counts[f"{kind}_copies"] = (members["clone_type"] == kind).sum()
+    return {k: int(v) for k, v in counts.items()}
+
+
+def _write(r: SimilarityResult, params: SimilarityParams) -> None:
+    frames: dict[str, pd.DataFrame] = {"clusters": r.clusters, "pairs": r.pairs,
+                                       "fragments": r.fragments, "families": r.families,
+                                       "opportunities": r.opportunities}
+    for name, frame in frames.items():
+        workspace.write_csv(r.workspace / f"{name}.csv", list(frame.columns),
+                            frame.itertuples(index=False, name=None))
+    workspace.write_json(r.workspace / "similarity.json",
+                         {"counts": r.counts, "seconds": r.seconds,
+                          "params": {k: v for k, v in vars(params).items() if k != "workspace"}})
+    audit.append(r.workspace, "similarity", result="ok", **r.counts)

@@ -1,0 +1,40 @@
+"""Parameters and result of the similarity step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SimilarityParams:
+    workspace: Path
+    # 0.7 is where BigCloneBench's "strong" near-miss clones (70-90% alike after
+    # normalisation) begin: copies edited by hand stay above it, scripts that only share a
+    # skeleton or a pasted function fall below it.
+    threshold: float = 0.7
+    min_fragment_lines: int = 6  # shortest shared run of normalised statements
+    min_lines: int = 3  # non-boilerplate statements a script needs to be a renamed/near copy
+    boilerplate_weight: float = 0.2  # what a boilerplate statement counts, against 1
+    boilerplate_min_scripts: int = 10  # a statement in this many distinct scripts ...
+    boilerplate_fraction: float = 0.05  # ... and this share of them is boilerplate
+    num_perm: int = 128  # MinHash permutations
+    lsh_rows: int = 3  # rows per LSH band: 128 // 3 = 42 bands, recall ~99% at Jaccard 0.5
+    family_threshold: float = 0.5
+    shellcheck: bool = True  # break canonical ties by shellcheck findings
+    shellcheck_max_files: int = 2000  # beyond this many tied files, skip that rule
+    workers: int = 0  # processes for reading and normalising; 0 = one per core
+
+
+@dataclass(frozen=True)
+class SimilarityResult:
+    workspace: Path
+    clusters: pd.DataFrame
+    pairs: pd.DataFrame
+    fragments: pd.DataFrame
+    families: pd.DataFrame
+    opportunities: pd.DataFrame
+    counts: dict[str, int]
+    seconds: float
