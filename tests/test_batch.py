@@ -9,8 +9,9 @@ import pytest
 from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
 from runbook_lib import lock
 from runbook_lib.approve import ApproveParams, approve
-from runbook_lib.batch import BatchParams, batch_dir, run_batch
+from runbook_lib.batch import BatchParams, run_batch
 from runbook_lib.errors import BadInput
+from runbook_lib.journal import batch_dir
 from runbook_lib.validate import BatchContext, Check
 from state import head, refs, snapshot
 

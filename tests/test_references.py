@@ -213,3 +213,22 @@ def test_text_is_the_stripped_line_cut_at_300(tmp_path: Path) -> None:
     line = "   ./a.sh " + "x" * 400
     (ref,) = scan_file("b.sh", line + "\n", "script", index, tmp_path, False)
     assert (ref.kind, ref.text) == ("script", line.strip()[:300])
+
+
+def test_relative_imports_and_modules_that_are_not_the_repos(tmp_path: Path) -> None:
+    files = {
+        "pkg/__init__.py": "", "pkg/util.py": "", "pkg/sub/__init__.py": "",
+        "pkg/sub/job.py": (
+            "from . import helpers\n"
+            "from .. import util\n"
+            "from ..util import log\n"
+            "import json, subprocess\n"
+            "from os import path\n"
+        ),
+        "pkg/sub/helpers.py": "",
+    }
+    assert scan_repo(tmp_path, files, only="pkg/sub/job.py") == {
+        ("pkg/sub/job.py", 1, "pkg/sub/helpers.py", "resolved", True),
+        ("pkg/sub/job.py", 2, "pkg/util.py", "resolved", True),
+        ("pkg/sub/job.py", 3, "pkg/util.py", "resolved", True),
+    }

@@ -85,3 +85,19 @@ def test_compose_volumes_image_maps_and_commands(tmp_path: Path) -> None:
     }
     # the Dockerfile's context is the one the compose file gives it
     assert ("deploy/web.Dockerfile", 3, "docker/entrypoint.sh", "resolved", True) in rows
+
+
+def test_multi_stage_copy_from_maps_through_the_earlier_stage(tmp_path: Path) -> None:
+    files = {**SCRIPTS, "Dockerfile": (
+        "FROM alpine AS build\n"
+        "COPY scripts/ /src/\n"
+        "RUN /src/migrate.sh\n"
+        "FROM alpine\n"
+        "COPY --from=build /src/start.sh /bin/start.sh\n"
+        "CMD /src/start.sh\n"
+        "ENTRYPOINT /bin/start.sh\n"
+    )}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == {
+        ("Dockerfile", 3, "scripts/migrate.sh", "resolved", True),
+        ("Dockerfile", 7, "scripts/start.sh", "resolved", True),
+    }

@@ -117,3 +117,21 @@ def test_makefile_variables_and_package_json(tmp_path: Path) -> None:
         ("web/package.json", 3, "web/run.sh", "resolved", True),
         ("web/package.json", 4, "scripts/build.sh", "resolved", True),
     }
+
+
+def test_circleci_working_directory(tmp_path: Path) -> None:
+    files = {**SCRIPTS, ".circleci/config.yml": (
+        "jobs:\n"
+        "  build:\n"
+        "    steps:\n"
+        "      - checkout\n"
+        "      - run:\n"
+        "          name: test\n"
+        "          command: ./test.sh\n"
+        "          working_directory: scripts\n"
+        "      - run: ./build.sh\n"
+    )}
+    assert scan_repo(tmp_path, files) == {
+        (".circleci/config.yml", 7, "scripts/test.sh", "resolved", True),
+        (".circleci/config.yml", 9, "build.sh", "resolved", True),
+    }

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbook_lib import actions, audit, checkpoint, gitwrite, lock, workspace
+from runbook_lib import actions, audit, checkpoint, gitrepo, gitwrite, lock, workspace
 from runbook_lib.approve import check_approved
 from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.journal import Journal
+from runbook_lib.journal import Journal, batch_dir
 from runbook_lib.plan import file_sha256, touched_paths
 from runbook_lib.validate import STATIC_CHECKS, BatchContext, Check
 
@@ -35,10 +35,6 @@ class BatchOutcome:
     commit: str = ""
     checkpoint: str = ""
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def batch_dir(ws: Path, number: int) -> Path:
-    return ws / "batches" / f"{number:03d}"
 
 
 def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchOutcome:
@@ -97,21 +93,30 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
     journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
     timings["checkpoint_s"] = _lap(start)
     tree = ws / "worktrees" / f"batch-{number:03d}"
-    branch = f"runbook/batch-{number:03d}"
+    branch = _fresh_branch(repo, number)
     outcome = BatchOutcome(number, "rolled_back", "", checkpoint=cp.tag)
     try:
         _apply_validate(journal, repo, ws, tree, branch, cp, batch, params, checks, outcome,
                         timings)
     except RunbookError as exc:
-        journal.step("rollback", reason=str(exc))
+        journal.step("rollback", stoppable=False, reason=str(exc))
         outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
     finally:
-        journal.step("cleanup")
+        journal.step("cleanup", stoppable=False)
         gitwrite.remove_worktree(repo, tree)
     timings["total_s"] = _lap(start)
     outcome.timings = timings
     journal.done("finish", status=outcome.status, commit=outcome.commit)
     return outcome
+
+
+def _fresh_branch(repo: Path, number: int) -> str:
+    """The batch's branch name; a branch kept from an earlier rolled-back run is renamed."""
+    branch = f"runbook/batch-{number:03d}"
+    if gitrepo.branch_exists(repo, branch):
+        kept = f"{branch}-rolled-back-{audit.now_utc().replace(':', '').replace('.', '-')}"
+        gitwrite.git(repo, "branch", "-m", branch, kept)
+    return branch
 
 
 def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: str,
@@ -138,7 +143,8 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
         journal.step("rollback", failed=failed)
         outcome.message = f"rolled back: check(s) failed: {', '.join(failed)}; main untouched"
         return
-    journal.step("promote", new=outcome.commit, old=cp.commit, branch=cp.branch)
+    journal.step("promote", new=outcome.commit, old=cp.commit, branch=cp.branch,
+                 declared=sorted(ctx.changed))
     gitwrite.promote(repo, cp.branch, outcome.commit, cp.commit)
     journal.done("promote", commit=outcome.commit)
     timings["promote_s"] = _lap(start) - timings["apply_s"] - timings["validate_s"]

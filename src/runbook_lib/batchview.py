@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from runbook_lib.batch import BatchOutcome, batch_dir
+from runbook_lib.batch import BatchOutcome
+from runbook_lib.journal import batch_dir
 
 
 def checks(outcome: BatchOutcome) -> pd.DataFrame:

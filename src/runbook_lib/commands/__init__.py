@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from runbook_lib.commands import batch, demo, discover, plan, sample, similarity
+from runbook_lib.commands import batch, demo, discover, plan, safety, sample, similarity
 
 
 def register_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    for module in (sample, discover, similarity, plan, batch, demo):
+    for module in (sample, discover, similarity, plan, batch, safety, demo):
         module.register(sub)

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from runbook_lib import params, progress, runner, workspace
-    from runbook_lib.batch import BatchParams, batch_dir, run_batch
+    from runbook_lib.batch import BatchParams, run_batch
+    from runbook_lib.journal import batch_dir
 
     checked = params.build(BatchParams, gather(args, {"batch": args.batch}))
     if args.direct:

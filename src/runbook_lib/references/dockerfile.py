@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .composefile import compose_contexts
 from .lines import Hit, scan_line
 from .lookup import Lookup
-from .resolve import Maps, Where, resolve_word
+from .resolve import GONE, Maps, Where, absolute, resolve_word
 from .source import Source
 from .values import evaluate, norm
 from .words import has_extension, hash_comment, split_words
@@ -75,7 +75,7 @@ def walk(
         if word == "FROM":
             stage = _from(args, stage, stages)
         elif word in ("COPY", "ADD"):
-            _map(args, stage, context, lk)
+            _map(args, stage, context, lk, stages)
         elif word in ("WORKDIR", "ENV", "ARG"):
             _set(word, args, stage)
 
@@ -146,29 +146,43 @@ def _arguments(args: str) -> list[str]:
         return args.split()
 
 
-def _map(args: str, stage: Stage, context: str, lk: Lookup) -> None:
-    if "--from=" in args:
+def _map(args: str, stage: Stage, context: str, lk: Lookup, stages: dict[str, Stage]) -> None:
+    origin = _origin(args, stages)
+    if origin is False:
         return
     parts = _arguments(" ".join(p for p in args.split() if not p.startswith("--")))
     if len(parts) < 2:
         return
     *sources, dest = parts
-    dest = evaluate(dest, stage.env, "") or dest
-    dest = posixpath.join(stage.workdir, dest)
+    dest = posixpath.join(stage.workdir, evaluate(dest, stage.env, "") or dest)
     into = dest.endswith("/") or len(sources) > 1
     dest = posixpath.normpath(dest)
     for source in sources:
-        repo = norm(context + "/" + source)
+        repo = _source(source, context, origin, lk)
         if repo is None or "://" in source:
             continue
         if "*" in source or "?" in source:
-            repo = norm(posixpath.dirname(repo)) if "/" in repo else ""
-            stage.maps.insert(0, (dest, repo))
+            stage.maps.insert(0, (dest, norm(posixpath.dirname(repo)) or ""))
         elif source.endswith("/") or source in (".", "./") or repo in lk.index.dirs:
             stage.maps.insert(0, (dest, repo))
         else:
             target = posixpath.join(dest, posixpath.basename(repo)) if into else dest
             stage.maps.insert(0, (target, repo))
+
+
+def _origin(args: str, stages: dict[str, Stage]) -> Stage | bool | None:
+    """None: the build context; a Stage: `--from` an earlier stage; False: another image."""
+    match = re.search(r"--from=(\S+)", args)
+    if match is None:
+        return None
+    return stages.get(match.group(1).lower(), False)
+
+
+def _source(source: str, context: str, origin: Stage | bool | None, lk: Lookup) -> str | None:
+    if not isinstance(origin, Stage):
+        return norm(context + "/" + source)
+    mapped = absolute(posixpath.join("/", source), Where("", (), maps=origin.maps), lk)
+    return None if mapped == GONE else mapped
 
 
 def _overwrite(args: str, stage: Stage) -> None:

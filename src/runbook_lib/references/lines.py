@@ -39,8 +39,15 @@ def scan_line(
 ) -> Iterator[Hit]:
     """References on one line; `cd` holds the folders an earlier `cd` line led to, `values`
     what some words stand for (a Python path expression they end)."""
-    if not lk.may_hold(line):
-        return
+    if lk.may_hold(line):
+        yield from scan_words(no, line, where, lk, comment, cd, values)
+
+
+def scan_words(
+    no: int, line: str, where: Where, lk: Lookup, comment: Comment, cd: tuple[str, ...] = (),
+    values: Mapping[str, str] | None = None,
+) -> Iterator[Hit]:
+    """scan_line for a line already known to possibly hold a reference."""
     words = split_words(line)
     cds = _inline_cds(line, where, lk, cd) if "cd " in line or "pushd " in line else []
     cut = -1

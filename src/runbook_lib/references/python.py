@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from .lines import Hit, scan_line
+from .lines import Hit, scan_words
 from .lookup import Lookup
 from .model import RESOLVED
 from .pyexpr import expressions, value_of
@@ -18,24 +18,29 @@ from .words import hash_comment, split_words
 
 _IMPORT = re.compile(r"\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
 _FROM = re.compile(r"\s*from\s+(\.*)([\w.]*)\s+import\s+\(?\s*([\w\s,]+)")
-_PATHISH = ("__file__", "join", " / ", "/\"", "/'", "Path(", "{")
+_PATHISH = re.compile(r"__file__|join|\s/\s|/[\"']|Path\(|\{")
+_ASSIGNS = re.compile(r"__file__|Path\(|os\.path|join")
 
 
 def extract_python(src: Source) -> Iterator[Hit]:
     where = src.where(src.folder, "")
     lk = src.lookup
     for no, line in enumerate(src.lines, 1):
+        hold = lk.may_hold(line)
+        if not hold and "=" not in line:
+            continue
         if "import" in line:
             yield from _imports(no, line, where, lk)
-        pathish = any(p in line for p in _PATHISH) or _uses(line, where)
-        if pathish and "=" in line:
+        if "=" in line and (_ASSIGNS.search(line) or _uses(line, where)):
             _assign(line, where)
-        values = _ends(line, where) if pathish and lk.may_hold(line) else None
-        yield from scan_line(no, line, where, lk, hash_comment, values=values)
+        if hold:
+            pathish = _PATHISH.search(line) or _uses(line, where)
+            values = _ends(line, where) if pathish else None
+            yield from scan_words(no, line, where, lk, hash_comment, values=values)
 
 
 def _uses(line: str, where: Where) -> bool:
-    return any(name in line for name in where.variables)
+    return bool(where.variables) and any(name in line for name in where.variables)
 
 
 def _assign(line: str, where: Where) -> None:
@@ -82,7 +87,8 @@ def _last_text(node: ast.AST) -> str | None:
 
 
 def _imports(no: int, line: str, where: Where, lk: Lookup) -> Iterator[Hit]:
-    comment = hash_comment(line) < len(line) and line.lstrip().startswith("#")
+    # the patterns match from the line start, so an import found is never in a comment
+    comment = False
     match = _IMPORT.match(line)
     if match:
         for name in _names(match.group(1)):

@@ -1,16 +1,19 @@
 """Same-job families: scripts whose text differs but which look like the same job done twice.
 
-Candidates share a name key (job tokens of the file name, variant words such as `simple`,
-`new`, `v2` dropped: build_all_images ~ build-all-images ~ build_all_images_simple), or the same
-header or usage text. A pair is scored
+Candidates share a name key (the set of job tokens of the file name, variant words such as
+`simple`, `new`, `v2` dropped: build_all_images ~ build-all-images ~ build_all_images_simple),
+or the same header or usage text. Names that each hold a token the other lacks name two
+targets (deploy_billing_api, deploy_orders_web: one job for two services) and are never a
+family (for one-word names, the folders are compared that way). Other pairs are scored
 
-    0.40 * name + 0.25 * header + 0.25 * commands + 0.10 * same folder
+    name_weight * name + 0.25 * header + 0.25 * commands + 0.10 * same folder
 
-(name: Dice of job tokens; header: 1 when description or usage text is equal; commands:
-Jaccard of the commands and `tool verb` pairs used, common shell built-ins left out) and kept
-from `family_threshold` (0.5): one name alone is not enough, a name plus a shared folder, or
-a name plus a third of the commands, is. Copies of each other (one clone cluster), backup
-copies and archived scripts are never family members. These are suggestions for a person.
+(name: Dice of job tokens, weighing 0.5 when the shorter name has two tokens or more, else
+0.3; header: 1 when description or usage text is equal; commands: Jaccard of the commands and
+`tool verb` pairs used, common built-ins left out) and kept from `family_threshold` (0.5): an
+equal name of two or more words is enough, a one-word name needs more. Copies of each other
+(one clone cluster), backup copies and archived scripts are never family members. These are
+suggestions for a person.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from runbook_lib.similarity.corpus import Corpus, Script
-from runbook_lib.similarity.names import job_tokens, name_similarity
+from runbook_lib.similarity.names import job_tokens, name_similarity, name_tokens
 
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
 MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
@@ -58,8 +61,6 @@ def _keys(corpus: Corpus, sc: Script) -> list[tuple[str, ...]]:
     keys: list[tuple[str, ...]] = []
     if tokens:
         keys.append(("name", *sorted(set(tokens))))
-    if len(set(tokens[:-1])) >= 2:
-        keys.append(("name", *sorted(set(tokens[:-1]))))
     form = corpus.form(sc)
     keys += [("description", form.description)] if form.description else []
     keys += [("usage", form.usage)] if form.usage else []
@@ -76,8 +77,19 @@ def _candidates(corpus: Corpus, eligible: list[int],
     for members in buckets.values():
         if len(members) <= MAX_BUCKET:
             found.update((a, b) for a, b in combinations(sorted(set(members)), 2)
-                         if cluster_of[a] < 0 or cluster_of[a] != cluster_of[b])
+                         if (cluster_of[a] < 0 or cluster_of[a] != cluster_of[b])
+                         and not _two_targets(corpus.scripts[a], corpus.scripts[b]))
     return sorted(found)
+
+
+def _two_targets(a: Script, b: Script) -> bool:
+    """deploy_billing_api vs deploy_orders_web; for one-word names (services/x/bin/restore.sh
+    vs services/y/bin/restore.sh) the folders name the targets."""
+    pa, pb = PurePosixPath(a.path), PurePosixPath(b.path)
+    ta, tb = set(job_tokens(pa.name)), set(job_tokens(pb.name))
+    if len(ta) == 1 and ta == tb:
+        ta, tb = set(name_tokens(str(pa.parent))), set(name_tokens(str(pb.parent)))
+    return bool(ta - tb) and bool(tb - ta)
 
 
 def _score(corpus: Corpus, a: int, b: int) -> Pair:
@@ -91,7 +103,8 @@ def _score(corpus: Corpus, a: int, b: int) -> Pair:
     shared = sorted(ca & cb)
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
-    score = 0.4 * name + 0.25 * bool(same_text) + 0.25 * commands + 0.1 * folder
+    name_weight = 0.5 if min(len(set(ta)), len(set(tb))) >= 2 else 0.3
+    score = name_weight * name + 0.25 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
     if shared:

@@ -1,11 +1,12 @@
 """Shared fragments: identical function bodies, and runs of at least `min_lines` normalised
 statements, found in two or more scripts that are not copies of each other.
 
-Function bodies are compared in T1 form whatever the function is called (`log` pasted as
-`_log` is the same fragment). Runs come from hashing every window of `min_lines` statements;
-consecutive shared windows carried by the same set of scripts merge into one run, so a pasted
-20-line block is one fragment, not fifteen. Runs that lie inside a shared function are left
-to the function's fragment. Windows of set-up and structure statements alone are ignored.
+Function bodies are compared in T1 form with numbers blinded, whatever the function is called
+(`log` pasted as `_log`, or with `>&2` edited to `>&5`, is the same fragment). Runs come from
+hashing every window of `min_lines` statements; consecutive shared windows carried by the same
+set of scripts merge into one run, so a pasted 20-line block is one fragment, not fifteen.
+Runs that lie inside a shared function are left to the function's fragment. Windows of set-up
+and structure statements alone are ignored.
 """
 
 from __future__ import annotations
@@ -55,13 +56,13 @@ def content_units(corpus: Corpus, clusters: list[list[int]]) -> list[int]:
 
 
 def _function_groups(corpus: Corpus, units: list[int]) -> list[list[Occurrence]]:
-    by_body: dict[tuple[str, bytes], list[Occurrence]] = {}
+    by_body: dict[tuple[str, int], list[Occurrence]] = {}
     groups = {sc.content: sc.group for sc in corpus.scripts}
     for c, form in enumerate(corpus.forms):
-        for name, first, last in form.functions:
+        for name, first, last, body in form.functions:
             if last <= first or bool(np.all(form.boiler[first + 1 : last + 1])):
                 continue
-            key = (groups.get(c, ""), form.t1[first + 1 : last + 1].tobytes())
+            key = (groups.get(c, ""), body)
             by_body.setdefault(key, []).append(Occurrence(c, first, last, name, "function"))
     return [occ for _, occ in sorted(by_body.items()) if len({units[o.content] for o in occ}) > 1]
 
@@ -131,7 +132,7 @@ def _close(corpus: Corpus, run: tuple[int, int, int, int] | None, size: int,
     form = corpus.forms[c]
     if any(f <= first and last <= la for f, la in covered.get(c, ())):
         return
-    name = next((n for n, f, la in form.functions if f <= first and last <= la), "")
+    name = next((n for n, f, la, _ in form.functions if f <= first and last <= la), "")
     runs.setdefault(form.t1[first : last + 1].tobytes(), []).append(
         Occurrence(c, first, last, name, "run"))
 

@@ -1,15 +1,14 @@
 """What a script says it does: its header comment or docstring, and its usage text.
 
-Both are reduced to lower-case words without the script's own name, so `build_all_images.sh`
-and `build-all-images.sh` with the same header compare equal.
+Both are reduced to lower-case words without the script's own file name, so
+`build_all_images.sh` and `build-all-images.sh` with the same header compare equal, while
+"Deploy billing-api" and "Deploy orders-web" (one template, two targets) do not.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-
-from runbook_lib.similarity.names import name_tokens
 
 _WORD = re.compile(r"--?[a-z][\w-]*|[a-z][a-z0-9]+")
 _SELF = re.compile(
@@ -27,7 +26,8 @@ HEAD_LINES = 40
 
 def describe(text: str, group: str, path: str) -> tuple[str, str]:
     """(description, usage), each normalised, "" when the script has none worth comparing."""
-    own = set(name_tokens(PurePosixPath(path).name)) if path else set()
+    name = PurePosixPath(path).name.lower()
+    own = {name, name.rsplit(".", 1)[0]} if name else set()
     head = text[:4000]
     desc = _python_description(head) if group == "python" else _shell_description(head)
     return _clean(desc, own), _clean(_usage(head), own)
@@ -62,6 +62,8 @@ def _usage(head: str) -> str:
 
 
 def _clean(text: str, own: set[str]) -> str:
-    words = [w for w in _WORD.findall(_SELF.sub(" ", text.lower())) if w not in own]
-    words = [w for w in words if w not in ("sh", "py", "bash", "python", "python3")]
+    text = _SELF.sub(" ", text.lower())
+    for name in sorted(own, key=len, reverse=True):
+        text = text.replace(name, " ")
+    words = [w for w in _WORD.findall(text) if w not in ("sh", "py", "bash", "python", "python3")]
     return " ".join(words) if len(words) >= 2 else ""

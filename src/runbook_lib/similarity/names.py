@@ -9,10 +9,11 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _EXTENSIONS = (".sh", ".bash", ".ksh", ".zsh", ".py")
 _BACKUP = re.compile(r"(?:\.backup_[^/]*|\.bak|\.orig|~)$")
 # words that mark a variant of the same job rather than a different job
+# (not "backup" or "test": those name jobs; backup copies are told by their suffix)
 VARIANT_WORDS = frozenset({
     "simple", "new", "old", "v1", "v2", "v3", "copy", "fixed", "fix", "final", "tmp", "temp",
-    "test", "draft", "wip", "alt", "legacy", "orig", "backup", "bak", "2", "3", "latest",
-    "updated", "working", "local", "my", "quick", "full", "script",
+    "draft", "wip", "alt", "legacy", "orig", "bak", "latest", "updated", "working", "my",
+    "script",
 })
 
 

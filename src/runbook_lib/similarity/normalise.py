@@ -23,6 +23,7 @@ from runbook_lib.similarity.layout import Statements
 Hashes = npt.NDArray[np.uint64]
 Lines = npt.NDArray[np.int32]
 
+_DIGITS = re.compile(r"\d+")
 SHELL_LANGUAGES = frozenset({"sh", "bash", "ksh", "dash"})
 
 # Statements that say nothing about what a script does: set-up, structure, exit. They weigh
@@ -52,7 +53,9 @@ class Form:
     end: Lines  # last line of each statement
     boiler: npt.NDArray[np.bool_]  # statement is set-up or structure, not content
     literals: Hashes  # distinct literals (strings, numbers, paths) outside boilerplate
-    functions: tuple[tuple[str, int, int], ...]  # name, first and last statement index
+    # name, first and last statement index, hash of the body with numbers blinded (a pasted
+    # function whose `>&2` a copy edited to `>&5` is still the same fragment)
+    functions: tuple[tuple[str, int, int, int], ...]
     commands: frozenset[str]
     description: str  # normalised header comment or docstring ("" when none)
     usage: str  # normalised usage text
@@ -82,7 +85,7 @@ def normalise(text: str, language: str, path: str = "") -> Form:
         t1=_hashes(st.t1),
         start=np.array(st.start, dtype=np.int32), end=np.array(st.end, dtype=np.int32),
         boiler=np.array(boiler, dtype=np.bool_), literals=np.unique(_hashes(sorted(literals))),
-        functions=tuple(st.functions), commands=frozenset(st.commands),
+        functions=_functions(st), commands=frozenset(st.commands),
         description=desc, usage=usage,
         t1_digest=_digest(st.t1), blind_digest=_digest(st.blind),
     )
@@ -102,6 +105,12 @@ def stable_hash(text: str) -> int:
     """64-bit, the same in every process and run (Python's hash() is salted per process)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
                                           digest_size=8).digest(), "little")
+
+
+def _functions(st: Statements) -> tuple[tuple[str, int, int, int], ...]:
+    return tuple((name, first, last, stable_hash("\n".join(
+        _DIGITS.sub("N", s) for s in st.t1[first + 1 : last + 1])))
+        for name, first, last in st.functions)
 
 
 def _hashes(items: list[str]) -> Hashes:

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
+from state import snapshot
+
+from runbook_lib.batch import BatchParams, run_batch
+
+STEPS = ["checkpoint", "worktree", "apply", "commit", "validate", "promote", "cleanup"]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template(tmp_path_factory.mktemp("template"), scripts=100)
+
+
+@pytest.fixture(scope="module")
+def after_state(template: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    camp = _prepared(template, tmp_path_factory.mktemp("after") / "c")
+    assert run_batch(BatchParams(camp.ws, _number(camp))).status == "promoted"
+    return snapshot(camp.repo)
+
+
+def _prepared(template: Path, dest: Path) -> Campaign:
+    camp = campaign_from(template, dest)
+    (camp.repo / "scratch.txt").write_text("untracked work\n", "utf-8")
+    (camp.repo / ".env").write_text("SECRET=1\n", "utf-8")
+    (camp.repo / ".env").chmod(0o600)
+    return camp
+
+
+def _number(camp: Campaign) -> int:
+    return batch_of(camp.plan, shimmed(camp.plan, "echo_args.sh")[0])
+
+
+def runbook(*args: str, fault: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if fault:
+        env["RUNBOOK_FAULT_AT"] = fault
+    return subprocess.run([sys.executable, "-m", "runbook_lib.cli", *args], capture_output=True,
+                          text=True, check=False, env=env)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_kill_at_each_step_then_recover_gives_before_or_after(
+        template: Path, after_state: dict[str, object], tmp_path: Path, step: str) -> None:
+    camp = _prepared(template, tmp_path / "c")
+    before = snapshot(camp.repo)
+    number = str(_number(camp))
+    killed = runbook("batch", "--direct", "--workspace", str(camp.ws), "--batch", number,
+                     fault=step)
+    assert killed.returncode == -9, killed.stderr
+    assert (camp.ws / "lock").exists()
+    refused = runbook("batch", "--direct", "--workspace", str(camp.ws), "--batch", number)
+    assert refused.returncode == 2 and "stale lock" in refused.stderr
+    done = runbook("recover", "--workspace", str(camp.ws))
+    assert done.returncode == 0, done.stderr
+    now = snapshot(camp.repo)
+    expected = after_state if step in ("cleanup",) else before
+    if step == "promote":
+        expected = before  # killed before the ref moved
+    assert now == expected
+    assert git(camp.repo, "status", "--porcelain", "--untracked-files=no") == ""
+    assert len(git(camp.repo, "worktree", "list").splitlines()) == 1
+    assert not (camp.ws / "lock").exists()
+    again = runbook("recover", "--workspace", str(camp.ws))
+    assert again.returncode == 0 and "nothing to recover" in again.stdout
+    rerun = runbook("batch", "--direct", "--workspace", str(camp.ws), "--batch", number)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert snapshot(camp.repo) == after_state
+
+
+def test_recover_refuses_while_the_holder_runs(template: Path, tmp_path: Path) -> None:
+    from runbook_lib import lock
+
+    camp = _prepared(template, tmp_path / "c")
+    with lock.workspace_lock(camp.ws, "batch 1"):
+        done = runbook("recover", "--workspace", str(camp.ws))
+    assert done.returncode == 2 and "still running" in done.stderr
+    shutil.rmtree(camp.root)
