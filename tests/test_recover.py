@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
-from state import snapshot
 
+from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
 from runbook_lib.batch import BatchParams, run_batch
+from state import snapshot
 
 STEPS = ["checkpoint", "worktree", "apply", "commit", "validate", "promote", "cleanup"]
 

@@ -3,14 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
-from state import head, snapshot
 
+from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
 from runbook_lib import lock
 from runbook_lib.batch import BatchParams, run_batch
 from runbook_lib.errors import BadInput
 from runbook_lib.rollback import RollbackParams, rollback
 from runbook_lib.validate import BatchContext, Check
+from state import head, snapshot
 
 
 @pytest.fixture(scope="module")

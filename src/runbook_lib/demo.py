@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from runbook_lib import runner, workspace
+from runbook_lib.approve import ApproveParams, approve
 from runbook_lib.errors import BadInput, RunbookError
+from runbook_lib.journal import batch_dir
 from runbook_lib.sample import generate
 
 MARKER = ".runbook-demo"
 DEPLOY_ROOT = "/opt/app"
+Say = Callable[[str], object]
 
 
 def prepare_dir(folder: Path) -> Path:
@@ -25,15 +32,54 @@ def prepare_dir(folder: Path) -> Path:
     return folder.resolve()
 
 
-def run_demo(folder: Path, scripts: int, say: Callable[[str], object]) -> Iterator[str]:
+def step(name: str, values: dict[str, Any], ws: Path, say: Say, label: str = "") -> Path:
+    say(f"{name}{' ' + label if label else ''}: running notebooks/"
+        f"{runner.NOTEBOOKS[name]} through papermill")
+    record = runner.run_step(name, values, ws, label=label, log_output=False)
+    if record.status != "ok":
+        raise RunbookError(f"{name} failed: {record.error}; archived in {record.folder}")
+    return record.notebook
+
+
+def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
     root = prepare_dir(folder)
     sample = generate(root / "repo", scripts=scripts)
     say(f"sample repo: {sample.repo} ({sample.scripts} scripts)")
     ws = workspace.prepare(root / "workspace", sample.repo)
-    values = {"repo": str(sample.repo), "workspace": str(ws), "deploy_roots": [DEPLOY_ROOT]}
-    say("discovery: running notebooks/01_discovery.ipynb through papermill")
-    record = runner.run_step("discovery", values, ws)
-    if record.status != "ok":
-        raise RunbookError(f"discovery failed: {record.error}; archived in {record.folder}")
-    yield f"discovery notebook: {record.notebook}"
-    yield f"workspace tables: {ws}/inventory.csv, references.csv, skipped.csv"
+    step("discovery", {"repo": str(sample.repo), "workspace": str(ws),
+                       "deploy_roots": [DEPLOY_ROOT]}, ws, say)
+    step("similarity", {"workspace": str(ws)}, ws, say)
+    step("plan", {"workspace": str(ws), "target_scripts": scripts // 2}, ws, say)
+    broken = add_broken_batch(ws)
+    say(f"demo: appended batch {broken} that retires a script with live callers, on purpose")
+    approve(ApproveParams(ws, by="runbook demo", allow_risk=True))
+    plan = workspace.read_json(ws / "plan.json")
+    for batch in plan["batches"]:
+        number = int(batch["batch"])
+        step("batch", {"workspace": str(ws), "batch": number}, ws, say, f"batch-{number:03d}")
+        result = workspace.read_json(batch_dir(ws, number) / "validation.json")
+        yield f"batch {number}: {result['status']} ({result['message']})"
+    yield f"workspace: {ws} (tables, plan.json, batches/, archive/, audit.jsonl)"
+
+
+def add_broken_batch(ws: Path) -> int:
+    """A last batch that must fail validation: it retires a script that live callers use."""
+    plan = workspace.read_json(ws / "plan.json")
+    inventory = pd.read_csv(ws / "inventory.csv", keep_default_na=False)
+    touched = {a.get("path") for b in plan["batches"] for a in b["actions"]}
+    touched |= {a.get("canonical") for b in plan["batches"] for a in b["actions"]}
+    live = inventory[(inventory["live_callers"] > 0) & ~inventory["path"].isin(touched)]
+    victim = str(live.sort_values(["live_callers", "path"], ascending=[False, True])
+                 ["path"].iloc[0])
+    number = len(plan["batches"]) + 1
+    plan["batches"].append({
+        "batch": number, "risky": [], "flags": [], "scripts": 1,
+        "projected_scripts": plan["batches"][-1]["projected_scripts"] - 1 if plan["batches"]
+        else plan["scripts_before"] - 1,
+        "actions": [{"action": "retire", "path": victim, "id": f"{number:03d}-001",
+                     "reason": "deliberately wrong (demo): it still has live callers"}],
+    })
+    repo = Path(plan["repo"])
+    plan["files"][victim] = hashlib.sha256((repo / victim).read_bytes()).hexdigest()
+    workspace.write_json(ws / "plan.json", plan)
+    return number

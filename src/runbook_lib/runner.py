@@ -54,7 +54,7 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
 
 
 def run_step(step: str, values: dict[str, Any], workspace: Path, label: str = "",
-             cell_timeout: int = 3600) -> RunRecord:
+             cell_timeout: int = 3600, log_output: bool = True) -> RunRecord:
     """Execute the step's notebook with `values`; archive it whatever the outcome."""
     import papermill
 
@@ -72,7 +72,7 @@ def run_step(step: str, values: dict[str, Any], workspace: Path, label: str = ""
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=values, kernel_name=KERNEL, cwd=str(workspace),
-            execution_timeout=cell_timeout, log_output=True, progress_bar=False,
+            execution_timeout=cell_timeout, log_output=log_output, progress_bar=False,
         )
     except papermill.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
