@@ -232,3 +232,16 @@ def test_relative_imports_and_modules_that_are_not_the_repos(tmp_path: Path) -> 
         ("pkg/sub/job.py", 2, "pkg/util.py", "resolved", True),
         ("pkg/sub/job.py", 3, "pkg/util.py", "resolved", True),
     }
+
+
+def test_every_kind_has_an_extractor_and_prepare_is_optional(tmp_path: Path) -> None:
+    from runbook_lib.references import EXTRACTORS, RepoIndex, prepare, scan_file
+    from runbook_lib.references.model import KINDS
+
+    assert set(EXTRACTORS) == set(KINDS)
+    (tmp_path / "compose.yml").write_text("services: {web: {build: {context: ., dockerfile: x}}}")
+    index = RepoIndex.build({"a.sh"}, {"a.sh", "compose.yml", "b.bin"})
+    prepare(index, tmp_path)
+    assert scan_file("b.bin", "./a.sh\n", "binary", index, tmp_path, False) == []
+    (ref,) = scan_file("x/b.sh", "echo\r\n./a.sh\r\n", "script", index, tmp_path, False)
+    assert (ref.line, ref.target, ref.text) == (2, "a.sh", "./a.sh")

@@ -24,6 +24,19 @@ class BatchParams:
     batch: int
     backup_max_file_bytes: int = 50_000_000
     skip_checks: list[str] = field(default_factory=list)  # names of checks not to run
+    # behaviour (declared cases run in a sandbox, old against new)
+    cases: str = "runbook-cases.yaml"  # repo-relative YAML of declared cases
+    probe: bool = False  # also run every script of the batch with no arguments, strictest
+    probe_timeout: float = 5.0
+    min_coverage: float = 0.0  # 0 = report only; else the share a batch must reach
+    perf_threshold: float = 0.05  # new median may be at most this much slower ...
+    perf_min_seconds: float = 0.05  # ... and at least this many seconds slower, to fail
+    perf_runs: int = 5
+    # containers (a Docker engine, when reachable)
+    containers: bool = True
+    monitor_seconds: int = 0  # watch after promotion; 0 = off
+    monitor_max_unhealthy: int = 0  # more unhealthy containers than this rolls back
+    snapshots: list[str] = field(default_factory=list)  # "container=command" at checkpoint
 
 
 @dataclass
@@ -134,7 +147,7 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
     timings["apply_s"] = _lap(start)
     journal.step("validate")
     ctx = BatchContext(repo, ws, tree, batch, cp.commit, outcome.commit, _baseline(ws, batch),
-                       gitwrite.changed_paths(repo, cp.commit, outcome.commit))
+                       gitwrite.changed_paths(repo, cp.commit, outcome.commit), params)
     results = [fn(ctx) for name, fn in checks.items() if name not in params.skip_checks]
     outcome.checks = [c.as_dict() for c in results]
     timings["validate_s"] = _lap(start) - timings["apply_s"]

@@ -34,6 +34,7 @@ class BatchContext:
     new: str  # the batch commit
     baseline: Path  # references.csv of the state the batch starts from
     changed: dict[str, str] = field(default_factory=dict)  # path -> git status letter
+    params: Any = None  # the BatchParams of the run (checks read their settings there)
 
 
 CheckFn = Callable[[BatchContext], Check]

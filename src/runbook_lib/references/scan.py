@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .ci import extract_ci
 from .compose import extract_compose
+from .composefile import compose_contexts
 from .cron import extract_cron
 from .dockerfile import extract_dockerfile
 from .lines import Hit
@@ -34,6 +35,14 @@ EXTRACTORS: dict[str, Extractor] = {
     "data": extract_text,
 }
 _TEXT_MAX = 300
+
+
+def prepare(index: RepoIndex, root: Path) -> None:
+    """Build what every scan of `index` shares (basename tables, compose build contexts) once,
+    in this process: call it before forking workers so they inherit it."""
+    lk = lookup_for(index)
+    if lk.compose_contexts is None:
+        lk.compose_contexts = compose_contexts(lk, Source("", "", [], lk, root).read)
 
 
 def scan_file(
