@@ -15,7 +15,7 @@ from runbook_lib import audit, classify, gitrepo, inventory, risks, workspace
 from runbook_lib.listing import Listing, list_repo
 from runbook_lib.parallel import Progress, map_chunks
 from runbook_lib.probe import Probe, probe
-from runbook_lib.references import Reference, RepoIndex, scan_file
+from runbook_lib.references import Reference, RepoIndex, prepare, scan_file
 
 REFERENCE_COLUMNS = ("source", "line", "target", "kind", "status", "resolved", "live", "text")
 SKIPPED_COLUMNS = ("path", "reason", "detail", "files")
@@ -58,6 +58,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     _ROOT, _MAX_BYTES = root, params.max_bytes
     probes = list(map_chunks(_probe_chunk, paths, params.workers, "probe", progress))
     _INDEX = _build_index(probes, params.deploy_roots)
+    prepare(_INDEX, root)  # shared lookup tables, built once before the workers fork
     scanned = [p for p in probes if p.kind is not None]
     rows: list[inventory.ScriptRow] = []
     refs: list[Reference] = []

@@ -45,6 +45,7 @@ def script_row(path: str, data: bytes, text: str, encoding: str, language: str, 
                known_paths: frozenset[str]) -> ScriptRow:
     first = text.split("\n", 1)[0]
     original = classify.backup_original(path)
+    flags, names = risks.analyse(text, language)
     return ScriptRow(
         path=path,
         language=language,
@@ -57,6 +58,6 @@ def script_row(path: str, data: bytes, text: str, encoding: str, language: str, 
         archived=classify.is_archived(path),
         backup_of=original if original in known_paths else "",
         encoding=encoding,
-        risks=risks.join(risks.text_flags(text, language)),
-        env_vars=";".join(risks.env_vars(text, language)),
+        risks=risks.join(flags),
+        env_vars=";".join(names),
     )

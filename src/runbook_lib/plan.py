@@ -12,6 +12,7 @@ import pandas as pd
 from runbook_lib import audit, gitrepo, workspace
 from runbook_lib.errors import BadInput
 from runbook_lib.plan_groups import Group, Tables, Waiting, cluster_groups, retire_groups
+from runbook_lib.plan_rewrites import rewrite_groups
 
 PLAN_VERSION = 1
 
@@ -22,6 +23,7 @@ class PlanParams:
     batch_size: int = 25  # scripts per batch
     retire_orphans: bool = True
     retire_backups: bool = True
+    rewrite_references: bool = True  # callers of plain shims name the canonical (later batches)
     merges: list[str] = field(default_factory=list)  # "CLUSTER_ID=path/of/merged/script"
     target_scripts: int = 0  # the campaign's goal, shown beside the projection
 
@@ -69,7 +71,12 @@ def build_plan(params: PlanParams) -> dict[str, Any]:
     retire = retire_groups(tables, taken, params.retire_orphans)
     if not params.retire_backups:
         retire = [g for g in retire if "backup copy" not in g.actions[0]["reason"]]
-    plan = _assemble(tables, _ordered(groups + retire), waiting, params)
+    rewrites: list[Group] = []
+    if params.rewrite_references:
+        busy = {str(a.get("path")) for g in groups + retire for a in g.actions}
+        busy |= {str(a["canonical"]) for g in groups for a in g.actions if a.get("canonical")}
+        rewrites = rewrite_groups(tables, groups, busy)
+    plan = _assemble(tables, _ordered(groups + retire) + _ordered(rewrites), waiting, params)
     workspace.write_json(ws / "plan.json", plan)
     audit.append(ws, "plan", result="ok", sha256=plan_sha256(ws / "plan.json"),
                  batches=len(plan["batches"]))
@@ -87,8 +94,7 @@ def _assemble(tables: Tables, groups: list[Group], waiting: list[Waiting],
     batches: list[dict[str, Any]] = []
     current: list[Group] = []
     for group in groups:
-        if current and (sum(g.scripts for g in current) + group.scripts > params.batch_size
-                        or bool(current[0].risky) != bool(group.risky)):
+        if current and _full(current, group, params.batch_size):
             batches.append(_batch(len(batches) + 1, current))
             current = []
         current.append(group)
@@ -108,6 +114,15 @@ def _assemble(tables: Tables, groups: list[Group], waiting: list[Waiting],
         "waiting": [{"cluster": w.key, "members": w.members, "reason": w.reason}
                     for w in waiting],
     }
+
+
+def _full(current: list[Group], group: Group, size: int) -> bool:
+    """Close a batch at `size` scripts, 4 x `size` actions, or where risk or phase changes."""
+    scripts = sum(g.scripts for g in current) + group.scripts
+    actions = sum(len(g.actions) for g in current) + len(group.actions)
+    kind = (bool(current[0].risky), current[0].key.startswith("rewrite:"))
+    return scripts > size or actions > 4 * size or kind != (bool(group.risky),
+                                                             group.key.startswith("rewrite:"))
 
 
 def _batch(number: int, groups: list[Group]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ _PYTHON = {
 }
 _SHELL_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_SHELL}.items()}
 _PYTHON_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_PYTHON}.items()}
-_ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit|-\w*\s+-\w*e)|^#!.*\s-\w*e")
+_ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit|-\w*\s+-\w*e)|^#!.*\s-\w*e", re.M)
 _SHELL_VAR = re.compile(r"\$\{(\w+)(:?[-=?+])?|\$([A-Za-z_]\w*)")
 _SHELL_ASSIGN = re.compile(
     r"(?:^|[;&|]\s*|\b(?:export|local|declare|readonly|typeset)\s+(?:-\w+\s+)?)([A-Za-z_]\w*)(?:\+)?="
@@ -62,26 +62,34 @@ def code_lines(text: str, language: str = "") -> list[str]:
 
 
 def text_flags(text: str, language: str) -> set[str]:
+    return analyse(text, language)[0]
+
+
+def analyse(text: str, language: str) -> tuple[set[str], list[str]]:
+    """Risk flags found in the text, and the environment variables it reads."""
     lines = code_lines(text, language)
     body = "\n".join(lines)
     table = _PYTHON_RE if language == "python" else _SHELL_RE
     flags = {flag for flag, rx in table.items() if rx.search(body)}
-    if language == "python":
-        if env_vars(text, language):
-            flags.add("env")
-        return flags
-    if lines and not any(_ERREXIT.search(ln) for ln in text.splitlines()[:1] + lines):
-        flags.add("no_errexit")
-    if env_vars(text, language):
+    names = _env_from_lines(text, lines, language)
+    if names:
         flags.add("env")
-    return flags
+    if language != "python" and lines and not (_ERREXIT.search(text.split("\n", 1)[0]) or
+                                               _ERREXIT.search(body)):
+        flags.add("no_errexit")
+    return flags, names
 
 
 def env_vars(text: str, language: str) -> list[str]:
     """Names of environment variables the script reads (assigned-only names excluded)."""
+    return _env_from_lines(text, code_lines(text, language), language)
+
+
+def _env_from_lines(text: str, lines: list[str], language: str) -> list[str]:
     if language == "python":
         return sorted(set(_PY_ENV.findall(text)))
-    lines = code_lines(text, language)
+    if "$" not in text:
+        return []
     assigned: set[str] = set()
     for ln in lines:
         assigned.update(_SHELL_ASSIGN.findall(ln))

@@ -115,13 +115,6 @@ def leading_cd(line: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> tupl
     return cd_folders(match.group(1) or "~", where, lk, cd)
 
 
-def scan_lines(
-    lines: list[str], where: Where, lk: Lookup, comment: Comment, first: int = 1,
-) -> Iterator[Hit]:
-    for no, line in enumerate(lines, first):
-        yield from scan_line(no, line, where, lk, comment)
-
-
 def last_cd(line: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> tuple[str, ...] | None:
     """The folders the last `cd` of a line leads to, for a line continued on the next one."""
     if "cd" not in line:

@@ -28,10 +28,6 @@ _SELF = frozenset({"0", "BASH_SOURCE"})
 _ROOTS = frozenset({"GITHUB_WORKSPACE", "CI_PROJECT_DIR", "WORKSPACE", "CIRCLE_WORKING_DIRECTORY"})
 
 
-def anchored(path: str) -> str:
-    return ANCHOR + path
-
-
 def norm(path: str) -> str | None:
     """A repo-relative path normalised, "" for the root, None when it leaves the repo."""
     path = path.lstrip("/")

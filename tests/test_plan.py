@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from campaign import Campaign, campaign_from, make_template
+from runbook_lib.batch import BatchParams, run_batch
+from runbook_lib.plan_rewrites import rewrite_line
+
+
+@pytest.mark.parametrize(("line", "source", "new"), [
+    ('"$(dirname "$0")/legacy/echo.sh" one', "ops/run.sh", '"$(dirname "$0")/../tools/echo.sh" one'),
+    ("bash jobs/echo.sh x", "Makefile", "bash tools/echo.sh x"),
+    ("*/5 * * * * /opt/app/jobs/echo.sh >> /var/log/x", "cron/app.crontab",
+     "*/5 * * * * /opt/app/tools/echo.sh >> /var/log/x"),
+    ("See `jobs/echo.sh` for details.", "docs/ops.md", "See `tools/echo.sh` for details."),
+])
+def test_rewrite_line_changes_only_the_word(line: str, source: str, new: str) -> None:
+    member = "ops/legacy/echo.sh" if source.startswith("ops/") else "jobs/echo.sh"
+    assert rewrite_line(line, source, member, "tools/echo.sh") == new
+
+
+@pytest.mark.parametrize("line", [
+    "bash jobs/echo.sh; bash jobs/echo.sh",  # twice: not an exact site
+    "bash jobs/prebuild_echo.sh",  # a look-alike name
+    "bash other/echo.sh",  # another file of the same name
+    "echo.sh",  # a bare name could resolve through the working folder
+])
+def test_rewrite_line_refuses_unclear_sites(line: str) -> None:
+    assert rewrite_line(line, "ops/run.sh", "jobs/echo.sh", "tools/echo.sh") is None
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template(tmp_path_factory.mktemp("template"), scripts=100)
+
+
+@pytest.fixture
+def camp(template: Path, tmp_path: Path) -> Campaign:
+    return campaign_from(template, tmp_path / "c")
+
+
+def test_plan_orders_batches_and_projects_counts(camp: Campaign) -> None:
+    plan = camp.plan
+    assert plan["base_commit"] and plan["branch"] == "main"
+    counts = [b["projected_scripts"] for b in plan["batches"]]
+    assert counts == sorted(counts, reverse=True)
+    assert plan["scripts_after"] == counts[-1] < plan["scripts_before"]
+    risky = [bool(b["risky"]) for b in plan["batches"] if not b["actions"][0]["action"]
+             .startswith("rewrite")]
+    assert risky == sorted(risky), "risky batches come last"
+    for b in plan["batches"]:
+        for a in b["actions"]:
+            path = a.get("file") or a["path"]
+            assert plan["files"][path], f"no sha256 recorded for {path}"
+    assert any("person" in w["reason"] or "BASH_SOURCE" in w["reason"] for w in plan["waiting"])
+
+
+def test_rewrite_batches_point_callers_at_the_canonical(camp: Campaign) -> None:
+    rewrites = [(b["batch"], a) for b in camp.plan["batches"] for a in b["actions"]
+                if a["action"] == "rewrite_reference"]
+    assert rewrites, "the sample's exec shims have callers to rewrite"
+    for number in sorted({n for n, _ in rewrites}):
+        outcome = run_batch(BatchParams(camp.ws, number))
+        assert outcome.status == "promoted", outcome.checks
+    for _, action in rewrites:
+        lines = (camp.repo / action["file"]).read_text("utf-8").split("\n")
+        assert lines[action["line"] - 1] == action["new"]
+    done = subprocess.run(["bash", "ops/run_echo.sh"], cwd=camp.repo, capture_output=True,
+                          text=True, input="", check=False)
+    assert done.returncode == 3 and done.stdout == "args:one\nargs:two\n"
