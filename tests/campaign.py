@@ -36,12 +36,17 @@ CALLERS = {
     "source \"$(dirname \"$0\")/../lib/greet.sh\"\ngreet ops\n",
     "jobs/greet_job.sh": "#!/bin/bash\nset -euo pipefail\n"
     "source \"$(dirname \"$0\")/../lib/greet.sh\"\ngreet job\n",
+    # look-alikes that no action may touch: a similar name, a name in a comment and a string
+    "tools/preecho_args.sh": "#!/bin/bash\nset -euo pipefail\necho pre\n",
+    "tools/mentions.sh": "#!/bin/bash\nset -euo pipefail\n# echo_args.sh used to live here\n"
+    "echo 'see echo_args.sh in the wiki'\n",
     "tools/use_echo.sh": "#!/bin/bash\nset -euo pipefail\n"
     "bash \"$(dirname \"$0\")/../jobs/echo_args.sh\" x\n./tools/echo_args.sh y\n",
 }
 # make targets keep the callers above live (orphans would be retired by the plan)
 MAKEFILE = ("pure.mk", "pure:\n\tbash ops/run_echo.sh\n\tbash services/web/bin/hello.sh\n"
-            "\tbash ops/greet_all.sh\n\tbash jobs/greet_job.sh\n\tbash tools/use_echo.sh\n")
+            "\tbash ops/greet_all.sh\n\tbash jobs/greet_job.sh\n\tbash tools/use_echo.sh\n"
+            "\tbash tools/preecho_args.sh\n\tbash tools/mentions.sh\n")
 LINK = ("echo_args.sh", "ops/legacy/echo_args.sh")
 
 

@@ -41,6 +41,8 @@ def test_promoted_batch_changes_exactly_the_declared_files(camp: Campaign) -> No
     declared = {a.get("file") or a["path"] for a in batch["actions"]}
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     assert changed == declared
+    for look_alike in ("tools/preecho_args.sh", "tools/mentions.sh"):
+        assert after[look_alike] == before[look_alike]
     assert after["notes.tmp"] == before["notes.tmp"]
     assert after[".env"] == before[".env"]
     assert head(camp.repo) == outcome.commit != base

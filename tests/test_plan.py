@@ -11,7 +11,8 @@ from runbook_lib.plan_rewrites import rewrite_line
 
 
 @pytest.mark.parametrize(("line", "source", "new"), [
-    ('"$(dirname "$0")/legacy/echo.sh" one', "ops/run.sh", '"$(dirname "$0")/../tools/echo.sh" one'),
+    ('"$(dirname "$0")/legacy/echo.sh" one', "ops/run.sh",
+     '"$(dirname "$0")/../tools/echo.sh" one'),
     ("bash jobs/echo.sh x", "Makefile", "bash tools/echo.sh x"),
     ("*/5 * * * * /opt/app/jobs/echo.sh >> /var/log/x", "cron/app.crontab",
      "*/5 * * * * /opt/app/tools/echo.sh >> /var/log/x"),

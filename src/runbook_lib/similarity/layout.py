@@ -23,7 +23,7 @@ class Statements:
         self.blind.append(" ".join(blind))
         self.start.append(start)
         self.end.append(end)
-        found = (_literal(t, b) for t, b in zip(t1, blind, strict=True))
+        found = [_literal(t, b) for t, b in zip(t1, blind, strict=True) if t != b]
         self.literals.append([lit for lit in found if lit])
 
     def __len__(self) -> int:

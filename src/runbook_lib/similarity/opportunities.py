@@ -14,6 +14,7 @@ RISK_ORDER, most severe first.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -65,20 +66,25 @@ def _backups(corpus: Corpus, clusters: pd.DataFrame) -> Iterable[Opportunity]:
 
 
 def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
-    for cid, rows in clusters.groupby("cluster_id", sort=True):
-        keep = str(rows.loc[rows["canonical"], "path"].iloc[0])
+    groups: dict[str, list[tuple[str, bool, str, float]]] = {}
+    for row in zip(clusters["cluster_id"], clusters["path"], clusters["canonical"],
+                   clusters["clone_type"], clusters["similarity"], strict=True):
+        groups.setdefault(str(row[0]), []).append((str(row[1]), bool(row[2]), str(row[3]),
+                                                   float(row[4])))
+    for cid, rows in sorted(groups.items()):
+        keep = next(path for path, canonical, _, _ in rows if canonical)
         for kind, types in (("duplicate", ("exact", "normalised")),
                             ("near_duplicate", ("renamed", "near"))):
-            part = rows[~rows["canonical"] & rows["clone_type"].isin(types)]
-            if part.empty:
+            part = [r for r in rows if not r[1] and r[2] in types]
+            if not part:
                 continue
-            paths = [str(p) for p in part["path"]]
-            counts = part["clone_type"].value_counts().sort_index()
-            what = ", ".join(f"{n} {t}" for t, n in counts.items())
-            low = float(part["similarity"].min())
+            paths = [r[0] for r in part]
+            counts = Counter(r[2] for r in part)
+            what = ", ".join(f"{counts[t]} {t}" for t in sorted(counts))
+            low = min(r[3] for r in part)
             yield Opportunity(kind, [keep, *paths], keep, paths,
                               f"cluster {cid}: {what} cop{'y' if len(paths) == 1 else 'ies'} "
-                              f"of {keep} (lowest similarity {low:.0%})", str(cid))
+                              f"of {keep} (lowest similarity {low:.0%})", cid)
 
 
 def _from_families(families: pd.DataFrame, by_path: dict[str, Script]) -> Iterable[Opportunity]:
@@ -95,14 +101,19 @@ def _keep_key(sc: Script) -> tuple[int, int, int, int, str]:
 
 
 def _from_fragments(fragments: pd.DataFrame) -> Iterable[Opportunity]:
-    for fid, rows in fragments.groupby("fragment_id", sort=True):
-        paths = sorted({str(p) for p in rows["path"]})
-        first = rows.iloc[0]
-        lines, copies = int(first["lines"]), int(first["copies"])
-        label = f"function {first['name']}" if first["kind"] == "function" else (
-            f"block of {lines} lines" + (f" in {first['name']}" if first["name"] else ""))
-        yield Opportunity("shared_fragment", paths, "", [],
-                          f"{label} pasted into {copies} scripts", str(fid),
+    groups: dict[str, list[str]] = {}
+    first: dict[str, tuple[str, int, int, str]] = {}
+    for fid, path, name, lines, copies, kind in zip(
+            fragments["fragment_id"], fragments["path"], fragments["name"], fragments["lines"],
+            fragments["copies"], fragments["kind"], strict=True):
+        groups.setdefault(str(fid), []).append(str(path))
+        first.setdefault(str(fid), (str(name), int(lines), int(copies), str(kind)))
+    for fid, paths in sorted(groups.items()):
+        name, lines, copies, kind = first[fid]
+        label = f"function {name}" if kind == "function" else (
+            f"block of {lines} lines" + (f" in {name}" if name else ""))
+        yield Opportunity("shared_fragment", sorted(set(paths)), "", [],
+                          f"{label} pasted into {copies} scripts", fid,
                           lines_override=(copies - 1) * lines)
 
 

@@ -24,7 +24,7 @@ class SimilarityParams:
     lsh_rows: int = 3  # rows per LSH band: 128 // 3 = 42 bands, recall ~99% at Jaccard 0.5
     family_threshold: float = 0.5
     shellcheck: bool = True  # break canonical ties by shellcheck findings
-    shellcheck_max_files: int = 2000  # beyond this many tied files, skip that rule
+    shellcheck_max_files: int = 300  # beyond this many tied files, skip that rule (~10 ms each)
     workers: int = 0  # processes for reading and normalising; 0 = one per core
 
 
