@@ -41,6 +41,7 @@ class Target:
     working_dir: str = ""
     env: tuple[str, ...] = ()
     network: bool = False  # the copy needs a network (label runbook.network=needed)
+    service: str = ""  # its compose service name, when it has one
 
 
 def container_references(repo: Path, index: RepoIndex) -> tuple[list[Reference], str]:
@@ -66,6 +67,7 @@ def running_target(info: containers.ContainerInfo, repo: Path) -> Target:
         entrypoint=info.entrypoint, command=info.command, healthcheck=info.healthcheck,
         health_timeout=info.health_timeout, binds=binds, working_dir=info.working_dir,
         env=info.env, network=info.labels.get(containers.NETWORK_LABEL) == "needed",
+        service=info.labels.get("com.docker.compose.service", ""),
     )
 
 
