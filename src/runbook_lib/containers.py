@@ -202,6 +202,7 @@ def _create_args(spec: RunSpec) -> dict[str, Any]:
         "command": spec.command, "volumes": volumes, "working_dir": spec.working_dir or None,
         "environment": list(spec.env), "network_mode": spec.network,
         "labels": {LABEL: "1"}, "ports": {}, "publish_all_ports": False,
+        "hostname": "runbook-check",  # a random one would make old and new outputs differ
     }
 
 

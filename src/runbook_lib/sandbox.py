@@ -10,13 +10,15 @@ main process ends, every process left in the sandbox's pid namespace is killed.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runbook_lib import coverage_shell, observe
+from runbook_lib import coverage_shell
 from runbook_lib.cases import Case
 from runbook_lib.errors import RunbookError
 from runbook_lib.proc import run
@@ -67,7 +69,7 @@ class Sandbox:
         """Run `case` against a fresh copy of `tree`; the copy is deleted afterwards."""
         with tempfile.TemporaryDirectory(prefix="runbook-sandbox-") as tmp:
             room = _Room.make(Path(tmp), tree, case)
-            before = observe.manifest(room.tree)
+            before = manifest(room.tree)
             command = self._command(room, case, options)
             start = time.perf_counter()
             done = run(command, check=False, input_text=None if options.strict else case.stdin,
@@ -91,11 +93,11 @@ class Sandbox:
                 before: dict[str, str], options: Options) -> RunResult:
         timed_out = code in (124, 137)
         strace = room.out / "strace"
-        findings = observe.findings(strace.read_text("utf-8", "replace") if strace.exists()
+        findings = findings(strace.read_text("utf-8", "replace") if strace.exists()
                                     else None, stderr, room.home, room.tmp, (TREE, OUT, HOME))
         lines = coverage_shell.executed(room.out, TREE) if options.trace else {}
         return RunResult(code, stdout, stderr, round(seconds, 4), timed_out,
-                         observe.effects(before, observe.manifest(room.tree)), findings, lines)
+                         effects(before, manifest(room.tree)), findings, lines)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,72 @@ class _Room:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         return room
+
+
+def manifest(root: Path) -> dict[str, str]:
+    """Every entry below `root`: its kind, mode and content digest (symlinks: their target)."""
+    entries: dict[str, str] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            entries[rel] = f"link {path.readlink()}"
+        elif path.is_dir():
+            entries[rel] = "dir"
+        elif path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+            entries[rel] = f"{path.stat().st_mode & 0o7777:o} {digest}"
+    return entries
+
+
+def effects(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    changes = {p: f"created {after[p]}" for p in after.keys() - before.keys()}
+    changes.update({p: "deleted" for p in before.keys() - after.keys()})
+    changes.update({p: f"changed {after[p]}" for p in before.keys() & after.keys()
+                    if before[p] != after[p]})
+    return dict(sorted(changes.items()))
+
+
+_CALL = re.compile(r'^\d+\s+(\w+)\((?:AT_FDCWD, |\d+, )?"([^"]*)"(.*)\) = -1 (E[A-Z]+)')
+_NET = re.compile(r'^\d+\s+(connect|sendto|sendmsg)\(.*sa_family=(AF_INET6?).*?htons\((\d+)\).*?'
+                  r'(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)").* = -1 (E[A-Z]+)')
+_STDERR = {"Read-only file system": "write outside the copy", "Connection refused": "network",
+           "Network is unreachable": "network", "name resolution": "network"}
+
+
+def findings(strace: str | None, stderr: str, home: Path, tmp: Path,
+             allowed: tuple[str, ...]) -> list[str]:
+    """Attempts to write outside the copy or to reach the network, best evidence first."""
+    found = [f"wrote in $HOME: {p}" for p in _listing(home)]
+    found += [f"wrote in /tmp: {p}" for p in _listing(tmp)]
+    if strace is None:  # no strace: what the script's own error messages admit
+        return found + [f"{kind} (from stderr): {line.strip()}" for line in stderr.splitlines()
+                        for text, kind in _STDERR.items() if text in line]
+    for line in strace.splitlines():
+        net, call = _NET.match(line), _CALL.match(line)
+        if net:
+            found.append(f"network: {net[1]} to {net[4] or net[5]}:{net[3]} refused ({net[6]})")
+        elif call and _is_write(call[1], call[3]) and _outside(call[2], call[4], allowed):
+            found.append(f"write outside the copy: {call[1]} {call[2]} ({call[4]})")
+    return list(dict.fromkeys(found))
+
+
+def _is_write(name: str, rest: str) -> bool:
+    if name in ("open", "openat"):
+        return any(flag in rest for flag in ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"))
+    return name not in ("connect", "sendto", "sendmsg")
+
+
+def _outside(path: str, error: str, allowed: tuple[str, ...]) -> bool:
+    if error == "EEXIST" or path.startswith(("/dev/", "/proc/")):
+        return False
+    if not path.startswith("/"):  # relative to a working folder we do not know: trust EROFS
+        return error == "EROFS"
+    return not any(path == a or path.startswith(a + "/") for a in (*allowed, "/tmp"))
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if not p.is_dir() or p.is_symlink())[:20]
 
 
 def _invocation(tree: Path, case: Case) -> list[str]:
@@ -161,8 +229,6 @@ def _bwrap_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
             args += ["--tmpfs", secret]
         elif Path(secret).exists():
             args += ["--ro-bind", "/dev/null", secret]
-    # the tmpfs first: a later mount hides what an earlier one put under the same folder
-    args += ["--proc", "/proc", "--dev", "--dev", "/dev", "--tmpfs", "/tmp"][:0]
     args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(room.tmp), "/tmp",
              "--bind", str(room.home), HOME, "--ro-bind" if strict else "--bind", str(room.tree),
              TREE, "--bind", str(room.out), OUT, "--remount-ro", "/", "--chdir", TREE]

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import make_repo
+from runbook_lib.discover import DiscoveryParams, DiscoveryResult, run_discovery
+from runbook_lib.graph import dangling, orphans, reference_graph
+from runbook_lib.sample import SampleResult, generate
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> SampleResult:
+    return generate(tmp_path_factory.mktemp("sample") / "repo", scripts=400, seed=3)
+
+
+@pytest.fixture(scope="module")
+def found(sample: SampleResult, tmp_path_factory: pytest.TempPathFactory) -> DiscoveryResult:
+    ws = tmp_path_factory.mktemp("ws")
+    return run_discovery(DiscoveryParams(repo=sample.repo, workspace=ws,
+                                         deploy_roots=["/opt/app"]))
+
+
+def truth(sample: SampleResult) -> dict[str, object]:
+    data: dict[str, object] = json.loads(sample.truth.read_text("utf-8"))
+    return data
+
+
+def key(row: dict[str, object]) -> tuple[object, ...]:
+    target = row["target"] if row["status"] != "missing" else "?"
+    return (row["source"], int(str(row["line"])), target, row["status"])
+
+
+def test_recall_and_precision_against_the_ground_truth(sample: SampleResult,
+                                                       found: DiscoveryResult) -> None:
+    expected = {key(r) for r in truth(sample)["references"]}  # type: ignore[attr-defined]
+    got = {key(r) for r in found.references.to_dict("records")}
+    hits = len(expected & got)
+    assert hits / len(expected) >= 0.99, sorted(expected - got)[:10]
+    assert hits / len(got) >= 0.99, sorted(got - expected)[:10]
+
+
+def test_live_flags_match_the_ground_truth(sample: SampleResult, found: DiscoveryResult) -> None:
+    expected = {key(r): r["live"] for r in truth(sample)["references"]}  # type: ignore[attr-defined]
+    wrong = [k for k, live in ((key(r), r["live"]) for r in found.references.to_dict("records"))
+             if k in expected and bool(live) != expected[k]]
+    assert not wrong
+
+
+def test_every_script_is_inventoried(sample: SampleResult, found: DiscoveryResult) -> None:
+    scripts = {s["path"] for s in truth(sample)["scripts"]}  # type: ignore[attr-defined]
+    assert set(found.inventory["path"]) == scripts
+    row = found.inventory.set_index("path")
+    assert (row["sha256"].str.len() == 64).all()
+    assert set(row["language"]) <= {"sh", "bash", "ksh", "zsh", "python"}
+
+
+def test_odd_inputs_are_skipped_with_their_reason(sample: SampleResult,
+                                                  found: DiscoveryResult) -> None:
+    skipped = dict(zip(found.skipped["path"], found.skipped["reason"], strict=True))
+    for item in truth(sample)["skipped"]:  # type: ignore[attr-defined]
+        assert skipped.get(item["path"]) == item["reason"]
+    for tree in truth(sample)["vendored"]:  # type: ignore[attr-defined]
+        assert tree in skipped, tree
+    inventory = found.inventory.set_index("path")
+    empty = [p for p, n in inventory["bytes"].items() if n == 0]
+    assert empty and inventory.loc[empty[0], "lines"] == 0
+    assert (inventory["encoding"] == "invalid-utf8").sum() >= 1
+    assert any(" " in p for p in inventory.index)
+
+
+def test_orphans_and_dangling_match_the_ground_truth(sample: SampleResult,
+                                                     found: DiscoveryResult) -> None:
+    scripts = truth(sample)["scripts"]  # type: ignore[index]
+    expected = {s["path"] for s in scripts if s["orphan"] and not s["archived"]}
+    assert set(orphans(found.inventory)["path"]) == expected
+    missing = [r for r in truth(sample)["references"] if r["status"] == "missing"]  # type: ignore
+    assert len(dangling(found.references)) == len(missing)
+    graph = reference_graph(found.references)
+    assert graph.number_of_edges() > 0
+
+
+def test_written_tables_and_a_second_run_is_identical(sample: SampleResult, found: DiscoveryResult,
+                                                      tmp_path: Path) -> None:
+    ws = found.workspace
+    columns = set(pd.read_csv(ws / "inventory.csv").columns)
+    assert {"path", "language", "lines", "bytes", "sha256", "mode", "executable", "shebang",
+            "archived", "last_commit", "risks", "env_vars"} <= columns
+    again = run_discovery(DiscoveryParams(repo=sample.repo, workspace=tmp_path / "ws2",
+                                          deploy_roots=["/opt/app"]))
+    for name in ("inventory.csv", "references.csv", "skipped.csv"):
+        assert (ws / name).read_bytes() == (again.workspace / name).read_bytes()
+
+
+def test_flags_from_callers(found: DiscoveryResult) -> None:
+    risks = found.inventory.set_index("path")["risks"]
+    assert risks.str.contains("scheduled").any()
+    assert risks.str.contains("ci").any()
+
+
+def test_plain_folder_without_git(tmp_path: Path) -> None:
+    repo = tmp_path / "plain"
+    (repo / "bin").mkdir(parents=True)
+    (repo / "bin" / "tool").write_text("#!/usr/bin/env bash\necho hi\n", "utf-8")
+    (repo / "run.sh").write_text("#!/bin/sh\nset -e\n./bin/tool\n", "utf-8")
+    result = run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws"))
+    assert sorted(result.inventory["path"]) == ["bin/tool", "run.sh"]
+    assert set(result.inventory["last_commit"]) == {""}
+    assert list(result.references["target"]) == ["bin/tool"]
+
+
+def test_gitignore_is_honoured(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {".gitignore": "build/\n", "a.sh": "#!/bin/sh\necho a\n",
+                                      "build/gen.sh": "#!/bin/sh\necho generated\n"})
+    result = run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws"))
+    assert list(result.inventory["path"]) == ["a.sh"]

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from runbook_lib.similarity import python, shell
+from runbook_lib.similarity.names import job_tokens
+from runbook_lib.similarity.normalise import normalise
+
+
+def test_shell_layout_does_not_matter() -> None:
+    one = 'if [ -f x ]; then echo "yes"; else echo no; fi\nfor f in *; do rm "$f"; done\n'
+    two = """# a comment
+if [ -f x ]
+then
+    echo "yes"   # trailing comment
+else
+  echo no
+fi
+
+for f in *
+do
+\trm "$f"
+done
+"""
+    assert normalise(one, "bash").t1_digest == normalise(two, "bash").t1_digest
+
+
+def test_shell_comments_inside_strings_and_heredocs_are_kept() -> None:
+    text = 'echo "a # b"\ncat <<EOF\n# not a comment\nEOF\necho ${#arr[@]}\n'
+    st = shell.statements(text)
+    assert st.t1 == ['echo "a # b"', "cat << EOF", "<< # not a comment", "echo ${#arr[@]}"]
+
+
+def test_shell_blind_form_hides_names_and_literals_but_keeps_commands() -> None:
+    a = 'TARGET_HOST="web-01"\nssh "$TARGET_HOST" "docker restart web"\nsleep 5\n'
+    b = 'REMOTE="api-02"\nssh "$REMOTE" "docker restart api"\nsleep 10\n'
+    c = 'REMOTE="api-02"\nscp "$REMOTE" "docker restart api"\nsleep 10\n'
+    fa, fb, fc = normalise(a, "bash"), normalise(b, "bash"), normalise(c, "bash")
+    assert fa.t1_digest != fb.t1_digest
+    assert fa.blind_digest == fb.blind_digest
+    assert fb.blind_digest != fc.blind_digest
+
+
+def test_shell_functions_have_spans() -> None:
+    st = shell.statements('log() { echo "$*" >&2; }\nfunction die {\n  log "$1"\n  exit 1\n}\n')
+    assert [(name, st.t1[first], st.t1[last]) for name, first, last in st.functions] == [
+        ("log", "log ( )", "}"), ("die", "function die", "}")]
+
+
+def test_shell_broken_quoting_is_not_an_error() -> None:
+    assert len(shell.statements('echo "unterminated\nls\n')) >= 1
+
+
+def test_python_layout_comments_and_docstrings_do_not_matter() -> None:
+    one = 'def f(a, b):\n    """Doc."""\n    if a: return b\n    return (a +\n            b)\n'
+    two = "def f(a,b):  # c\n\n  if a:\n      return b\n  return (a + b)\n"
+    assert normalise(one, "python").t1_digest == normalise(two, "python").t1_digest
+
+
+def test_python_blind_keeps_imports_and_attributes() -> None:
+    st = python.statements("import subprocess\nout = subprocess.run(cmd, check=True)\n")
+    assert st.blind[1] == "0 V = subprocess . run ( V , V = True )"
+    assert "subprocess.run" in st.commands
+
+
+def test_python_function_span_covers_the_body() -> None:
+    st = python.statements("def f():\n    x = 1\n    return x\n\ny = f()\n")
+    assert st.functions == [("f", 0, 2)]
+
+
+def test_name_tokens_drop_separators_and_variant_words() -> None:
+    assert job_tokens("build_all_images.sh") == ("build", "all", "images")
+    assert job_tokens("build-all-images.sh") == ("build", "all", "images")
+    assert job_tokens("build_all_images_simple.sh") == ("build", "all", "images")
+    assert job_tokens("buildAllImages.py") == ("build", "all", "images")
