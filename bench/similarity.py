@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from discover import CACHE, RUNBOOK, rows, sample  # noqa: E402
-from measure import Measured, measure  # noqa: E402
+from discover import CACHE, RUNBOOK, rows, sample
+from measure import Measured, measure
 
 
 def jscpd() -> str | None:
