@@ -189,3 +189,13 @@ def test_wrong_action_is_caught_and_rolled_back(camp: Campaign) -> None:
     saved = json.loads((batch_dir(camp.ws, 1) / "validation.json").read_text("utf-8"))
     assert saved["status"] == "rolled_back"
     assert git(camp.repo, "branch", "--list", "runbook/batch-001").strip()
+
+
+def test_notebook_mode_refuses_before_starting_a_notebook(camp: Campaign) -> None:
+    readme = next(p for p in ("README.md", "docs/README.md") if (camp.repo / p).exists())
+    (camp.repo / readme).write_text("local edit\n", "utf-8")
+    before = snapshot(camp.repo)
+    done = camp.runbook("batch", "--workspace", str(camp.ws), "--batch", str(first_batch(camp)))
+    assert done.returncode == 2 and "uncommitted changes" in done.stderr
+    assert not (camp.ws / "archive").exists()
+    assert snapshot(camp.repo) == before

@@ -69,6 +69,31 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         return outcome
 
 
+def preflight(params: BatchParams) -> BatchOutcome | None:
+    """The refusals `run_batch` would make, checked read-only before a notebook is started.
+
+    Returns the outcome when the batch was already promoted (nothing to run)."""
+    ws = params.workspace.resolve()
+    reason = lock.stop_requested(ws)
+    if reason is not None:
+        raise BadInput(f"emergency stop is set ({reason}): run `runbook resume` first")
+    held = lock.read_lock(ws)
+    if held is not None:
+        raise BadInput(f"workspace is busy: {held.operation} by pid {held.pid} (lock id "
+                       f"{held.id}); if that process is gone run `runbook recover`")
+    plan = check_approved(ws, params.batch)
+    done = _already(ws, params.batch)
+    if done is not None:
+        return done
+    batch = next(b for b in plan["batches"] if b["batch"] == params.batch)
+    _check_files(Path(plan["repo"]), plan, batch)
+    dirty = gitrepo.dirty_paths(Path(plan["repo"]))
+    if dirty:
+        raise BadInput(f"tracked files have uncommitted changes ({', '.join(dirty[:5])}): "
+                       "commit or stash them first")
+    return None
+
+
 def _already(ws: Path, number: int) -> BatchOutcome | None:
     path = batch_dir(ws, number) / "validation.json"
     if not path.exists() or (batch_dir(ws, number) / "rollback.json").exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from runbook_lib.cli import gather, step_options
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from runbook_lib import params, progress, runner, workspace
-    from runbook_lib.batch import BatchParams, run_batch
+    from runbook_lib.batch import BatchParams, preflight, run_batch
     from runbook_lib.journal import batch_dir
 
     checked = params.build(BatchParams, gather(args, {"batch": args.batch}))
@@ -30,11 +31,15 @@ def run(args: argparse.Namespace) -> int:
         progress.bars(False)
         return _report(run_batch(checked).__dict__)
     ws = workspace.prepare(checked.workspace)
+    already = preflight(checked)
+    if already is not None:
+        return _report(already.__dict__)
     record = runner.run_step("batch", params.as_plain(checked), ws,
                              label=f"batch-{checked.batch:03d}")
     result = batch_dir(ws, checked.batch) / "validation.json"
     if record.status != "ok" and not result.exists():
-        print(f"runbook: batch failed: {record.error}\narchived: {record.folder}")
+        print(f"runbook: batch failed: {record.error}; archived: {record.folder}",
+              file=sys.stderr)
         return 2 if "BadInput" in record.error else 1
     code = _report(workspace.read_json(result))
     print(f"executed notebook: {record.notebook}")

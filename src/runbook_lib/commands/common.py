@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,8 @@ def run_or_direct(step: str, args: argparse.Namespace, checked: Any, direct: Dir
     ws = workspace.prepare(checked.workspace, workspace.check_repo(repo) if repo else None)
     record = runner.run_step(step, params_mod.as_plain(checked), ws, label=label)
     if record.status != "ok":
-        print(f"runbook: {step} failed: {record.error}\narchived: {record.folder}")
+        print(f"runbook: {step} failed: {record.error}; archived: {record.folder}",
+              file=sys.stderr)
         return 1
     print(f"{step} done; executed notebook: {record.notebook}")
     return 0
