@@ -41,3 +41,17 @@ def run(
         last = detail[-1] if detail else "no output"
         raise RunbookError(f"{' '.join(args[:3])} failed (exit {proc.returncode}): {last}")
     return done
+
+
+def run_bytes(args: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+              input_bytes: bytes | None = None) -> bytes:
+    """Like run(check=True), for output that must stay bytes (patches of any encoding)."""
+    try:
+        proc = subprocess.run(list(args), cwd=cwd, env=env, input=input_bytes,
+                              capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise RunbookError(f"{args[0]} is not installed or not on PATH") from exc
+    if proc.returncode != 0:
+        last = proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"]
+        raise RunbookError(f"{' '.join(args[:3])} failed (exit {proc.returncode}): {last[-1]}")
+    return proc.stdout

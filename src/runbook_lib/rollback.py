@@ -78,18 +78,13 @@ def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = ws / "rollbacks" / stamp
     journal = Journal(folder / "journal.jsonl")
-    tree = ws / "worktrees" / f"rollback-{stamp}"
     journal.step("revert", batches=sorted(targets))
-    new = gitwrite.revert_commits(repo, tree, f"runbook/rollback-{stamp}", head,
-                                  list(targets.values()))
-    try:
-        journal.step("promote", new=new, old=head, branch=branch, declared=_declared(repo, head,
-                                                                                   new))
-        gitwrite.promote(repo, branch, new, head)
-        journal.done("promote", commit=new)
-    finally:
-        journal.step("cleanup", stoppable=False)
-        gitwrite.remove_worktree(repo, tree)
+    new = gitwrite.revert_in_index(repo, head, list(targets.values()))
+    journal.done("revert", commit=new)
+    journal.step("promote", new=new, old=head, branch=branch,
+                 declared=_declared(repo, head, new))
+    gitwrite.promote(repo, branch, new, head)
+    journal.done("promote", commit=new)
     journal.done("finish", status="rolled_back", commit=new)
     return new
 
