@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbook_lib import actions, audit, checkpoint, gitrepo, gitwrite, lock, workspace
+from runbook_lib import actions, audit, behaviour, checkpoint, gitrepo, gitwrite, lock, workspace
 from runbook_lib.approve import check_approved
 from runbook_lib.errors import BadInput, RunbookError
 from runbook_lib.journal import Journal, batch_dir
@@ -64,7 +64,8 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         repo = Path(plan["repo"])
         _check_files(repo, plan, batch)
         audit.append(ws, "batch-start", batch=params.batch)
-        outcome = _execute(ws, repo, plan, batch, params, {**STATIC_CHECKS, **(extra_checks or {})})
+        checks = {**STATIC_CHECKS, **behaviour.CHECKS, **(extra_checks or {})}
+        outcome = _execute(ws, repo, plan, batch, params, checks)
         _record(ws, outcome)
         return outcome
 
@@ -163,6 +164,7 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
     start = time.perf_counter()
     journal.step("worktree", path=str(tree), branch=branch)
     gitwrite.add_worktree(repo, tree, branch, cp.commit)
+    timings["worktree_s"] = _lap(start)
     journal.step("apply")
     lines = actions.apply_actions(tree, batch)
     journal.step("commit")
@@ -173,7 +175,8 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
     journal.step("validate")
     ctx = BatchContext(repo, ws, tree, batch, cp.commit, outcome.commit, _baseline(ws, batch),
                        gitwrite.changed_paths(repo, cp.commit, outcome.commit), params)
-    results = [fn(ctx) for name, fn in checks.items() if name not in params.skip_checks]
+    results = [_timed(name, fn, ctx, timings) for name, fn in checks.items()
+               if name not in params.skip_checks]
     outcome.checks = [c.as_dict() for c in results]
     timings["validate_s"] = _lap(start) - timings["apply_s"]
     failed = [c.name for c in results if c.status == "fail"]
@@ -188,6 +191,14 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
     timings["promote_s"] = _lap(start) - timings["apply_s"] - timings["validate_s"]
     outcome.status = "promoted"
     outcome.message = f"promoted: {cp.branch} is now {outcome.commit[:12]}"
+
+
+def _timed(name: str, fn: Callable[[BatchContext], Check], ctx: BatchContext,
+           timings: dict[str, float]) -> Check:
+    start = time.perf_counter()
+    result = fn(ctx)
+    timings[f"check_{name}_s"] = _lap(start)
+    return result
 
 
 def _baseline(ws: Path, batch: dict[str, Any]) -> Path:
