@@ -93,11 +93,11 @@ class Sandbox:
                 before: dict[str, str], options: Options) -> RunResult:
         timed_out = code in (124, 137)
         strace = room.out / "strace"
-        findings = findings(strace.read_text("utf-8", "replace") if strace.exists()
-                                    else None, stderr, room.home, room.tmp, (TREE, OUT, HOME))
+        log = strace.read_text("utf-8", "replace") if strace.exists() else None
+        found = findings(log, stderr, room.home, room.tmp, (TREE, OUT, HOME))
         lines = coverage_shell.executed(room.out, TREE) if options.trace else {}
         return RunResult(code, stdout, stderr, round(seconds, 4), timed_out,
-                         effects(before, manifest(room.tree)), findings, lines)
+                         effects(before, manifest(room.tree)), found, lines)
 
 
 @dataclass(frozen=True)
@@ -242,18 +242,20 @@ def _bwrap_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
 UNSHARE_SETUP = r"""
 set -eu
 new=$1 tree=$2 home=$3 tmp=$4 out=$5 mode=$6; shift 6
+robind() { mkdir -p "$new$2"; mount --rbind "$1" "$new$2"; mount -o remount,bind,ro "$new$2"; }
+bind() { mkdir -p "$new$2"; mount --bind "$1" "$new$2"; }
 mount -t tmpfs runbook "$new"
-for d in usr etc; do mkdir "$new/$d"; mount --rbind "/$d" "$new/$d"; mount -o remount,bind,ro "$new/$d"; done
+robind /usr /usr; robind /etc /etc
 for d in bin sbin lib lib32 lib64 libx32; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$new/$d"
-  elif [ -d "/$d" ]; then mkdir "$new/$d"; mount --rbind "/$d" "$new/$d"; mount -o remount,bind,ro "$new/$d"; fi
+  elif [ -d "/$d" ]; then robind "/$d" "/$d"; fi
 done
-for f in /etc/shadow /etc/gshadow /etc/sudoers; do [ -f "$f" ] && mount --bind /dev/null "$new$f"; done
-mkdir -p "$new/proc" "$new/dev" "$new/tmp" "$new/runbook/tree" "$new/runbook/.out" "$new/home/runbook"
-mount -t proc proc "$new/proc"
-mount --rbind /dev "$new/dev"
-mount --bind "$tmp" "$new/tmp"; mount --bind "$home" "$new/home/runbook"; mount --bind "$out" "$new/runbook/.out"
-mount --bind "$tree" "$new/runbook/tree"; [ "$mode" = ro ] && mount -o remount,bind,ro "$new/runbook/tree"
+for f in /etc/shadow /etc/gshadow /etc/sudoers; do
+  if [ -f "$f" ]; then mount --bind /dev/null "$new$f"; fi
+done
+mkdir -p "$new/proc" "$new/dev"; mount -t proc proc "$new/proc"; mount --rbind /dev "$new/dev"
+bind "$tmp" /tmp; bind "$home" /home/runbook; bind "$out" /runbook/.out; bind "$tree" /runbook/tree
+if [ "$mode" = ro ]; then mount -o remount,bind,ro "$new/runbook/tree"; fi
 mount -o remount,ro "$new"
 exec chroot "$new" setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 """

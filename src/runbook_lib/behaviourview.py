@@ -1,0 +1,51 @@
+"""Tables of the behaviour, coverage and performance checks of one batch (notebook 04)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from runbook_lib.batch import BatchOutcome
+
+
+def _details(outcome: BatchOutcome, name: str) -> tuple[str, Any]:
+    for check in outcome.checks:
+        if check["name"] == name:
+            return str(check["status"]), check["details"]
+    return "not run", None
+
+
+def behaviour(outcome: BatchOutcome) -> pd.DataFrame:
+    """One row per case: same, location (a path reads differently) or different."""
+    status, details = _details(outcome, "behaviour")
+    columns = ["case", "script", "status", "exit old", "exit new", "differences", "diff"]
+    if not isinstance(details, dict):
+        return pd.DataFrame([{"case": "", "status": status, "differences": details or ""}])
+    rows = [{"case": r["case"], "script": r["script"], "status": r["status"],
+             "exit old": r["exit"][0], "exit new": r["exit"][1],
+             "differences": ", ".join(f"{d['what']} ({d['kind']})" for d in r["differences"]),
+             "diff": "\n".join(line for d in r["differences"] for line in d["diff"])[:800]}
+            for r in details["results"]]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage(outcome: BatchOutcome) -> pd.DataFrame:
+    """Per script and, last, for the batch: statements the declared cases ran."""
+    status, details = _details(outcome, "coverage")
+    if not isinstance(details, dict):
+        return pd.DataFrame([{"script": "(batch)", "status": status, "coverage": details}])
+    rows = [{k: r[k] for k in ("script", "language", "statements", "run", "coverage")}
+            for r in details["scripts"]]
+    rows.append({"script": "(batch)", "statements": details["statements"],
+                 "run": details["run"], "coverage": details["batch"], "status": status})
+    return pd.DataFrame(rows)
+
+
+def performance(outcome: BatchOutcome) -> pd.DataFrame:
+    """Median seconds old and new per script and their ratio."""
+    status, details = _details(outcome, "performance")
+    if not isinstance(details, dict):
+        return pd.DataFrame([{"script": "", "status": status, "ratio": details}])
+    return pd.DataFrame(details["scripts"],
+                        columns=["script", "old_s", "new_s", "ratio", "status"])
