@@ -78,3 +78,39 @@ def projection(frame: pd.DataFrame, target: int = 0) -> go.Figure:
         fig.add_hline(y=target, line_dash="dash", annotation_text=f"target {target}")
     fig.update_layout(title="Scripts: today, removed per batch, projected", showlegend=False)
     return fig
+
+
+STATUS_COLOURS = {"promoted": "#27ae60", "rolled back": "#e67e22", "reverted": "#8e44ad",
+                  "refused": "#c0392b", "not run": "#bdc3c7"}
+
+
+def batch_timeline(frame: pd.DataFrame) -> go.Figure:
+    """One bar per batch (height: scripts), coloured by what became of it."""
+    fig = go.Figure()
+    for status, rows in frame.groupby("status", sort=False):
+        fig.add_bar(x=[f"batch {b}" for b in rows["batch"]], y=rows["scripts"].clip(lower=1),
+                    name=str(status), marker_color=STATUS_COLOURS.get(str(status), "#7f8c8d"),
+                    hovertext=rows["message"], customdata=rows["finished"],
+                    hovertemplate="%{x}: %{hovertext}<br>finished %{customdata}<extra></extra>")
+    fig.update_layout(title="Batches in order: promoted, rolled back, reverted, refused",
+                      xaxis={"categoryorder": "array",
+                             "categoryarray": [f"batch {b}" for b in frame["batch"]]},
+                      yaxis_title="scripts in the batch", barmode="overlay")
+    return fig
+
+
+def projection_vs_reality(frame: pd.DataFrame, target: int = 0) -> go.Figure:
+    """The plan's waterfall (projected) beside the script count promoted batches reached."""
+    steps = list(frame["step"])
+    deltas = [int(frame["projected"].iloc[0])] + [
+        int(b) - int(a) for a, b in zip(frame["projected"][:-1], frame["projected"][1:],
+                                        strict=True)]
+    fig = go.Figure(go.Waterfall(x=steps, y=deltas, name="projected",
+                                 measure=["absolute"] + ["relative"] * (len(steps) - 1),
+                                 decreasing={"marker": {"color": "#a9dfbf"}}))
+    fig.add_scatter(x=steps, y=frame["actual"], mode="lines+markers", name="actual",
+                    line={"color": "#1f618d", "width": 3})
+    if target:
+        fig.add_hline(y=target, line_dash="dash", annotation_text=f"target {target}")
+    fig.update_layout(title="Scripts: projected by the plan against what was promoted")
+    return fig

@@ -50,6 +50,10 @@ def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
                        "deploy_roots": [DEPLOY_ROOT]}, ws, say)
     step("similarity", {"workspace": str(ws)}, ws, say)
     step("plan", {"workspace": str(ws), "target_scripts": scripts // 2}, ws, say)
+    wrong = force_exec_shim(ws)
+    if wrong:
+        say(f"demo: batch {wrong[0]} now shims {wrong[1]} with `exec`, which loses $0: its "
+            "declared case must show a behaviour difference")
     broken = add_broken_batch(ws)
     say(f"demo: appended batch {broken} that retires a script with live callers, on purpose")
     approve(ApproveParams(ws, by="runbook demo", allow_risk=True))
@@ -60,6 +64,20 @@ def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
         result = workspace.read_json(batch_dir(ws, number) / "validation.json")
         yield f"batch {number}: {result['status']} ({result['message']})"
     yield f"workspace: {ws} (tables, plan.json, batches/, archive/, audit.jsonl)"
+
+
+def force_exec_shim(ws: Path) -> tuple[int, str] | None:
+    """Make one `source-keep-0` shim (for a script reading files beside $0) a plain `exec`."""
+    plan = workspace.read_json(ws / "plan.json")
+    for batch in plan["batches"]:
+        for action in batch["actions"]:
+            if action.get("style") == "source-keep-0":
+                action["style"] = "exec"
+                action["reason"] = ("deliberately wrong (demo): exec loses $0, so the copy "
+                                    "would read the canonical's settings")
+                workspace.write_json(ws / "plan.json", plan)
+                return int(batch["batch"]), str(action["path"])
+    return None
 
 
 def add_broken_batch(ws: Path) -> int:

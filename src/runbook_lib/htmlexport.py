@@ -5,6 +5,7 @@ for require.js and MathJax 2 from cdnjs, and each plotly figure's HTML output ca
 MathJax 3 `<script src>` from cdnjs. plotly.js itself is embedded inline once per notebook by
 the `plotly_mimetype+notebook` renderer and needs no require.js (it sets `window.Plotly`), so
 every external `<script src>`/`<link href>` is removed: nothing is fetched when it is opened.
+The lab template's mermaid loader (an inline module importing mermaid.js from cdnjs) goes too.
 The plotly.js source mentions cdn.plot.ly in strings; that is code, not a resource it loads.
 """
 
@@ -19,16 +20,21 @@ _EXTERNAL_SCRIPT = re.compile(
     r'<script\b[^>]*\bsrc\s*=\s*["\'](?:(?:https?:)?//[^"\']*)?["\'][^>]*>\s*</script>', re.I)
 _EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref\s*=\s*["\'](?:https?:)?//[^"\']*["\'][^>]*>',
                             re.I)
+# nbconvert's lab template also carries an inline module that imports mermaid.js from cdnjs
+# when a notebook has mermaid diagrams (ours have none): the whole block goes.
+_NETWORK_IMPORT = re.compile(r'<script\b[^>]*>(?:(?!</script>).)*?\bimport\(\s*["\']https?://'
+                             r'(?:(?!</script>).)*</script>', re.S | re.I)
 _ANY_EXTERNAL = re.compile(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*'
-                           r'["\'](?:https?:)?//', re.I)
+                           r'["\'](?:https?:)?//|\bimport\(\s*["\']https?://', re.I)
 
 
 def to_html(notebook: Path, out: Path | None = None) -> Path:
     """Write `<notebook>.html` beside it (or `out`) without code cells; return its path."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name="lab", exclude_input=True, exclude_input_prompt=True,
+        exclude_output_prompt=True)
     try:
         body, _ = exporter.from_filename(str(notebook))
     except Exception as exc:  # nbconvert raises many types; the run is archived regardless
@@ -40,6 +46,7 @@ def to_html(notebook: Path, out: Path | None = None) -> Path:
 
 def offline(body: str) -> str:
     """The HTML without tags that load scripts or styles from the network."""
+    body = _NETWORK_IMPORT.sub("", body)
     return _EXTERNAL_LINK.sub("", _EXTERNAL_SCRIPT.sub("", body))
 
 

@@ -8,6 +8,7 @@ manifest's sha256. A failed notebook is archived the same way, with papermill's 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import importlib
@@ -15,6 +16,7 @@ import json
 import logging
 import os
 import sys
+import typing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,9 +71,31 @@ def notebook_for(step: str) -> Path:
 
 
 def declared_parameters(notebook: Path) -> dict[str, Any]:
-    import papermill
+    """Names assigned in the notebook's `parameters` cell, with their defaults.
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+    Read with `ast`, not papermill.inspect_notebook: papermill skips (with a warning) any line
+    whose comment holds an `=`, and a parameter it skipped would be refused here as unknown.
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)  # type: ignore[no-untyped-call]
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(cells) != 1:
+        raise BadInput(f"{notebook.name} needs exactly one cell tagged `parameters`")
+    found: dict[str, Any] = {}
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            found.update({t.id: _literal(node.value) for t in targets
+                          if isinstance(t, ast.Name)})
+    return found
+
+
+def _literal(node: ast.expr | None) -> Any:
+    try:
+        return ast.literal_eval(node) if node is not None else None
+    except ValueError:
+        return None
 
 
 def check_parameters(step: str, values: dict[str, Any], notebook: Path) -> dict[str, Any]:
@@ -89,13 +113,24 @@ def check_parameters(step: str, values: dict[str, Any], notebook: Path) -> dict[
     params.build(schema, {k: v for k, v in values.items() if k in fields})
     unknown = sorted(k for k in values if k not in declared and k not in fields)
     if unknown:
-        raise BadInput(f"{notebook.name} has no parameter(s) {', '.join(unknown)}; "
+        raise BadInput(f"unknown parameter(s) {', '.join(unknown)} for {notebook.name}; "
                        f"known: {', '.join(sorted(set(declared) | set(fields)))}")
     ignored = sorted(k for k in values if k not in declared and values[k] != _default(fields[k]))
     if ignored:
         raise BadInput(f"{notebook.name} does not take parameter(s) {', '.join(ignored)} "
                        "in its parameters cell; they would be ignored")
-    return {k: v for k, v in values.items() if k in declared}
+    return _absolute({k: v for k, v in values.items() if k in declared}, schema)
+
+
+def _absolute(values: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """Path parameters made absolute: the kernel runs in the workspace, not the caller's cwd."""
+    hints = typing.get_type_hints(schema)
+    out = dict(values)
+    for key, value in values.items():
+        if isinstance(value, str) and value and Path in (hints.get(key), *typing.get_args(
+                hints.get(key))):
+            out[key] = str(Path(value).expanduser().resolve())
+    return out
 
 
 def _schema(step: str) -> Any:

@@ -11,6 +11,7 @@ from runbook_lib.sample import fixed_callers as callers
 from runbook_lib.sample import fixed_docs as docs
 from runbook_lib.sample import fixed_odd as odd
 from runbook_lib.sample import gitrepo
+from runbook_lib.sample.fixed_cases import write_cases
 from runbook_lib.sample.fixed_copies import write_copies
 from runbook_lib.sample.fixed_libs import write_libs
 from runbook_lib.sample.fixed_scripts import Fixed
@@ -67,6 +68,7 @@ def _write_fixed(sink: Sink, rng: random.Random) -> None:
     write_tools(fixed)
     write_api_service(fixed)
     write_copies(fixed)
+    write_cases(sink)
     for part in (odd.write_same_job, odd.write_generators, odd.write_build_and_db,
                  odd.write_odd_inputs, callers.write_dockerfile, callers.write_compose,
                  callers.write_github, callers.write_gitlab_jenkins, callers.write_cron,
