@@ -128,6 +128,7 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
     timings: dict[str, float] = {}
     start = time.perf_counter()
     journal.step("checkpoint")
+    _keep_earlier_checkpoint(repo, ws, number)
     cp = checkpoint.create_checkpoint(repo, ws, number, params.backup_max_file_bytes)
     journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
     timings["checkpoint_s"] = _lap(start)
@@ -147,6 +148,19 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
     outcome.timings = timings
     journal.done("finish", status=outcome.status, commit=outcome.commit)
     return outcome
+
+
+def _keep_earlier_checkpoint(repo: Path, ws: Path, number: int) -> None:
+    """A batch run again after a rollback: its earlier checkpoint tag is kept under a new name."""
+    tag = checkpoint.tag_name(number)
+    old = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
+    if old is None or old == gitrepo.head_commit(repo):
+        return
+    if not (batch_dir(ws, number) / "rollback.json").exists():
+        return  # not ours to move: create_checkpoint refuses with the reason
+    stamp = audit.now_utc().replace(":", "").replace(".", "-")
+    gitwrite.create_tag(repo, f"{tag}-before-{stamp}", old)
+    gitwrite.delete_tag(repo, tag, old)
 
 
 def _fresh_branch(repo: Path, number: int) -> str:
@@ -224,6 +238,10 @@ def _lap(start: float) -> float:
 def _record(ws: Path, outcome: BatchOutcome) -> None:
     folder = batch_dir(ws, outcome.batch)
     folder.mkdir(parents=True, exist_ok=True)
+    undone = folder / "rollback.json"
+    if outcome.status == "promoted" and undone.exists():
+        # promoted again after a rollback: that rollback is history now
+        undone.rename(folder / f"rollback-{audit.now_utc().replace(':', '')}.json")
     workspace.write_json(folder / "validation.json", {
         "batch": outcome.batch, "status": outcome.status, "message": outcome.message,
         "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,

@@ -10,10 +10,11 @@ from typing import Any
 
 import pandas as pd
 
-from runbook_lib import runner, workspace
+from runbook_lib import audit, runner, workspace
 from runbook_lib.approve import ApproveParams, approve
 from runbook_lib.errors import BadInput, RunbookError
 from runbook_lib.journal import batch_dir
+from runbook_lib.rollback import RollbackParams, promoted_batches, rollback
 from runbook_lib.sample import generate
 
 MARKER = ".runbook-demo"
@@ -32,13 +33,14 @@ def prepare_dir(folder: Path) -> Path:
     return folder.resolve()
 
 
-def step(name: str, values: dict[str, Any], ws: Path, say: Say, label: str = "") -> Path:
+def step(name: str, values: dict[str, Any], ws: Path, say: Say, label: str = "",
+         allow_fail: bool = False) -> runner.RunRecord:
     say(f"{name}{' ' + label if label else ''}: running notebooks/"
         f"{runner.NOTEBOOKS[name]} through papermill")
     record = runner.run_step(name, values, ws, label=label, log_output=False)
-    if record.status != "ok":
+    if record.status != "ok" and not allow_fail:
         raise RunbookError(f"{name} failed: {record.error}; archived in {record.folder}")
-    return record.notebook
+    return record
 
 
 def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
@@ -59,11 +61,41 @@ def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
     approve(ApproveParams(ws, by="runbook demo", allow_risk=True))
     plan = workspace.read_json(ws / "plan.json")
     for batch in plan["batches"]:
-        number = int(batch["batch"])
-        step("batch", {"workspace": str(ws), "batch": number}, ws, say, f"batch-{number:03d}")
-        result = workspace.read_json(batch_dir(ws, number) / "validation.json")
-        yield f"batch {number}: {result['status']} ({result['message']})"
+        yield run_batch_step(ws, int(batch["batch"]), say)
+    yield from measure_rollback(ws, say)
+    report = step("report", {"workspace": str(ws), "target_scripts": scripts // 2}, ws, say,
+                  allow_fail=True)
+    yield f"report: {report.html}"
+    yield from criteria_lines(ws, scripts // 2)
+    problems = audit.verify(ws)
+    yield "audit verify: " + ("ok, the hash chain and every archived file match" if not problems
+                              else f"{len(problems)} problem(s): {problems[0]}")
     yield f"workspace: {ws} (tables, plan.json, batches/, archive/, audit.jsonl)"
+
+
+def criteria_lines(ws: Path, target: int) -> Iterator[str]:
+    from runbook_lib.report import ReportParams, criteria, load
+
+    table = criteria(load(ws), ReportParams(ws, target_scripts=target))
+    for row in table.to_dict("records"):
+        yield f"  {row['result']:<5} {row['criterion']}: {row['measured']} (target {row['target']})"
+
+
+def run_batch_step(ws: Path, number: int, say: Say) -> str:
+    step("batch", {"workspace": str(ws), "batch": number}, ws, say, f"batch-{number:03d}")
+    result = workspace.read_json(batch_dir(ws, number) / "validation.json")
+    return f"batch {number}: {result['status']} ({result['message']})"
+
+
+def measure_rollback(ws: Path, say: Say) -> Iterator[str]:
+    """Roll the newest promoted batch back (timed), then run it again."""
+    promoted = promoted_batches(ws)
+    if not promoted:
+        return
+    number = max(promoted)
+    outcome = rollback(RollbackParams(ws, number))
+    yield f"rollback of batch {number}: {outcome.seconds:.2f} s ({outcome.message})"
+    yield run_batch_step(ws, number, say) + " (again, after the rollback)"
 
 
 def force_exec_shim(ws: Path) -> tuple[int, str] | None:

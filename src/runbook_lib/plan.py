@@ -68,14 +68,15 @@ def build_plan(params: PlanParams) -> dict[str, Any]:
         raise BadInput("batch_size must be at least 1")
     groups, waiting = cluster_groups(tables, parse_merges(params.merges, ws))
     taken = set(tables.clusters["path"]) if not tables.clusters.empty else set()
-    retire = retire_groups(tables, taken, params.retire_orphans)
+    retire, unsure = retire_groups(tables, taken, params.retire_orphans)
+    waiting += unsure
     if not params.retire_backups:
         retire = [g for g in retire if "backup copy" not in g.actions[0]["reason"]]
     rewrites: list[Group] = []
     if params.rewrite_references:
         busy = {str(a.get("path")) for g in groups + retire for a in g.actions}
         busy |= {str(a["canonical"]) for g in groups for a in g.actions if a.get("canonical")}
-        rewrites = rewrite_groups(tables, groups, busy)
+        rewrites = rewrite_groups(tables, groups + retire, busy)
     plan = _assemble(tables, _ordered(groups + retire) + _ordered(rewrites), waiting, params)
     workspace.write_json(ws / "plan.json", plan)
     audit.append(ws, "plan", result="ok", sha256=plan_sha256(ws / "plan.json"),

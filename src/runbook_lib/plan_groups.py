@@ -129,14 +129,15 @@ def _member_action(tables: Tables, cid: str, canonical: str,
     path = str(member["path"])
     row = tables.row(path)
     if bool(row.get("archived")) and not [r for r in tables.refs_to(path) if r["live"]]:
-        return _retire(path, f"archived copy of {canonical} with no live caller", cid), ""
+        return _retire(path, f"archived copy of {canonical} with no live caller", cid,
+                       canonical), ""
     if member["clone_type"] not in ("exact", "normalised"):
         return None, (f"{member['clone_type']} copy of {canonical}: a person must write the "
                       f"merged script (parameter merges: {cid}=PATH)")
     live = [r for r in tables.refs_to(path) if r["live"]]
     if not live:
         return _retire(path, f"{member['clone_type']} copy of {canonical} with no live caller",
-                       cid), ""
+                       cid, canonical), ""
     choice = shim_choice(tables, path)
     if not choice.style:
         return None, f"{path}: {choice.reason}"
@@ -168,26 +169,38 @@ def _merge_group(tables: Tables, cid: str, canonical: str, others: pd.DataFrame,
     return group
 
 
-def _retire(path: str, reason: str, key: str = "") -> dict[str, Any]:
-    return {"action": "retire", "path": path, "reason": reason, "cluster": key}
+def _retire(path: str, reason: str, key: str = "", canonical: str = "") -> dict[str, Any]:
+    action = {"action": "retire", "path": path, "reason": reason, "cluster": key}
+    if canonical:
+        action["canonical"] = canonical  # docs that mention the copy will name this instead
+    return action
 
 
-def retire_groups(tables: Tables, taken: set[str], orphans: bool) -> list[Group]:
-    """Backup copies and (when asked) orphans that nothing live calls."""
+def retire_groups(tables: Tables, taken: set[str],
+                  orphans: bool) -> tuple[list[Group], list[Waiting]]:
+    """Backup copies, archived scripts and (when asked) orphans that nothing live calls.
+
+    An orphan or archived script that the docs mention may still be run by hand: it waits for
+    a person. Docs that mention a backup copy will name its original instead."""
     groups: list[Group] = []
+    waiting: list[Waiting] = []
     for row in tables.inventory.sort_values("path").to_dict("records"):
         path = str(row["path"])
         if path in taken or int(row.get("live_callers", 0) or 0) > 0:
             continue
         original = str(row.get("backup_of", "") or "")
+        docs = [r for r in tables.refs_to(path) if r["kind"] == "docs"]
         if original:
-            reason = f"backup copy of {original}, no live caller"
-        elif bool(row.get("archived")):
-            reason = "archived, no live caller"
-        elif orphans:
-            reason = "orphan: no live caller (docs and data mentions are not callers)"
-        else:
+            action = _retire(path, f"backup copy of {original}, no live caller", "", original)
+        elif not (bool(row.get("archived")) or orphans):
             continue
-        group = Group(path, [_retire(path, reason)], caller_flags(tables, path), 1)
-        groups.append(group)
-    return groups
+        elif docs:
+            waiting.append(Waiting(path, [path], f"no live caller, but the docs mention it "
+                                   f"({docs[0]['source']}:{docs[0]['line']}): run by hand?"))
+            continue
+        else:
+            reason = "archived, no live caller" if bool(row.get("archived")) else \
+                "orphan: no live caller (data mentions are not callers)"
+            action = _retire(path, reason)
+        groups.append(Group(path, [action], caller_flags(tables, path), 1))
+    return groups, waiting

@@ -21,13 +21,19 @@ _PATH_CHARS = re.compile(r"[\w./@%+-]*$")
 
 
 def rewrite_groups(tables: Tables, shim_groups: list[Group], busy: set[str]) -> list[Group]:
-    """One group per caller file, for callers of plain shims; files the plan touches skipped."""
+    """One group per caller file; files the plan touches otherwise are skipped.
+
+    Callers of plain shims are rewritten wherever they are; docs that mention any shimmed or
+    retired copy name its canonical instead (docs are read, not run, so any style will do)."""
     per_file: dict[str, list[dict[str, Any]]] = {}
     for group in shim_groups:
         for action in group.actions:
-            if action["action"] == "shim" and action.get("style") in PLAIN_STYLES:
-                for rewrite in _rewrites(tables, action["path"], action["canonical"], busy):
-                    per_file.setdefault(rewrite["file"], []).append(rewrite)
+            if not action.get("canonical") or action["action"] not in ("shim", "retire"):
+                continue
+            plain = action["action"] == "shim" and action.get("style") in PLAIN_STYLES
+            kinds = REWRITE_KINDS if plain else frozenset({"docs"})
+            for rewrite in _rewrites(tables, action["path"], action["canonical"], busy, kinds):
+                per_file.setdefault(rewrite["file"], []).append(rewrite)
     groups = []
     for path, actions in sorted(per_file.items()):
         actions.sort(key=lambda a: int(a["line"]))
@@ -35,11 +41,12 @@ def rewrite_groups(tables: Tables, shim_groups: list[Group], busy: set[str]) -> 
     return groups
 
 
-def _rewrites(tables: Tables, member: str, canonical: str, busy: set[str]) -> list[dict[str, Any]]:
+def _rewrites(tables: Tables, member: str, canonical: str, busy: set[str],
+              kinds: frozenset[str]) -> list[dict[str, Any]]:
     found = []
     for ref in tables.refs_to(member):
         source = str(ref["source"])
-        if ref["kind"] not in REWRITE_KINDS or source in busy:
+        if ref["kind"] not in kinds or source in busy:
             continue
         line_no = int(ref["line"])
         old = _line(tables, source, line_no)

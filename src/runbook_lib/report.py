@@ -92,8 +92,14 @@ def _json(path: Path) -> dict[str, Any] | None:
 
 
 def _rollback_seconds(ws: Path, batches: list[Batch]) -> list[float]:
-    """Measured rollbacks: `runbook rollback` runs, and validation rollbacks' own timing."""
+    """Measured rollbacks: `runbook rollback` runs (from the audit log, which keeps those of
+    batches promoted again since), and validation rollbacks' own timing."""
     found: dict[str, float] = {}
+    log = ws / audit.LOG_NAME
+    for line in audit.read_lines(log) if log.exists() else []:
+        record = line.record or {}
+        if record.get("event") == "rollback-end" and "seconds" in record:
+            found[str(record.get("commit", len(found)))] = float(record["seconds"])
     for b in batches:
         if b.reverted and "seconds" in b.reverted:
             found[str(b.reverted.get("reverted_by", b.number))] = float(b.reverted["seconds"])

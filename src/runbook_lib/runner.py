@@ -200,12 +200,14 @@ def _execute(source: Path, output: Path, inject: dict[str, Any], workspace: Path
     import papermill
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("papermill").setLevel(logging.INFO if log_output else logging.WARNING)
+    quiet = {} if log_output else {"kernel_manager_class": _quiet_kernel_manager()}
     previous = os.environ.get(RUNNING_ENV)
     os.environ[RUNNING_ENV] = archive  # the kernel inherits the environment at start
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=inject, kernel_name=KERNEL, cwd=str(workspace),
-            execution_timeout=cell_timeout, log_output=log_output, progress_bar=False,
+            execution_timeout=cell_timeout, log_output=log_output, progress_bar=False, **quiet,
         )
     except papermill.PapermillExecutionError as exc:
         return f"{exc.ename}: {exc.evalue}"
@@ -217,6 +219,18 @@ def _execute(source: Path, output: Path, inject: dict[str, Any], workspace: Path
         else:
             os.environ[RUNNING_ENV] = previous
     return ""
+
+
+def _quiet_kernel_manager() -> type:
+    """A kernel manager whose kernel logs errors only (its TCP notice is noise on loopback)."""
+    from jupyter_client.manager import KernelManager
+
+    class QuietKernelManager(KernelManager):
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd: list[str] = super().format_kernel_cmd(extra_arguments)
+            return [*cmd, "--IPKernelApp.log_level=ERROR"]
+
+    return QuietKernelManager
 
 
 def _html(output: Path) -> tuple[Path | None, list[str]]:
