@@ -67,7 +67,10 @@ def cluster_network(pairs: pd.DataFrame, inventory: pd.DataFrame, top: int = 25)
 def side_by_side(repo: Path, canonical: str, member: str) -> str:
     """An HTML table diff of the canonical and one member."""
     def lines(path: str) -> list[str]:
-        return (repo / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        try:
+            return (repo / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return [f"({path} is no longer in the working tree)"]
 
     return difflib.HtmlDiff(wrapcolumn=80).make_table(
         lines(canonical), lines(member), canonical, member, context=True, numlines=2)
@@ -93,3 +96,30 @@ def top_fragments(fragments: pd.DataFrame, top: int = 15) -> pd.DataFrame:
         name=("name", "first"), lines=("lines", "max"), copies=("copies", "max"),
         example=("path", "first"))
     return grouped.sort_values(["copies", "lines"], ascending=False).head(top).reset_index()
+
+
+def inventory_of(workspace: str | Path) -> tuple[pd.DataFrame, Path]:
+    """The discovery inventory and the repo it describes."""
+    import json
+
+    ws = Path(workspace)
+    info = json.loads((ws / "discovery.json").read_text(encoding="utf-8"))
+    return pd.read_csv(ws / "inventory.csv", keep_default_na=False), Path(info["repo"])
+
+
+def cluster_diff(repo: Path, clusters: pd.DataFrame,
+                 cluster: str = "") -> tuple[pd.DataFrame, str]:
+    """Members of `cluster` (default: the largest) and an HTML diff of its canonical and the
+    least similar member."""
+    if clusters.empty:
+        return clusters, "<p>No clusters.</p>"
+    ids = clusters["cluster_id"].astype(str)
+    chosen = cluster or str(ids.value_counts().sort_index().idxmax())
+    members = clusters[ids == chosen]
+    if members.empty:
+        return members, f"<p>No cluster {chosen}.</p>"
+    canonical = members[members["canonical"].astype(str).str.lower() == "true"]["path"].iloc[0]
+    others = members[members["path"] != canonical].sort_values("similarity")
+    if others.empty:
+        return members, "<p>The cluster has one member.</p>"
+    return members, side_by_side(repo, canonical, str(others["path"].iloc[0]))
