@@ -77,6 +77,9 @@ def add_pure_scripts(repo: Path) -> None:
         path.write_text(text, encoding="utf-8")
         path.chmod(0o644 if "lib/" in rel or rel.endswith(".mk") else 0o755)
     (repo / LINK[0]).symlink_to(LINK[1])
+    # behaviour checks have their own tests (test_behaviour.py); these campaigns test the
+    # git side, so the sample's declared cases are dropped to keep each batch quick
+    (repo / "runbook-cases.yaml").unlink(missing_ok=True)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "side-effect-free scripts for tests")
 

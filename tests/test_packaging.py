@@ -9,8 +9,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
+CONDA_NAMES = {"docker-py": "docker"}  # conda-forge names that differ from PyPI's
+
+
 def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+    name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name)
 
 
 def test_environment_yml_lists_every_dependency() -> None:

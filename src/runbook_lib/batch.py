@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbook_lib import actions, audit, behaviour, checkpoint, gitrepo, gitwrite, lock, workspace
+from runbook_lib import (
+    actions,
+    audit,
+    behaviour,
+    checkpoint,
+    container_check,
+    gitrepo,
+    gitwrite,
+    lock,
+    snapshots,
+    workspace,
+)
 from runbook_lib.approve import check_approved
 from runbook_lib.errors import BadInput, RunbookError
 from runbook_lib.journal import Journal, batch_dir
@@ -64,7 +75,8 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         repo = Path(plan["repo"])
         _check_files(repo, plan, batch)
         audit.append(ws, "batch-start", batch=params.batch)
-        checks = {**STATIC_CHECKS, **behaviour.CHECKS, **(extra_checks or {})}
+        checks = {**STATIC_CHECKS, **behaviour.CHECKS, **container_check.CHECKS,
+                  **(extra_checks or {})}
         outcome = _execute(ws, repo, plan, batch, params, checks)
         _record(ws, outcome)
         return outcome
@@ -176,6 +188,10 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
                     cp: checkpoint.Checkpoint, batch: dict[str, Any], params: BatchParams,
                     checks: Checks, outcome: BatchOutcome, timings: dict[str, float]) -> None:
     start = time.perf_counter()
+    if params.snapshots:
+        journal.step("snapshots", specs=list(params.snapshots))
+        taken = snapshots.snapshot_services(list(params.snapshots), cp.backup_dir)
+        journal.done("snapshots", files=[t.get("file", "") for t in taken])
     journal.step("worktree", path=str(tree), branch=branch)
     gitwrite.add_worktree(repo, tree, branch, cp.commit)
     timings["worktree_s"] = _lap(start)
@@ -205,6 +221,27 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
     timings["promote_s"] = _lap(start) - timings["apply_s"] - timings["validate_s"]
     outcome.status = "promoted"
     outcome.message = f"promoted: {cp.branch} is now {outcome.commit[:12]}"
+    if params.monitor_seconds > 0:
+        _watch(journal, repo, cp, ctx, params, outcome)
+
+
+def _watch(journal: Journal, repo: Path, cp: checkpoint.Checkpoint, ctx: BatchContext,
+           params: BatchParams, outcome: BatchOutcome) -> None:
+    """The monitor window: too many unhealthy containers roll the promoted batch back."""
+    journal.step("monitor", seconds=params.monitor_seconds)
+    watched = container_check.monitor(ctx, params.monitor_seconds, params.monitor_max_unhealthy)
+    outcome.checks.append(watched.as_dict())
+    journal.done("monitor", status=watched.status)
+    if watched.status != "fail":
+        return
+    head = gitrepo.head_commit(repo)
+    journal.step("auto-rollback", stoppable=False, old=head)
+    undo = gitwrite.revert_in_index(repo, head, [outcome.commit])
+    gitwrite.promote(repo, cp.branch, undo, head)
+    journal.done("auto-rollback", commit=undo)
+    outcome.status = "rolled_back"
+    outcome.message = (f"promoted, then rolled back automatically by {undo[:12]}: containers "
+                       f"turned unhealthy in the {params.monitor_seconds} s monitor window")
 
 
 def _timed(name: str, fn: Callable[[BatchContext], Check], ctx: BatchContext,

@@ -238,17 +238,31 @@ def performance(ctx: BatchContext) -> Check:
     chosen = [c for c in select_cases(ctx) if not c.probe]
     if not chosen:
         return Check("performance", "skip", "no declared cases for the batch's scripts")
-    times: dict[str, tuple[float, float]] = {}
     with trees(ctx) as (old, new):
-        for case in chosen:
-            a, b = _timed(box, old, new, case, int(ctx.params.perf_runs))
-            before = times.get(case.script, (0.0, 0.0))
-            times[case.script] = (before[0] + a, before[1] + b)
-    rows = [_perf_row(script, a, b, ctx.params) for script, (a, b) in sorted(times.items())]
+        rows = _perf_rows(box, old, new, chosen, ctx.params)
+        first = {r["script"] for r in rows if r["status"] == "slower"}
+        if first:  # a slowdown must show again in a second, independent round to count
+            again = _perf_rows(box, old, new, [c for c in chosen if c.script in first],
+                               ctx.params)
+            confirmed = {r["script"] for r in again if r["status"] == "slower"}
+            for row in rows:
+                if row["script"] in first and row["script"] not in confirmed:
+                    row["status"] = "ok"
+                    row["note"] = "slower in the first round only: noise"
     slower = [r["script"] for r in rows if r["status"] == "slower"]
     return Check("performance", "fail" if slower else "pass", {
         "runs": int(ctx.params.perf_runs), "threshold": ctx.params.perf_threshold,
         "min_seconds": ctx.params.perf_min_seconds, "slower": slower, "scripts": rows})
+
+
+def _perf_rows(box: sandbox.Sandbox, old: Path, new: Path, cases: list[Case],
+               params: Any) -> list[dict[str, Any]]:
+    times: dict[str, tuple[float, float]] = {}
+    for case in cases:
+        a, b = _timed(box, old, new, case, int(params.perf_runs))
+        before = times.get(case.script, (0.0, 0.0))
+        times[case.script] = (before[0] + a, before[1] + b)
+    return [_perf_row(script, a, b, params) for script, (a, b) in sorted(times.items())]
 
 
 def _timed(box: sandbox.Sandbox, old: Path, new: Path, case: Case, runs: int

@@ -20,13 +20,19 @@ from typing import Any
 from runbook_lib import containers
 from runbook_lib.container_compose import compose_targets
 from runbook_lib.container_refs import (
-    FIELDS, Target, command_lines, healthcheck_argv, hits, reaches, running_target,
+    FIELDS,
+    Target,
+    command_lines,
+    healthcheck_argv,
+    hits,
+    reaches,
+    running_target,
 )
 from runbook_lib.errors import RunbookError
 from runbook_lib.plan import touched_paths
 from runbook_lib.proc import run
 from runbook_lib.references.lookup import Lookup, build_lookup
-from runbook_lib.references.model import SCRIPT_EXTENSIONS, RepoIndex
+from runbook_lib.references.model import RESOLVED, SCRIPT_EXTENSIONS, RepoIndex
 from runbook_lib.validate import BatchContext, Check
 
 COMMAND_TIMEOUT = 10.0  # a service's main command that is still running then counts as "up"
@@ -39,6 +45,13 @@ def containers_check(ctx: BatchContext) -> Check:
     engine, reason = _engine(ctx)
     if engine is None:
         return Check("containers", "skip", reason)
+    try:
+        return _verdict(_check_all(engine, ctx))
+    except RunbookError as exc:  # the engine went away, git failed: nothing was proven
+        return Check("containers", "fail", str(exc))
+
+
+def _check_all(engine: containers.Engine, ctx: BatchContext) -> list[dict[str, Any]]:
     touched = set(touched_paths(ctx.batch))
     run_id = f"{containers.CHECK_PREFIX}{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="runbook-containers-",
@@ -47,11 +60,10 @@ def containers_check(ctx: BatchContext) -> Check:
         new = materialise(ctx.repo, ctx.new, Path(tmp) / "new")
         lk = build_lookup(tree_index([old, new], touched))
         try:
-            results = [r for t in _targets(engine, ctx.repo, new) if
-                       (r := _check_target(engine, t, lk, touched, (old, new), run_id))]
+            return [r for t in _targets(engine, ctx.repo, new) if
+                    (r := _check_target(engine, t, lk, touched, (old, new), run_id))]
         finally:
             engine.remove_prefixed(run_id)
-    return _verdict(results)
 
 
 def _engine(ctx: BatchContext) -> tuple[containers.Engine | None, str]:
@@ -64,8 +76,9 @@ def _verdict(results: list[dict[str, Any]]) -> Check:
     if not results:
         return Check("containers", "skip", "no running container or compose service reaches "
                      "the batch's scripts")
-    failed = any(r["status"] == "fail" for r in results)
-    return Check("containers", "fail" if failed else "pass", results)
+    statuses = {r["status"] for r in results}
+    status = "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
+    return Check("containers", status, results)
 
 
 def materialise(repo: Path, commit: str, dest: Path) -> Path:
@@ -92,7 +105,7 @@ def _targets(engine: containers.Engine, repo: Path, new: Path) -> list[Target]:
                if not i.name.startswith(containers.CHECK_PREFIX)]
     files = [p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()]
     covered = {t.service for t in running if t.service}
-    compose = [t for t in compose_targets(new, files, engine.has_image)
+    compose = [t for t in compose_targets(new, files, engine.has_image, repo.name)
                if t.service not in covered]
     return running + compose
 
@@ -121,7 +134,7 @@ def _probes(target: Target, lk: Lookup,
             touched: set[str]) -> list[tuple[str, list[str] | None, float]]:
     """What to run: the healthcheck, and the main command when it names a batch script or
     there is no healthcheck (None: the target's own entrypoint and command)."""
-    fields = {h.line for h, _ in hits(target, lk) if h.resolved and h.target in touched}
+    fields = {h.line for h, _ in hits(target, lk) if h.status == RESOLVED and h.target in touched}
     out: list[tuple[str, list[str] | None, float]] = []
     argv = healthcheck_argv(target.healthcheck)
     if argv:

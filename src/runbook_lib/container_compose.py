@@ -20,16 +20,17 @@ _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)")
 _SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 
 
-def compose_targets(tree: Path, files: list[str],
-                    has_image: Callable[[str], bool]) -> list[Target]:
-    """Every service of every compose file among `files` (repo-relative paths in `tree`)."""
+def compose_targets(tree: Path, files: list[str], has_image: Callable[[str], bool],
+                    repo_name: str) -> list[Target]:
+    """Every service of every compose file among `files` (repo-relative paths in `tree`, a
+    copy of the repo called `repo_name`, which names the project of a top-level file)."""
     out: list[Target] = []
     for path in sorted(f for f in files if source_kind(f) == "compose"):
         data = _load(tree / path)
         services = data.get("services") if isinstance(data, dict) else None
         if not isinstance(services, dict):
             continue
-        project = _project(data, path)
+        project = _project(data, path, repo_name)
         for name, service in sorted(services.items()):
             if isinstance(service, dict):
                 out.append(service_target(path, project, str(name), service, has_image))
@@ -60,8 +61,8 @@ def _load(path: Path) -> Any:
         return None  # not a compose file we can read: discovery reports it, not this check
 
 
-def _project(data: dict[str, Any], path: str) -> str:
-    name = data.get("name") or posixpath.basename(posixpath.dirname(path)) or "default"
+def _project(data: dict[str, Any], path: str, repo_name: str) -> str:
+    name = data.get("name") or posixpath.basename(posixpath.dirname(path)) or repo_name
     return re.sub(r"[^a-z0-9_-]", "", str(name).lower())
 
 

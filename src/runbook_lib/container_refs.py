@@ -23,7 +23,7 @@ from runbook_lib.references.words import hash_comment
 KIND = "container"
 # Reference.line of a container row says which field holds the reference:
 FIELDS = {"entrypoint": 1, "command": 2, "healthcheck": 3}
-MOUNT_LINE = 10  # bind mount i (0-based) is line MOUNT_LINE + i
+MOUNT_LINE = 10  # bind mount i (0-based, in order of container path) is line MOUNT_LINE + i
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,10 @@ def container_references(repo: Path, index: RepoIndex) -> tuple[list[Reference],
 
 
 def running_target(info: containers.ContainerInfo, repo: Path) -> Target:
-    binds = tuple(containers.Mount(rel, m.target, m.kind, m.writable) for m in info.mounts
-                  if m.kind == "bind" and (rel := repo_path(m.source, repo)) is not None)
+    # sorted: the engine lists mounts in no fixed order, and a mount's row line is its index
+    binds = tuple(sorted((containers.Mount(rel, m.target, m.kind, m.writable) for m in info.mounts
+                          if m.kind == "bind" and (rel := repo_path(m.source, repo)) is not None),
+                         key=lambda m: m.target))
     return Target(
         label=f"container {info.name}", source=f"container:{info.name}", image=info.image,
         entrypoint=info.entrypoint, command=info.command, healthcheck=info.healthcheck,
@@ -126,7 +128,7 @@ def _maps(target: Target) -> list[tuple[str, str | None]]:
 
 def reaches(target: Target, lk: Lookup, touched: set[str]) -> tuple[set[str], set[str]]:
     """(touched scripts its command lines name, touched paths its bind mounts expose)."""
-    named = {h.target for h, _ in hits(target, lk) if h.resolved and h.target in touched}
+    named = {h.target for h, _ in hits(target, lk) if h.status == RESOLVED and h.target in touched}
     exposed = {p for p in touched for m in target.binds
                if m.source == "" or p == m.source or p.startswith(m.source + "/")}
     return named, exposed

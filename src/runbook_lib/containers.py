@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -169,7 +170,7 @@ class Engine:
             raise RunbookError(f"docker: {what} failed: {_first_line(exc)}") from exc
 
 
-def connect(timeout: float = 30) -> Engine:
+def connect(timeout: float = 60) -> Engine:
     """The engine DOCKER_HOST (or the default socket) names; NoEngine when unreachable."""
     try:
         docker: Any = importlib.import_module("docker")
@@ -220,13 +221,29 @@ def _wait(container: Any, timeout: float) -> int | None:
 
 
 def _feed(sock: Any, data: IO[bytes], frames_iter: Any) -> tuple[bytes, bytes]:
+    """Send `data`, then EOF, while a thread reads the output: a command that writes while it
+    reads (psql echoing each statement) would otherwise block us both once buffers fill."""
     raw = getattr(sock, "_sock", sock)
-    while chunk := data.read(CHUNK):
-        raw.sendall(chunk)
-    raw.shutdown(socket.SHUT_WR)  # end of input: the command sees EOF
     out, err = bytearray(), bytearray()
-    for stream, chunk in frames_iter(sock, False):
-        (out if stream == 1 else err).extend(chunk)
+    failed: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for stream, chunk in frames_iter(sock, False):
+                (out if stream == 1 else err).extend(chunk)
+        except Exception as exc:  # handed to the caller's thread below
+            failed.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while chunk := data.read(CHUNK):
+            raw.sendall(chunk)
+        raw.shutdown(socket.SHUT_WR)  # end of input: the command sees EOF
+    finally:
+        reader.join()
+    if failed:
+        raise failed[0]
     return bytes(out), bytes(err)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from runbook_lib import audit, classify, gitrepo, inventory, risks, workspace
+from runbook_lib.container_refs import container_references
 from runbook_lib.listing import Listing, list_repo
 from runbook_lib.parallel import Progress, map_chunks
 from runbook_lib.probe import Probe, probe
@@ -30,6 +31,7 @@ class DiscoveryParams:
     max_bytes: int = 1_000_000
     deploy_roots: list[str] = field(default_factory=list)  # e.g. ["/opt/app"]
     workers: int = 0  # 0 = one per core
+    containers: bool = True  # references from running containers, when an engine answers
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class DiscoveryResult:
     references: pd.DataFrame
     skipped: pd.DataFrame
     seconds: float
+    notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
 
 
 # Set in the parent before the pool forks, so workers share them without pickling.
@@ -66,12 +69,17 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
         if row is not None:
             rows.append(row)
         refs.extend(found)
+    notes: list[str] = []
+    if params.containers:
+        found, note = container_references(root, _INDEX)
+        refs.extend(found)
+        notes += [note] if note else []
     refs.sort(key=lambda r: (r.source, r.line, r.target))
     dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
     result = DiscoveryResult(
         root, ws, _inventory_frame(rows), _references_frame(refs),
-        _skipped_frame(listing, probes, _INDEX.scripts), time.perf_counter() - start,
+        _skipped_frame(listing, probes, _INDEX.scripts), time.perf_counter() - start, notes,
     )
     _write(result, params, listing.in_git)
     return result
@@ -209,6 +217,7 @@ def _write(result: DiscoveryResult, params: DiscoveryParams, in_git: bool) -> No
         "skipped": len(result.skipped), "seconds": round(result.seconds, 3),
         "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
         "include": list(params.include), "exclude": list(params.exclude),
+        "notes": result.notes,
     }
     workspace.write_json(ws / "discovery.json", summary)
     audit.append(ws, "discover", result="ok", scripts=summary["scripts"],

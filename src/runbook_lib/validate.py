@@ -136,7 +136,8 @@ def references(ctx: BatchContext) -> Check:
     with tempfile.TemporaryDirectory(prefix="runbook-validate-") as tmp:
         params = DiscoveryParams(repo=ctx.worktree, workspace=Path(tmp),
                                  deploy_roots=list(info.get("deploy_roots", [])),
-                                 max_bytes=int(info.get("max_bytes", 1_000_000)))
+                                 max_bytes=int(info.get("max_bytes", 1_000_000)),
+                                 containers=False)
         result = run_discovery(params)
         new = _unresolved_live_frame(result.references)
         result.references.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" /

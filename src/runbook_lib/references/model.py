@@ -8,10 +8,11 @@ from pathlib import PurePosixPath
 # Kinds of file that refer to scripts. A reference is `live` only when its kind runs things.
 KINDS = (
     "script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd",
-    "package_json", "docs", "data",
+    "package_json", "docs", "data", "container",
 )
 LIVE_KINDS = frozenset(
-    {"script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd", "package_json"}
+    {"script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd", "package_json",
+     "container"}  # container: a running container's command, healthcheck or mount
 )
 SCRIPT_EXTENSIONS = (".sh", ".bash", ".ksh", ".zsh", ".py")
 
