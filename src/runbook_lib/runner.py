@@ -223,9 +223,10 @@ def _execute(source: Path, output: Path, inject: dict[str, Any], workspace: Path
 
 def _quiet_kernel_manager() -> type:
     """A kernel manager whose kernel logs errors only (its TCP notice is noise on loopback)."""
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    class QuietKernelManager(KernelManager):
+    # nbclient's default manager is the async one: its timeouts depend on it
+    class QuietKernelManager(AsyncKernelManager):
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             cmd: list[str] = super().format_kernel_cmd(extra_arguments)
             return [*cmd, "--IPKernelApp.log_level=ERROR"]
