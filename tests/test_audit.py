@@ -64,7 +64,7 @@ def test_records_chain_and_point_at_manifests(ws: Path) -> None:
     assert len(ends) == 3
     for end in ends:
         manifest = ws / "archive" / end["archive"] / "manifest.json"
-        assert audit._sha256(manifest) == end["manifest_sha256"]
+        assert audit.sha256_file(manifest) == end["manifest_sha256"]
 
 
 def test_archived_files_are_read_only(ws: Path) -> None:

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from runbook_lib.workspace import sha256_file
+
 GENESIS = "0" * 64
 LOG_NAME = "audit.jsonl"
 MANIFEST = "manifest.json"
@@ -144,7 +146,7 @@ def _record_problems(ws: Path, ended: dict[str, Line]) -> list[str]:
             problems.append(f"{where}: archive/{name}/{MANIFEST} is missing")
             continue
         recorded = line.record.get("manifest_sha256") if line.record else None
-        if _sha256(manifest) != recorded:
+        if sha256_file(manifest) != recorded:
             problems.append(f"archive/{name}/{MANIFEST}: sha256 differs from the one {where} "
                             "recorded (the manifest was changed)")
         problems += manifest_problems(manifest.parent)
@@ -165,7 +167,7 @@ def manifest_problems(folder: Path) -> list[str]:
             problems.append(f"{rel}/{name}: listed in the manifest but missing")
         elif name not in listed:
             problems.append(f"{rel}/{name}: not listed in the manifest (added afterwards)")
-        elif _sha256(folder / name) != listed[name]:
+        elif sha256_file(folder / name) != listed[name]:
             problems.append(f"{rel}/{name}: sha256 differs from the manifest (changed after "
                             "archiving)")
     return problems
@@ -178,9 +180,3 @@ def _folder_problems(ws: Path, ended: set[str], running: set[str]) -> list[str]:
             "never finished)" for name in folders if name not in ended | running]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

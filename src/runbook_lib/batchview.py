@@ -12,6 +12,14 @@ from runbook_lib.batch import BatchOutcome
 from runbook_lib.journal import batch_dir
 
 
+def check_result(outcome: BatchOutcome, name: str) -> tuple[str, Any]:
+    """Status and details of the check called `name` ("not run" when it did not run)."""
+    for check in outcome.checks:
+        if check["name"] == name:
+            return str(check["status"]), check["details"]
+    return "not run", None
+
+
 def checks(outcome: BatchOutcome) -> pd.DataFrame:
     rows = [{"check": c["name"], "status": c["status"], "details": _short(c["details"])}
             for c in outcome.checks]

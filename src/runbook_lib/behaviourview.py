@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from runbook_lib.batch import BatchOutcome
-
-
-def _details(outcome: BatchOutcome, name: str) -> tuple[str, Any]:
-    for check in outcome.checks:
-        if check["name"] == name:
-            return str(check["status"]), check["details"]
-    return "not run", None
+from runbook_lib.batchview import check_result
 
 
 def behaviour(outcome: BatchOutcome) -> pd.DataFrame:
     """One row per case: same, location (a path reads differently) or different."""
-    status, details = _details(outcome, "behaviour")
+    status, details = check_result(outcome, "behaviour")
     columns = ["case", "script", "status", "exit old", "exit new", "differences", "diff"]
     if not isinstance(details, dict):
         return pd.DataFrame([{"case": "", "status": status, "differences": details or ""}])
@@ -32,7 +24,7 @@ def behaviour(outcome: BatchOutcome) -> pd.DataFrame:
 
 def coverage(outcome: BatchOutcome) -> pd.DataFrame:
     """Per script and, last, for the batch: statements the declared cases ran."""
-    status, details = _details(outcome, "coverage")
+    status, details = check_result(outcome, "coverage")
     if not isinstance(details, dict):
         return pd.DataFrame([{"script": "(batch)", "status": status, "coverage": details}])
     rows = [{k: r[k] for k in ("script", "language", "statements", "run", "coverage")}
@@ -44,7 +36,7 @@ def coverage(outcome: BatchOutcome) -> pd.DataFrame:
 
 def performance(outcome: BatchOutcome) -> pd.DataFrame:
     """Median seconds old and new per script and their ratio."""
-    status, details = _details(outcome, "performance")
+    status, details = check_result(outcome, "performance")
     if not isinstance(details, dict):
         return pd.DataFrame([{"script": "", "status": status, "ratio": details}])
     return pd.DataFrame(details["scripts"],

@@ -41,15 +41,9 @@ def caller_network(graph: nx.DiGraph, targets: list[str]) -> go.Figure:
         nodes.update(graph.predecessors(t))
     sub = graph.subgraph(nodes)
     pos = nx.spring_layout(sub, seed=1, k=0.6)
-    edge_x: list[float | None] = []
-    edge_y: list[float | None] = []
-    for a, b in sub.edges():
-        edge_x += [pos[a][0], pos[b][0], None]
-        edge_y += [pos[a][1], pos[b][1], None]
     names = sorted(sub.nodes())
     fig = go.Figure([
-        go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 0.6, "color": "#999"},
-                   hoverinfo="skip"),
+        edge_trace(sub, pos),
         go.Scatter(x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
                    mode="markers", text=names, hoverinfo="text",
                    marker={"size": [8 + 2 * sub.in_degree(n) for n in names],
@@ -58,6 +52,17 @@ def caller_network(graph: nx.DiGraph, targets: list[str]) -> go.Figure:
     fig.update_layout(title="Most referenced scripts (red) and their callers (blue)",
                       showlegend=False, xaxis={"visible": False}, yaxis={"visible": False})
     return fig
+
+
+def edge_trace(graph: nx.Graph, pos: dict[str, object]) -> go.Scatter:
+    """The edges of a laid-out graph as one line trace (gaps between edges)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for a, b in graph.edges():
+        xs += [pos[a][0], pos[b][0], None]  # type: ignore[index]
+        ys += [pos[a][1], pos[b][1], None]  # type: ignore[index]
+    return go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.6, "color": "#999"},
+                      hoverinfo="skip")
 
 
 def bar_counts(table: pd.DataFrame, title: str) -> go.Figure:

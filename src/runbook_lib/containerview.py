@@ -7,21 +7,15 @@ from typing import Any
 import pandas as pd
 
 from runbook_lib.batch import BatchOutcome
+from runbook_lib.batchview import check_result
 
 CONTAINER_COLUMNS = ["container", "status", "probe", "run", "exit old", "exit new", "same",
                      "reaches", "note"]
 
 
-def _check(outcome: BatchOutcome, name: str) -> tuple[str, Any]:
-    for check in outcome.checks:
-        if check["name"] == name:
-            return str(check["status"]), check["details"]
-    return "not run", None
-
-
 def containers(outcome: BatchOutcome) -> pd.DataFrame:
     """One row per probe (healthcheck or command) of each container or compose service."""
-    status, details = _check(outcome, "containers")
+    status, details = check_result(outcome, "containers")
     if not isinstance(details, list):
         return pd.DataFrame([{"container": "", "status": status, "note": details or ""}],
                             columns=CONTAINER_COLUMNS)
@@ -42,7 +36,7 @@ def _row(target: dict[str, Any], probe: dict[str, Any] | None) -> dict[str, Any]
 
 def monitor(outcome: BatchOutcome) -> pd.DataFrame:
     """The containers watched after promotion and what, if anything, went wrong with them."""
-    status, details = _check(outcome, "monitor")
+    status, details = check_result(outcome, "monitor")
     if not isinstance(details, dict):
         return pd.DataFrame([{"container": "", "status": status, "state": details or ""}])
     bad = details["unhealthy"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from runbook_lib.audit import now_utc
 from runbook_lib.errors import RunbookError
-from runbook_lib.lock import stop_requested
+from runbook_lib.lock import fsync_dir, stop_requested
 
 # Test-only fault hook: the process SIGKILLs itself right after this step's start is durable.
 FAULT_ENV = "RUNBOOK_FAULT_AT"
@@ -90,7 +90,7 @@ def append_line(path: Path, line: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     if new:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
@@ -111,11 +111,3 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
         if isinstance(record, dict) and "step" in record and "phase" in record:
             records.append(record)
     return records
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -84,7 +84,7 @@ def unlock(ws: Path, lock_id: str) -> LockInfo:
         raise BadInput(f"lock {info.id} is held by running pid {info.pid} ({info.operation}): "
                        f"use `runbook stop --workspace {ws}` to stop it; nothing changed")
     lock_path(ws).unlink()
-    _fsync_dir(ws)
+    fsync_dir(ws)
     return info
 
 
@@ -95,7 +95,7 @@ def request_stop(ws: Path, reason: str) -> None:
     tmp = ws / f"{STOP_NAME}.{uuid.uuid4().hex[:8]}.tmp"
     _write_durable(tmp, json.dumps(record, sort_keys=True) + "\n")
     os.replace(tmp, ws / STOP_NAME)
-    _fsync_dir(ws)
+    fsync_dir(ws)
 
 
 def stop_requested(ws: Path) -> str | None:
@@ -124,7 +124,7 @@ def resume(ws: Path) -> str | None:
     reason = stop_requested(ws)
     with contextlib.suppress(FileNotFoundError):
         (ws / STOP_NAME).unlink()
-        _fsync_dir(ws)
+        fsync_dir(ws)
     return reason
 
 
@@ -143,7 +143,7 @@ def _create(ws: Path, info: LockInfo) -> None:
         _create_in_place(ws, tmp.read_text(encoding="utf-8"))
     finally:
         tmp.unlink()
-    _fsync_dir(ws)
+    fsync_dir(ws)
 
 
 def _create_in_place(ws: Path, text: str) -> None:
@@ -173,7 +173,7 @@ def _release(ws: Path, lock_id: str) -> None:
         return  # not ours to judge: leave it for `runbook unlock`
     if current is not None and current.id == lock_id:
         lock_path(ws).unlink()
-        _fsync_dir(ws)
+        fsync_dir(ws)
 
 
 def _write_durable(path: Path, text: str) -> None:
@@ -185,7 +185,8 @@ def _write_durable(path: Path, text: str) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a new or renamed entry of `folder` durable."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 import getpass
-import hashlib
 import importlib.metadata
 import json
 import platform
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_lib import __version__, gitrepo, workspace
+from runbook_lib.workspace import sha256_file
 
 PACKAGES = ("runbook", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel",
             "jupyter_client", "pandas", "plotly", "networkx", "GitPython", "PyYAML", "tqdm",
@@ -36,14 +36,6 @@ STEP_INPUTS: dict[str, tuple[str, ...]] = {
 }
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 Snapshot = dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, sha256)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

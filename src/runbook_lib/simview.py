@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from runbook_lib import charts
+
 KIND_ORDER = ("duplicate", "near_duplicate", "backup_copy", "orphan", "family", "shared_fragment")
 
 
@@ -47,15 +49,9 @@ def cluster_network(pairs: pd.DataFrame, inventory: pd.DataFrame, top: int = 25)
     sub = graph.subgraph(set().union(*parts)) if parts else graph
     callers = dict(zip(inventory["path"], inventory["live_callers"], strict=True))
     pos = nx.spring_layout(sub, seed=3)
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for a, b in sub.edges():
-        xs += [pos[a][0], pos[b][0], None]
-        ys += [pos[a][1], pos[b][1], None]
     nodes = sorted(sub.nodes())
     return go.Figure([
-        go.Scatter(x=xs, y=ys, mode="lines", line={"width": 0.7, "color": "#aaa"},
-                   hoverinfo="skip"),
+        charts.edge_trace(sub, pos),
         go.Scatter(x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers",
                    text=[f"{n} ({callers.get(n, 0)} live callers)" for n in nodes],
                    hoverinfo="text",

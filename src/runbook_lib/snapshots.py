@@ -9,7 +9,6 @@ Both commands run as `sh -c COMMAND` inside the container; nothing runs through 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from runbook_lib import containers
 from runbook_lib.audit import now_utc
 from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.workspace import read_json, write_json
+from runbook_lib.workspace import read_json, sha256_file, write_json
 
 FOLDER = "snapshots"
 MANIFEST = "snapshots.json"
@@ -133,12 +132,6 @@ def _entry(backup_dir: Path, name: str) -> dict[str, Any]:
     raise BadInput(f"no snapshot named {name} in {backup_dir} (snapshots there: {known})")
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _last_line(text: str) -> str:

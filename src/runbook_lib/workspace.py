@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -10,6 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from runbook_lib.errors import BadInput
+
+
+def sha256_file(path: Path) -> str:
+    """sha256 of a file's bytes, read in blocks (archives and snapshots can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def check_repo(repo: Path) -> Path:
