@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from runbook_lib.similarity import python, shell
 from runbook_lib.similarity.names import job_tokens
 from runbook_lib.similarity.normalise import normalise
@@ -71,3 +73,30 @@ def test_name_tokens_drop_separators_and_variant_words() -> None:
     assert job_tokens("build-all-images.sh") == ("build", "all", "images")
     assert job_tokens("build_all_images_simple.sh") == ("build", "all", "images")
     assert job_tokens("buildAllImages.py") == ("build", "all", "images")
+
+
+SPRAWL = [
+    'log() { echo "$*" >&2; }\nset -e\nfor x in a b; do\n  log "$x"\ndone\ncase "$1" in\n'
+    '  a) echo a ;;\nesac\ncat <<EOF\nbody\nEOF\n',
+    'set -e\nlog() {\n  echo "$*"\n}\nlog "x"\ncp "$SRC" /tmp/x\necho "done"\n',
+    'cp "$SRC" /tmp/x\nfunction cp { command cp -v "$@"; }\ncp "$SRC" /tmp/x\n',
+]
+PYTHON_SPRAWL = [
+    "import os\nx = os.path.join('a', 'b')\ndef f(a):\n    return a\nprint(f(x))\n",
+    "x = os.path.join('a', 'b')\nimport os\nprint(x)\nclass A:\n    def m(self): pass\n",
+]
+
+
+def test_the_line_cache_never_changes_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from runbook_lib.similarity import python as py_mod
+    from runbook_lib.similarity import shell_builder
+
+    monkeypatch.setattr(shell_builder, "LINE_CACHE", 0)
+    monkeypatch.setattr(py_mod, "LINE_CACHE", 0)
+    cold = [shell.statements(t) for t in SPRAWL] + [python.statements(t) for t in PYTHON_SPRAWL]
+    monkeypatch.setattr(shell_builder, "LINE_CACHE", 1000)
+    monkeypatch.setattr(py_mod, "LINE_CACHE", 1000)
+    for _ in range(2):  # fill, then hit
+        warm = [shell.statements(t) for t in SPRAWL] + [
+            python.statements(t) for t in PYTHON_SPRAWL]
+        assert warm == cold

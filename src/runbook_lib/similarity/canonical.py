@@ -11,7 +11,8 @@ Rule, first difference wins:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from runbook_lib.similarity import lint
 from runbook_lib.similarity.corpus import Corpus, Script
@@ -27,13 +28,33 @@ class Choice:
     evidence: str
 
 
-def choose(clusters: list[list[int]], corpus: Corpus, use_shellcheck: bool,
-           max_files: int) -> list[Choice]:
+@dataclass
+class Linter:
+    """shellcheck findings, each file checked once, at most `budget` files per run."""
+
+    repo: Path
+    budget: int
+    found: dict[str, int] = field(default_factory=dict)
+    broken: bool = False
+
+    def counts(self, paths: list[str]) -> dict[str, int] | None:
+        todo = [p for p in paths if p not in self.found]
+        if self.broken or len(todo) > self.budget:
+            return None
+        if todo:
+            fresh = lint.findings(self.repo, todo)
+            if fresh is None:
+                self.broken = True
+                return None
+            self.found.update(fresh)
+            self.budget -= len(todo)
+        return {p: self.found[p] for p in paths}
+
+
+def choose(clusters: list[list[int]], corpus: Corpus, linter: Linter | None) -> list[Choice]:
     scripts = corpus.scripts
     need = sorted({scripts[i].path for c in clusters for i in _tied(c, scripts)})
-    counts = None
-    if use_shellcheck and need and len(need) <= max_files:
-        counts = lint.findings(corpus.repo, need)
+    counts = linter.counts(need) if linter and need else None
     note = "" if counts is not None or not need else "; shellcheck not run"
     choices: list[Choice] = []
     for cluster in clusters:

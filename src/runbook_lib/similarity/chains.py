@@ -1,38 +1,47 @@
-"""Clusters without chains: every member is a copy of the canonical, not of a copy of a copy.
+"""Clusters without chains: every member is a copy of the canonical or a near copy of one.
 
 Linked groups can chain: A ~ B and B ~ C with A and C only 50% alike, and in a large repo
 thousands of scripts of one template chain into one group. So each group's canonical is
-chosen, members that are not within the threshold of it (or an exact, normalised or renamed
-copy of it) leave, and those are grouped again among themselves, until nothing moves.
+chosen; its core is itself and its exact, normalised and renamed copies; a member stays when
+it is in the core, within the threshold of the canonical, or a verified near copy of a core
+member, and its own exact, normalised and renamed copies stay with it; this is repeated once
+more from the grown core (NEAR_HOPS), no further. The others leave and are grouped again
+among themselves, until nothing moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from runbook_lib.similarity import verify
 from runbook_lib.similarity.canonical import Choice
 from runbook_lib.similarity.clusters import link
 from runbook_lib.similarity.corpus import Corpus
 from runbook_lib.similarity.matching import Matches, regroup
 
 Choose = Callable[[list[list[int]]], list[Choice]]
+NEAR_HOPS = 2  # a near copy of a near (or renamed) copy of the canonical still belongs
 
 
 def settle(corpus: Corpus, found: Matches, choose: Choose, threshold: float, weight: float,
            min_lines: int) -> list[Choice]:
     """Replace found.clusters by chain-free clusters; return their canonical choices."""
+    near: dict[int, set[int]] = {}
+    for a, b in found.near:
+        near.setdefault(a, set()).add(b)
+        near.setdefault(b, set()).add(a)
     pending = found.clusters
     settled: list[tuple[list[int], Choice, bool]] = []  # members, choice, members changed
     while pending:
         again: list[int] = []
         for members, choice in zip(pending, choose(pending), strict=True):
-            keep = choice.canonical
-            close = [i for i in members
-                     if i == keep or link(corpus, found, keep, i, weight).similarity >= threshold]
+            close = _close(corpus, found, near, members, choice.canonical, threshold, weight,
+                           min_lines)
             if len(close) > 1:
                 settled.append((close, choice, len(close) < len(members)))
             # a canonical alone is dropped: every link it had was through a chain
-            again += [i for i in members if i not in set(close)]
+            kept = set(close)
+            again += [i for i in members if i not in kept]
         pending = regroup(corpus, found, sorted(again), min_lines) if again else []
     settled.sort(key=lambda s: (-len(s[0]), s[0][0]))
     found.clusters = [m for m, _, _ in settled]
@@ -40,3 +49,28 @@ def settle(corpus: Corpus, found: Matches, choose: Choose, threshold: float, wei
     changed = [i for i, (_, _, moved) in enumerate(settled) if moved]
     fresh = dict(zip(changed, choose([settled[i][0] for i in changed]), strict=True))
     return [fresh.get(i, c) for i, (_, c, _) in enumerate(settled)]
+
+
+def _close(corpus: Corpus, found: Matches, near: dict[int, set[int]], members: list[int],
+           keep: int, threshold: float, weight: float, min_lines: int) -> list[int]:
+    """Members that stay; copies of one another (one hash class) stay or leave together."""
+    scripts = corpus.scripts
+    canonical = scripts[keep]
+    key = {i: _hash_class(corpus, i, min_lines) for i in members}
+    staying = {key[i] for i in members if verify.same_kind(
+        canonical.sha256, scripts[i].sha256, corpus.form(canonical), corpus.form(scripts[i]))}
+    for _ in range(NEAR_HOPS):
+        core = {found.rep[i] for i in members if key[i] in staying}
+        joining = {key[i] for i in members if key[i] not in staying and (
+            not near.get(found.rep[i], set()).isdisjoint(core)
+            or link(corpus, found, keep, i, weight).similarity >= threshold)}
+        if not joining:
+            break
+        staying |= joining
+    return [i for i in members if key[i] in staying]
+
+
+def _hash_class(corpus: Corpus, i: int, min_lines: int) -> tuple[str, bytes]:
+    sc = corpus.scripts[i]
+    form = corpus.form(sc)
+    return (sc.group, form.blind_digest if form.content_lines >= min_lines else form.t1_digest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,8 @@ def load(ws: Path, workers: int = 0, progress: Progress | None = None) -> Corpus
         raise BadInput(f"the repo discovery read ({repo}) is gone: run `runbook discover` again")
     scripts, jobs = _scripts(inventory)
     _ROOT = repo
-    forms = list(map_chunks(_normalise_chunk, jobs, workers, "normalise", progress))
+    forms = [_compact(f) for f in map_chunks(_normalise_chunk, jobs, workers, "normalise",
+                                              progress)]
     refs_path = ws / "references.csv"
     refs = _read_table(refs_path, "") if refs_path.exists() else pd.DataFrame()
     return Corpus(repo, scripts, forms, _references(refs))
@@ -100,6 +102,13 @@ def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]]]:
 
 def _normalise_chunk(jobs: Sequence[tuple[str, str]]) -> list[Form]:
     return [normalise(read_text(_ROOT, path), language, path) for path, language in jobs]
+
+
+def _compact(form: Form) -> Form:
+    """Forms come back from worker processes with their own copies of every string."""
+    form.commands = tuple(sys.intern(c) for c in form.commands)
+    form.functions = tuple((sys.intern(n), a, b, h) for n, a, b, h in form.functions)
+    return form
 
 
 def read_text(repo: Path, path: str) -> str:

@@ -6,12 +6,13 @@ or the same header or usage text. Names that each hold a token the other lacks n
 targets (deploy_billing_api, deploy_orders_web: one job for two services) and are never a
 family (for one-word names, the folders are compared that way). Other pairs are scored
 
-    name_weight * name + 0.25 * header + 0.25 * commands + 0.10 * same folder
+    name_weight * name + 0.20 * header + 0.25 * commands + 0.10 * same folder
 
-(name: Dice of job tokens, weighing 0.5 when the shorter name has two tokens or more, else
-0.3; header: 1 when description or usage text is equal; commands: Jaccard of the commands and
-`tool verb` pairs used, common built-ins left out) and kept from `family_threshold` (0.5): an
-equal name of two or more words is enough, a one-word name needs more. Copies of each other
+(name: Dice of job tokens, weighing 0.45 when the shorter name has two tokens or more, else
+0.25; header: 1 when description or usage text is equal; commands: Jaccard of the commands
+and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and kept from
+`family_threshold` (0.45): an equal name of two or more words is enough, a one-word name
+needs more. Copies of each other
 (one clone cluster), backup copies and archived scripts are never family members. These are
 suggestions for a person.
 """
@@ -99,12 +100,12 @@ def _score(corpus: Corpus, a: int, b: int) -> Pair:
     name = name_similarity(ta, tb)
     same_text = [k for k, x, y in (("description", fa.description, fb.description),
                                    ("usage", fa.usage, fb.usage)) if x and x == y]
-    ca, cb = fa.commands - COMMON_COMMANDS, fb.commands - COMMON_COMMANDS
+    ca, cb = set(fa.commands) - COMMON_COMMANDS, set(fb.commands) - COMMON_COMMANDS
     shared = sorted(ca & cb)
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
-    name_weight = 0.5 if min(len(set(ta)), len(set(tb))) >= 2 else 0.3
-    score = name_weight * name + 0.25 * bool(same_text) + 0.25 * commands + 0.1 * folder
+    name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
+    score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
     if shared:

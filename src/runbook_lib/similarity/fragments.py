@@ -145,18 +145,20 @@ def _frame(corpus: Corpus, groups: list[list[Occurrence]]) -> pd.DataFrame:
         language[sc.path] = sc.language
     ranked = []
     for occ in groups:
-        carriers = sorted((p, o) for o in occ for p in paths[o.content])
+        carriers = sorted(((p, o) for o in occ for p in paths[o.content]),
+                          key=lambda po: (po[0], po[1].first))
+        copies = len({p for p, _ in carriers})
         lines = occ[0].last - occ[0].first + 1
-        ranked.append((-(len(carriers) - 1) * lines, -len(carriers), carriers[0][0], occ,
-                       carriers, lines))
-    ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3][0].first))
+        ranked.append(((-(copies - 1) * lines, -copies, carriers[0][0], carriers[0][1].first),
+                       occ, carriers, lines, copies))
+    ranked.sort(key=lambda r: r[0])
     rows: list[tuple[object, ...]] = []
-    for n, (_, _, _, occ, carriers, lines) in enumerate(ranked, start=1):
+    for n, (_, occ, carriers, lines, copies) in enumerate(ranked, start=1):
         name = _common_name(occ)
         for path, o in carriers:
-            form = corpus.forms[o.content]
-            rows.append((f"F{n:04d}", path, int(form.start[o.first]), int(form.end[o.last]),
-                         name, lines, len(carriers), o.kind, language[path]))
+            start, end = corpus.forms[o.content].start, corpus.forms[o.content].end
+            rows.append((f"F{n:04d}", path, int(start[o.first]), int(end[o.last]), name, lines,
+                         copies, o.kind, language[path]))
     return pd.DataFrame(rows, columns=list(FRAGMENT_COLUMNS))
 
 

@@ -1,12 +1,12 @@
 """Candidate pairs of near-miss copies from a MinHash LSH index, never from all pairs.
 
-Only scripts that are not already copies of each other by hash reach this step (one
-representative per distinct T2 form). Each is a set of its distinctive T2 statements (the k-th
-repeat of a statement counted as its own element); corpus-common and set-up statements are
-boilerplate and left out, so short scripts that share only `#!/bin/bash`, `set -euo pipefail`
-and `SCRIPT_DIR=...` never become candidates. Signatures come from datasketch's
-`MinHash.generator`; the banding is done with numpy sorts instead of `MinHashLSH`, whose
-per-bucket Python sets would need gigabytes at 100,000 scripts.
+One representative per distinct T1 form is indexed, as the set of its distinctive T1
+statements (the k-th repeat of a statement counted as its own element) and its uncommon
+literals; corpus-common and set-up statements are boilerplate and left out, so short scripts
+that share only `#!/bin/bash`, `set -euo pipefail` and `SCRIPT_DIR=...` never become
+candidates. Signatures come from datasketch's `MinHash.generator`; the banding is done with
+numpy sorts instead of `MinHashLSH`, whose per-bucket Python sets would need gigabytes at
+100,000 scripts.
 """
 
 from __future__ import annotations
@@ -17,23 +17,13 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash  # type: ignore[import-untyped]
 
-from runbook_lib.similarity.normalise import Form, Hashes
+from runbook_lib.similarity.normalise import Hashes
 
 Pairs = npt.NDArray[np.int64]
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64)
+LITERAL_SALT = np.uint64(0x5BD1E9955BD1E995)  # keeps literals apart from statements
 MAX_RUN_OFFSET = 64  # in a big bucket, each member is paired with its next 64 only
-
-
-def boilerplate(forms: Sequence[Form], min_scripts: int, fraction: float) -> Hashes:
-    """Statements that are set-up by pattern anywhere, or common to many distinct scripts."""
-    if not forms:
-        return np.zeros(0, dtype=np.uint64)
-    flagged = np.unique(np.concatenate([f.t1[f.boiler] for f in forms]))
-    values, counts = np.unique(np.concatenate([np.unique(f.t1) for f in forms]),
-                               return_counts=True)
-    limit = max(min_scripts, fraction * len(forms))
-    return np.union1d(flagged, values[counts >= limit])
 
 
 def signatures(shingles: Sequence[Hashes], num_perm: int) -> npt.NDArray[np.uint32]:

@@ -26,6 +26,13 @@ class Statements:
         found = [_literal(t, b) for t, b in zip(t1, blind, strict=True) if t != b]
         self.literals.append([lit for lit in found if lit])
 
+    def add_joined(self, t1: str, blind: str, literals: list[str], start: int, end: int) -> None:
+        self.t1.append(t1)
+        self.blind.append(blind)
+        self.start.append(start)
+        self.end.append(end)
+        self.literals.append(literals)
+
     def __len__(self) -> int:
         return len(self.t1)
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from runbook_lib.similarity import index, verify
+from runbook_lib.similarity.columns import Column
 from runbook_lib.similarity.corpus import Corpus
 from runbook_lib.similarity.normalise import Hashes
 from runbook_lib.similarity.verify import Profile
@@ -38,9 +41,23 @@ class Settings:
 class Matches:
     clusters: list[list[int]]  # script indices; each sorted by path, biggest cluster first
     rep: list[int]  # script index -> content index of its T1 representative (-1: empty)
-    profiles: dict[int, Profile]  # representative content index -> profile
+    # representative content index -> (distinctive, boilerplate, rare literals) as arrays,
+    # compact for 100,000 scripts; turned into a set-based Profile when first compared
+    parts: dict[int, tuple[Hashes, Hashes, Hashes]]
     near: dict[tuple[int, int], float] = field(default_factory=dict)  # verified rep pairs
     candidates: int = 0
+    weight: float = 0.2
+    cache: dict[int, Profile] = field(default_factory=dict)
+
+    def weight_of(self, rep: int) -> float:
+        content, common, _ = self.parts[rep]
+        return len(content) + self.weight * len(common)
+
+    def profile(self, rep: int) -> Profile:
+        found = self.cache.get(rep)
+        if found is None:
+            found = self.cache[rep] = verify.make_profile(*self.parts[rep], self.weight)
+        return found
 
 
 class _UnionFind:
@@ -65,7 +82,7 @@ def match(corpus: Corpus, s: Settings, progress: Progress | None = None) -> Matc
     scripts = corpus.scripts
     live = [i for i, sc in enumerate(scripts) if corpus.form(sc).size > 0]
     reps = _representatives(corpus, live)
-    found = Matches([], [-1] * len(scripts), {})
+    found = Matches([], [-1] * len(scripts), {}, weight=s.boilerplate_weight)
     for i in live:
         found.rep[i] = reps[(scripts[i].group, corpus.form(scripts[i]).t1_digest)]
     for group in sorted({scripts[i].group for i in live}):
@@ -81,8 +98,9 @@ def regroup(corpus: Corpus, found: Matches, items: list[int], min_lines: int) ->
     uf = _UnionFind(len(scripts))
     _union_by(uf, items, lambda i: (scripts[i].group, scripts[i].sha256))
     _union_by(uf, items, lambda i: (scripts[i].group, corpus.form(scripts[i]).t1_digest))
-    # renamed copies: equal T2 text, and enough of it that is not boilerplate
-    eligible = [i for i in items if found.profiles[found.rep[i]].distinctive >= min_lines]
+    # renamed copies: equal T2 text, and enough of it that is not set-up (a two-line body
+    # under the standard header is alike every other one once names are blinded)
+    eligible = [i for i in items if corpus.form(scripts[i]).content_lines >= min_lines]
     _union_by(uf, eligible, lambda i: (scripts[i].group, corpus.form(scripts[i]).blind_digest))
     first_script = {found.rep[i]: i for i in reversed(items)}
     for a, b in found.near:
@@ -97,8 +115,8 @@ def _union_by(uf: _UnionFind, items: list[int], key: Callable[[int], object]) ->
         uf.union(first.setdefault(key(i), i), i)
 
 
-def _representatives(corpus: Corpus, live: list[int]) -> dict[tuple[str, str], int]:
-    reps: dict[tuple[str, str], int] = {}
+def _representatives(corpus: Corpus, live: list[int]) -> dict[tuple[str, bytes], int]:
+    reps: dict[tuple[str, bytes], int] = {}
     for i in live:
         sc = corpus.scripts[i]
         reps.setdefault((sc.group, corpus.form(sc).t1_digest), sc.content)
@@ -108,15 +126,22 @@ def _representatives(corpus: Corpus, live: list[int]) -> dict[tuple[str, str], i
 def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
                  progress: Progress | None) -> None:
     forms = [corpus.forms[r] for r in reps]
-    boiler = index.boilerplate(forms, s.boilerplate_min_scripts, s.boilerplate_fraction)
+    at_least = max(s.boilerplate_min_scripts, s.boilerplate_fraction * len(forms))
+    statements = Column.of([f.t1 for f in forms])
+    flagged = statements.where(np.concatenate([f.boiler for f in forms]) if forms
+                               else np.zeros(0, dtype=bool)).values
+    boiler = np.union1d(flagged, statements.spread(at_least))
+    common = np.isin(statements.values, boiler)
+    contents = statements.where(~common).occurrences().split()
+    commons = statements.where(common).occurrences().split()
+    literals = Column.of([f.literals for f in forms])
+    rares = literals.where(~np.isin(literals.values, literals.spread(at_least))).split()
     shingles: list[Hashes] = []
     indexed: list[int] = []
-    for r, form in zip(reps, forms, strict=True):
-        content, common = verify.split(form, boiler)
-        found.profiles[r] = verify.make_profile(form, content, common,
-                                                 s.boilerplate_weight)
+    for r, content, boilerplate, rare in zip(reps, contents, commons, rares, strict=True):
+        found.parts[r] = (content, boilerplate, rare)
         if len(content) >= s.min_lines:
-            shingles.append(content)
+            shingles.append(np.concatenate([content, rare ^ index.LITERAL_SALT]))
             indexed.append(r)
     if progress:
         progress("index", 0, len(indexed))
@@ -126,18 +151,19 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
         if progress and n % 20000 == 0:
             progress("verify", n, len(pairs))
         a, b = indexed[i], indexed[j]
-        sim = _bounded_dice(found.profiles[a], found.profiles[b], s)
+        sim = _bounded_dice(found, a, b, s)
         if sim >= s.threshold:
             found.near[(min(a, b), max(a, b))] = sim
     if progress:
         progress("verify", len(pairs), len(pairs))
 
 
-def _bounded_dice(a: Profile, b: Profile, s: Settings) -> float:
+def _bounded_dice(found: Matches, a: int, b: int, s: Settings) -> float:
     # Dice can be no higher than 2 * min / (wa + wb): skip the set work for unequal sizes.
-    if 2 * min(a.weight, b.weight) < s.threshold * (a.weight + b.weight):
+    wa, wb = found.weight_of(a), found.weight_of(b)
+    if 2 * min(wa, wb) < s.threshold * (wa + wb):
         return 0.0
-    return verify.similarity(a, b, s.boilerplate_weight)
+    return verify.similarity(found.profile(a), found.profile(b), s.boilerplate_weight)
 
 
 def _components(uf: _UnionFind, live: list[int]) -> list[list[int]]:
@@ -156,4 +182,4 @@ def similarity(found: Matches, a: int, b: int, weight: float) -> float:
     known = found.near.get((min(a, b), max(a, b)))
     if known is not None:
         return known
-    return verify.similarity(found.profiles[a], found.profiles[b], weight)
+    return verify.similarity(found.profile(a), found.profile(b), weight)

@@ -28,8 +28,9 @@ def name_tokens(name: str) -> list[str]:
 
 
 def job_tokens(name: str) -> tuple[str, ...]:
-    """The tokens that name the job: variant words dropped, order kept."""
-    return tuple(t for t in name_tokens(name) if t not in VARIANT_WORDS and not t.isdigit())
+    """The tokens that name the job: variant words dropped, order kept. Numbers stay: they
+    often name a target (db_2, db_15) as much as a version."""
+    return tuple(t for t in name_tokens(name) if t not in VARIANT_WORDS)
 
 
 def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:

@@ -46,6 +46,11 @@ _PYTHON_BOILER = re.compile(
 )
 
 
+_STATEMENTS: dict[tuple[str, bool], tuple[int, bool, int]] = {}
+_LITERALS: dict[str, int] = {}
+STATEMENT_CACHE = 300_000
+
+
 @dataclass(slots=True)
 class Form:
     t1: Hashes  # one hash per statement, layout-blind
@@ -56,15 +61,20 @@ class Form:
     # name, first and last statement index, hash of the body with numbers blinded (a pasted
     # function whose `>&2` a copy edited to `>&5` is still the same fragment)
     functions: tuple[tuple[str, int, int, int], ...]
-    commands: frozenset[str]
+    commands: tuple[str, ...]  # sorted
     description: str  # normalised header comment or docstring ("" when none)
     usage: str  # normalised usage text
-    t1_digest: str  # hash of the whole T1 form; equal digests = normalised copies
-    blind_digest: str  # hash of the whole T2 form; equal digests = renamed copies
+    t1_digest: bytes  # hash of the whole T1 form; equal digests = normalised copies
+    blind_digest: bytes  # hash of the whole T2 form; equal digests = renamed copies
 
     @property
     def size(self) -> int:
         return len(self.t1)
+
+    @property
+    def content_lines(self) -> int:
+        """Statements that are not set-up or structure by pattern."""
+        return int(np.count_nonzero(~self.boiler))
 
 
 def language_group(language: str) -> str:
@@ -77,15 +87,16 @@ def language_group(language: str) -> str:
 def normalise(text: str, language: str, path: str = "") -> Form:
     group = language_group(language)
     st = python.statements(text) if group == "python" else shell.statements(text)
-    boiler_re = _PYTHON_BOILER if group == "python" else _SHELL_BOILER
     desc, usage = headers.describe(text, group, path)
-    boiler = [boiler_re.fullmatch(s) is not None for s in st.t1]
+    known = [_statement(s, group) for s in st.t1]
+    boiler = [b for _, b, _ in known]
     literals = {lit for lits, b in zip(st.literals, boiler, strict=True) if not b for lit in lits}
     return Form(
-        t1=_hashes(st.t1),
+        t1=np.array([h for h, _, _ in known], dtype=np.uint64),
         start=np.array(st.start, dtype=np.int32), end=np.array(st.end, dtype=np.int32),
-        boiler=np.array(boiler, dtype=np.bool_), literals=np.unique(_hashes(sorted(literals))),
-        functions=_functions(st), commands=frozenset(st.commands),
+        boiler=np.array(boiler, dtype=np.bool_),
+        literals=np.unique(np.array([_literal(x) for x in literals], dtype=np.uint64)),
+        functions=_functions(st, [n for _, _, n in known]), commands=tuple(sorted(st.commands)),
         description=desc, usage=usage,
         t1_digest=_digest(st.t1), blind_digest=_digest(st.blind),
     )
@@ -107,18 +118,40 @@ def stable_hash(text: str) -> int:
                                           digest_size=8).digest(), "little")
 
 
-def _functions(st: Statements) -> tuple[tuple[str, int, int, int], ...]:
-    return tuple((name, first, last, stable_hash("\n".join(
-        _DIGITS.sub("N", s) for s in st.t1[first + 1 : last + 1])))
-        for name, first, last in st.functions)
+def _statement(text: str, group: str) -> tuple[int, bool, int]:
+    """(hash, is boilerplate, hash with numbers blinded) of one T1 statement; statements
+    repeat across a sprawl, so each process does each once."""
+    key = (text, group == "python")
+    found = _STATEMENTS.get(key)
+    if found is None:
+        boiler_re = _PYTHON_BOILER if key[1] else _SHELL_BOILER
+        found = (stable_hash(text), boiler_re.fullmatch(text) is not None,
+                 stable_hash(_DIGITS.sub("N", text)))
+        if len(_STATEMENTS) < STATEMENT_CACHE:
+            _STATEMENTS[key] = found
+    return found
+
+
+def _literal(text: str) -> int:
+    found = _LITERALS.get(text)
+    if found is None:
+        found = stable_hash(text)
+        if len(_LITERALS) < STATEMENT_CACHE:
+            _LITERALS[text] = found
+    return found
+
+
+def _functions(st: Statements, numberless: list[int]) -> tuple[tuple[str, int, int, int], ...]:
+    return tuple((name, first, last, stable_hash(" ".join(
+        map(str, numberless[first + 1 : last + 1])))) for name, first, last in st.functions)
 
 
 def _hashes(items: list[str]) -> Hashes:
     return np.array([stable_hash(s) for s in items], dtype=np.uint64)
 
 
-def _digest(items: list[str]) -> str:
+def _digest(items: list[str]) -> bytes:
     if not items:
-        return ""
+        return b""
     return hashlib.blake2b("\n".join(items).encode("utf-8", "surrogatepass"),
-                           digest_size=16).hexdigest()
+                           digest_size=16).digest()

@@ -53,7 +53,7 @@ def build(corpus: Corpus, clusters: pd.DataFrame, fragments: pd.DataFrame,
     for opp in sorted(found, key=lambda o: KINDS.index(o.kind)):
         opp.removed = [m for m in opp.removable if m not in claimed]
         claimed.update(opp.removed)
-    return _frame(found, by_path, _callers(corpus))
+    return _frame(found, by_path, _flags(corpus, by_path))
 
 
 def _backups(corpus: Corpus, clusters: pd.DataFrame) -> Iterable[Opportunity]:
@@ -88,12 +88,16 @@ def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
 
 
 def _from_families(families: pd.DataFrame, by_path: dict[str, Script]) -> Iterable[Opportunity]:
-    for fid, rows in families.groupby("family_id", sort=True):
-        paths = sorted(str(p) for p in rows["path"])
+    groups: dict[str, list[tuple[float, str, str]]] = {}
+    for fid, path, score, evidence in zip(families["family_id"], families["path"],
+                                          families["score"], families["evidence"], strict=True):
+        groups.setdefault(str(fid), []).append((float(score), str(path), str(evidence)))
+    for fid, rows in sorted(groups.items()):
+        paths = sorted(path for _, path, _ in rows)
         keep = min(paths, key=lambda p: _keep_key(by_path[p]))
-        best = rows.sort_values(["score", "path"], ascending=[False, True]).iloc[0]
+        best = min(rows, key=lambda r: (-r[0], r[1]))
         yield Opportunity("family", paths, keep, [p for p in paths if p != keep],
-                          f"same job {len(paths)} times: {best['evidence']}", str(fid))
+                          f"same job {len(paths)} times: {best[2]}", fid)
 
 
 def _keep_key(sc: Script) -> tuple[int, int, int, int, str]:
@@ -125,22 +129,21 @@ def _orphans(corpus: Corpus) -> Iterable[Opportunity]:
             yield Opportunity("orphan", [sc.path], "", [sc.path], f"no live caller; {seen}")
 
 
-def _callers(corpus: Corpus) -> dict[str, set[str]]:
+def _flags(corpus: Corpus, by_path: dict[str, Script]) -> dict[str, frozenset[str]]:
+    """Per script: its own risk flags and those of the scripts that call it."""
     refs = corpus.references
-    found: dict[str, set[str]] = {}
+    callers: dict[str, set[str]] = {}
     ok = refs[refs["status"] == "resolved"]
     for source, target in zip(ok["source"], ok["target"], strict=True):
-        found.setdefault(str(target), set()).add(str(source))
-    return found
+        callers.setdefault(str(target), set()).add(str(source))
+    return {path: frozenset(sc.risks).union(*(by_path[c].risks for c in callers.get(path, ())
+                                              if c in by_path))
+            for path, sc in by_path.items()}
 
 
-def _risk(members: list[str], by_path: dict[str, Script], callers: dict[str, set[str]]) -> str:
-    flags: set[str] = set()
-    for m in members:
-        for who in (m, *callers.get(m, ())):
-            if who in by_path:
-                flags.update(by_path[who].risks)
-    return next((f for f in RISK_ORDER if f in flags), "")
+def _risk(members: list[str], flags: dict[str, frozenset[str]]) -> str:
+    found = frozenset().union(*(flags.get(m, frozenset()) for m in members))
+    return next((f for f in RISK_ORDER if f in found), "")
 
 
 def _folder(members: list[str]) -> str:
@@ -154,7 +157,7 @@ def _folder(members: list[str]) -> str:
 
 
 def _frame(found: list[Opportunity], by_path: dict[str, Script],
-           callers: dict[str, set[str]]) -> pd.DataFrame:
+           flags: dict[str, frozenset[str]]) -> pd.DataFrame:
     def lines(o: Opportunity) -> int:
         if o.lines_override is not None:
             return o.lines_override
@@ -163,6 +166,6 @@ def _frame(found: list[Opportunity], by_path: dict[str, Script],
     ranked = sorted(found, key=lambda o: (-len(o.removed), -lines(o), KINDS.index(o.kind),
                                           o.members))
     rows = [(f"O{n:05d}", o.kind, ";".join(o.members), o.keep, len(o.removed), lines(o),
-             _risk(o.members, by_path, callers), o.evidence, n, len(o.members),
+             _risk(o.members, flags), o.evidence, n, len(o.members),
              _folder(o.members), o.source_id) for n, o in enumerate(ranked, start=1)]
     return pd.DataFrame(rows, columns=list(OPPORTUNITY_COLUMNS))

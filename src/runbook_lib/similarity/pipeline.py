@@ -36,16 +36,7 @@ def run_similarity(workspace: Path, params: SimilarityParams,
         raise BadInput(f"no inventory.csv in {ws}: run `runbook discover` first")
     found_corpus = corpus.load(ws, params.workers, progress)
     found = matching.match(found_corpus, _settings(params), progress)
-    weight = params.boilerplate_weight
-
-    def choose(groups: list[list[int]]) -> list[canonical.Choice]:
-        return canonical.choose(groups, found_corpus, params.shellcheck,
-                                params.shellcheck_max_files)
-
-    choices = chains.settle(found_corpus, found, choose, params.threshold, weight,
-                            params.min_lines)
-    cluster_table = clusters.cluster_frame(found_corpus, found, choices, weight)
-    pair_table = clusters.pair_frame(found_corpus, found, choices, params.threshold, weight)
+    cluster_table, pair_table = _clusters(found_corpus, found, params)
     _report(progress, "fragments")
     units = fragments.content_units(found_corpus, found.clusters)
     fragment_table = fragments.find(found_corpus, units, params.min_fragment_lines)
@@ -59,6 +50,21 @@ def run_similarity(workspace: Path, params: SimilarityParams,
                               opportunity_table, counts, round(time.perf_counter() - start, 3))
     _write(result, params)
     return result
+
+
+def _clusters(found_corpus: corpus.Corpus, found: matching.Matches,
+              params: SimilarityParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    linter = canonical.Linter(found_corpus.repo, params.shellcheck_max_files) \
+        if params.shellcheck else None
+
+    def choose(groups: list[list[int]]) -> list[canonical.Choice]:
+        return canonical.choose(groups, found_corpus, linter)
+
+    weight = params.boilerplate_weight
+    choices = chains.settle(found_corpus, found, choose, params.threshold, weight,
+                            params.min_lines)
+    return (clusters.cluster_frame(found_corpus, found, choices, weight),
+            clusters.pair_frame(found_corpus, found, choices, params.threshold, weight))
 
 
 def check(params: SimilarityParams) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from dataclasses import dataclass
 
 from runbook_lib.similarity.layout import Statements
 
@@ -24,7 +25,6 @@ _TOKEN = re.compile(
     + _NUMBER + r")(?![\w])|(?P<name>[^\W\d]\w*)|(?P<op>" + _OP + r")|(?P<bad>.))",
     re.S | re.I,
 )
-_INDENT = re.compile(r"[ \t\f]*")
 COMPOUND = frozenset({"if", "elif", "else", "for", "while", "try", "except", "finally", "with",
                       "def", "class", "async"})
 KEEP = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
@@ -36,6 +36,20 @@ def statements(text: str) -> Statements:
     return builder.out
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """What one plain logical line, at one indentation level, always turns into."""
+
+    statements: tuple[tuple[str, str, list[str]], ...]
+    commands: tuple[str, ...]
+
+
+# Lines repeat across a sprawl (templates, pasted blocks): each process tokenises a plain
+# line once, per indentation level and set of imported names (both change its forms).
+_LINES: dict[tuple[int, str, frozenset[str]], _Line] = {}
+LINE_CACHE = 200_000
+
+
 class _Builder:
     def __init__(self) -> None:
         self.out = Statements()
@@ -45,33 +59,70 @@ class _Builder:
         self.indent = 0
         self.widths = [0]
         self.imported: set[str] = set()
+        self.imported_key: frozenset[str] = frozenset()
+        self.line_commands: list[str] = []
         self.defs: list[tuple[str, int, int]] = []  # open functions: name, index, level
 
     def feed(self, text: str) -> None:
-        line, bol = 1, 0
-        for m in _TOKEN.finditer(text):
+        line, pos, n = 1, 0, len(text)
+        while pos <= n:
+            end = text.find("\n", pos)
+            end = n if end < 0 else end
+            raw = text[pos:end]
+            body = raw.strip()
+            if not body or body[0] == "#":  # blank and comment lines set no indentation
+                pos, line = end + 1, line + 1
+                continue
+            level = self._level(len(raw) - len(raw.lstrip(" \t\f")))
+            key = (level, body, self.imported_key)
+            hit = _LINES.get(key)
+            if hit is not None:
+                self._replay(hit, level, line)
+                pos, line = end + 1, line + 1
+            else:
+                pos, line = self._scan(text, pos, end, line, level, key)
+        self.flush()
+        self._close_defs(-1)
+
+    def _replay(self, hit: _Line, level: int, line: int) -> None:
+        if hit.statements:
+            self._close_defs(level)
+        for t1, blind, literals in hit.statements:
+            self.out.add_joined(t1, blind, literals, line, line)
+        self.out.commands.update(hit.commands)
+
+    def _scan(self, text: str, pos: int, end: int, line: int, level: int,
+              key: tuple[int, str, frozenset[str]]) -> tuple[int, int]:
+        """Tokens from `pos` to the end of the logical line that starts there; a plain
+        one-line statement is remembered for the next script that has it."""
+        self.start, self.indent, self.line_commands = line, level, []
+        first, start_line, imported = len(self.out.t1), line, self.imported_key
+        stop = len(text) + 1
+        for m in _TOKEN.finditer(text, pos):
             kind = m.lastgroup or "bad"
             if kind == "nl":
+                line += 1
                 if self.depth == 0:
                     self.flush()
-                line += 1
-                bol = m.end()
+                    stop = m.end()
+                    break
                 continue
-            if not self.tokens:
-                self.start = line
-                self.indent = self._level(_indent(text, bol))
             if kind != "c":
                 tok = m.group(kind)
                 self.tokens.append((kind, tok))
                 self.end = line
-                if kind == "op":
-                    self.depth += (tok in "([{") - (tok in ")]}") if len(tok) == 1 else 0
-                    self.depth = max(self.depth, 0)
+                if kind == "op" and len(tok) == 1:
+                    self.depth = max(self.depth + (tok in "([{") - (tok in ")]}"), 0)
             if kind == "s" or "\\" in m.group():
                 line += m.group().count("\n")
                 self.end = line
-        self.flush()
-        self._close_defs(-1)
+        if line == start_line + 1 and imported == self.imported_key and len(_LINES) < LINE_CACHE \
+                and not (self.defs and self.defs[-1][1] >= first):
+            out = self.out
+            _LINES[key] = _Line(
+                tuple(zip(out.t1[first:], out.blind[first:], out.literals[first:], strict=True)),
+                tuple(self.line_commands))
+        return stop, line
 
     def _level(self, width: int) -> int:
         while width < self.widths[-1]:
@@ -111,6 +162,7 @@ class _Builder:
             self.imported.update(w.split(".")[0] for w in names)
         else:
             self.imported.update(names)
+        self.imported_key = frozenset(self.imported)
 
     def _blind(self, tokens: list[tuple[str, str]]) -> list[str]:
         out: list[str] = []
@@ -127,6 +179,7 @@ class _Builder:
                 out.append(tok)
                 if after_dot and kind == "name" and len(out) >= 3 and out[-3] in self.imported:
                     self.out.commands.add(out[-3] + "." + tok)
+                    self.line_commands.append(out[-3] + "." + tok)
             after_dot = tok == "."
         return out
 
@@ -152,11 +205,6 @@ def _split(tokens: list[tuple[str, str]], level: int) -> list[tuple[list[tuple[s
     if current:
         parts.append((current, body))
     return parts
-
-
-def _indent(text: str, bol: int) -> int:
-    m = _INDENT.match(text, bol)
-    return m.end() - bol if m else 0
 
 
 def _is_lambda(tokens: list[tuple[str, str]]) -> bool:

@@ -5,22 +5,21 @@ similarity = min(statements, literals):
   multisets of T1 (layout-normalised) statements of the two scripts, where a boilerplate
   statement weighs `boilerplate_weight` and every other statement 1. Without boilerplate it
   equals difflib's ratio for scripts whose common lines keep their order.
-- literals = Dice over the distinct literals (strings, numbers, paths, hosts) of their
-  non-boilerplate statements, or 1 when both hold fewer than MIN_LITERALS. A copy edited by
-  hand keeps its literals; one template filled in for another service does not, however
-  alike its lines are.
+- literals = Dice over the distinct uncommon literals (strings, numbers, paths, hosts) of
+  their non-boilerplate statements, or 1 when both hold fewer than MIN_LITERALS; literals
+  found in many scripts (`1`, `/dev/null`, a template's fixed strings) are left out. A copy
+  edited by hand keeps its literals; one template filled in for another service does not,
+  however alike its lines are (measured on the sample: letting half the literals agree
+  instead let such siblings in and cost 10 points of precision).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from runbook_lib.similarity.normalise import Form, Hashes
 
 MIN_LITERALS = 3
-_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # the k-th copy of a statement is a different element
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,27 +34,10 @@ class Profile:
         return len(self.content)
 
 
-def occurrences(hashes: Hashes) -> Hashes:
-    """A multiset as a set: the k-th equal hash is shifted by k * a large odd constant."""
-    if len(hashes) == 0:
-        return hashes
-    ordered = np.sort(hashes)
-    first = np.r_[True, ordered[1:] != ordered[:-1]]
-    run_start = np.maximum.accumulate(np.where(first, np.arange(len(ordered)), 0))
-    rank = (np.arange(len(ordered)) - run_start).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        return ordered + rank * _SPREAD
-
-
-def split(form: Form, boiler: Hashes) -> tuple[Hashes, Hashes]:
-    """(distinctive, boilerplate) T1 statements, occurrence-encoded."""
-    mask = np.isin(form.t1, boiler) if len(boiler) else np.zeros(form.size, dtype=bool)
-    return occurrences(form.t1[~mask]), occurrences(form.t1[mask])
-
-
-def make_profile(form: Form, content: Hashes, common: Hashes, boiler_weight: float) -> Profile:
+def make_profile(content: Hashes, common: Hashes, literals: Hashes,
+                 boiler_weight: float) -> Profile:
     return Profile(frozenset(content.tolist()), frozenset(common.tolist()),
-                   len(content) + boiler_weight * len(common), frozenset(form.literals.tolist()))
+                   len(content) + boiler_weight * len(common), frozenset(literals.tolist()))
 
 
 def similarity(a: Profile, b: Profile, boiler_weight: float) -> float:
