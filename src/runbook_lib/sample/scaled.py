@@ -16,6 +16,7 @@ from runbook_lib.sample.python_templates import PYTHON_TEMPLATES
 from runbook_lib.sample.render import Recipe, render
 from runbook_lib.sample.scaled_callers import Chunks, ServiceFiles
 from runbook_lib.sample.shell_templates import SHELL_TEMPLATES
+from runbook_lib.sample.signature import probes
 from runbook_lib.sample.sink import Sink
 from runbook_lib.sample.vocab import REGIONS, make_vocab, service_names
 
@@ -85,6 +86,7 @@ class Scaled:
         self.target = target
         self.names: Iterator[str] = service_names(rng)
         self.chunks = Chunks(sink, rng)
+        self.made: dict[str, int] = {}  # originals drawn per template (their probe counter)
 
     def run(self) -> None:
         while self.sink.script_count < self.target:
@@ -108,11 +110,15 @@ class Scaled:
     def recipe(self, slot: Slot) -> Recipe:
         rng = self.rng
         vocab = make_vocab(rng, slot.svc)
-        if slot.template in PYTHON_TEMPLATES:
+        python = slot.template in PYTHON_TEMPLATES
+        self.made[slot.template] = self.made.get(slot.template, 0) + 1
+        own = tuple(probes(self.made[slot.template], python))
+        if python:
             blocks = rng.sample(sorted(PY_HEAD) + sorted(PY_MAIN), rng.randint(1, 3))
             calls = (ln(f'subprocess.run(["{ROOT}/{NOTIFY}", "@svc@ @verb@ done"], check=False)',
                         NOTIFY),) if rng.random() < 0.25 else ()
-            return Recipe(slot.template, vocab, "python", blocks=tuple(blocks), calls=calls)
+            return Recipe(slot.template, vocab, "python", blocks=tuple(blocks),
+                          calls=own + calls)
         shebang = rng.choice(("bash", "bash", "env-bash", "sh", "sh"))
         sourced = rng.random() < 0.25
         head = (ln(f". {ROOT}/{COMMON}", COMMON),) if sourced else ()
@@ -121,7 +127,7 @@ class Scaled:
             if rng.random() < 0.3 else ()
         blocks = rng.sample(sorted(SHELL_PRE) + sorted(SHELL_POST), rng.randint(2, 4))
         return Recipe(slot.template, vocab, shebang, set_e=rng.random() < 0.75,
-                      fragments=frags, head=head, calls=calls, sources_log=sourced,
+                      fragments=frags, head=head, calls=own + calls, sources_log=sourced,
                       blocks=tuple(blocks))
 
     def callers(self, slot: Slot, path: str, files: ServiceFiles) -> None:
