@@ -43,6 +43,10 @@ def _folder(path: str) -> str:
 def cluster_network(pairs: pd.DataFrame, inventory: pd.DataFrame, top: int = 25) -> go.Figure:
     """Scripts as nodes (size: live callers), verified similar pairs as edges."""
     graph = nx.Graph()
+    # the largest clusters only: a 100,000-script repo has a million pairs
+    degree = pd.concat([pairs["a"], pairs["b"]]).value_counts()
+    keep = set(degree.index[: top * 20])
+    pairs = pairs[pairs["a"].isin(keep) & pairs["b"].isin(keep)]
     for a, b, sim in pairs[["a", "b", "similarity"]].itertuples(index=False):
         graph.add_edge(a, b, weight=float(sim))
     parts = sorted(nx.connected_components(graph), key=len, reverse=True)[:top]
