@@ -96,3 +96,15 @@ def test_unknown_parameter_is_refused(tmp_path: Path) -> None:
     done = runbook("discover", "--direct", "--repo", str(tmp_path / "repo"), "--workspace",
                    str(tmp_path / "ws"), "-p", "max_byte", "10")
     assert_one_line_refusal(done, "unknown parameter(s) max_byte")
+
+
+def test_commands_on_a_workspace_are_recorded_in_the_audit_log(tmp_path: Path) -> None:
+    import json
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    done = runbook("approve", "--workspace", str(ws))
+    assert done.returncode == 2 and "plan.json is missing" in done.stderr
+    records = [json.loads(x) for x in (ws / "audit.jsonl").read_text("utf-8").splitlines()]
+    assert records[-1]["event"] == "command" and records[-1]["result"] == "refused"
+    assert records[-1]["argv"] == ["approve", "--workspace", str(ws)]

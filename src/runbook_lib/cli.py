@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,15 +21,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    message = ""
     try:
         code: int = args.handler(args)
-        return code
     except RunbookError as exc:
-        print(f"runbook: {exc}", file=sys.stderr)
-        return exc.exit_code
+        message = str(exc)
+        print(f"runbook: {message}", file=sys.stderr)
+        code = exc.exit_code
     except KeyboardInterrupt:
+        message = "interrupted"
         print("runbook: interrupted", file=sys.stderr)
-        return 130
+        code = 130
+    _record(args, list(argv if argv is not None else sys.argv[1:]), code, message)
+    return code
+
+
+def _record(args: argparse.Namespace, argv: list[str], code: int, message: str) -> None:
+    """Every command on a workspace leaves its command line and result in audit.jsonl."""
+    folder = getattr(args, "workspace", None)
+    if folder is None or not Path(folder).is_dir():
+        return
+    from runbook_lib import audit
+
+    result = {0: "ok", 1: "failed", 2: "refused"}.get(code, f"exit {code}")
+    # a read-only workspace: the command itself has already said what happened
+    with contextlib.suppress(OSError):
+        audit.append(Path(folder).resolve(), "command", argv=argv, exit_code=code,
+                     result=result, message=message)
 
 
 def build_parser() -> argparse.ArgumentParser:
