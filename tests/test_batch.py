@@ -199,3 +199,22 @@ def test_notebook_mode_refuses_before_starting_a_notebook(camp: Campaign) -> Non
     assert done.returncode == 2 and "uncommitted changes" in done.stderr
     assert not (camp.ws / "archive").exists()
     assert snapshot(camp.repo) == before
+
+
+def test_a_caller_line_that_stops_reaching_its_script_is_caught(camp: Campaign) -> None:
+    """Each live caller line the batch did not change must reach the script it reached."""
+    plan = json.loads((camp.ws / "plan.json").read_text("utf-8"))
+    victim = "ops/legacy/echo_args.sh"  # called by ops/run_echo.sh via $(dirname "$0")/legacy
+    batch = plan["batches"][0]
+    batch["actions"] = [a for a in batch["actions"] if a.get("path") != victim]
+    batch["actions"].append({"action": "retire", "path": victim, "reason": "wrong", "id": "x"})
+    plan["files"][victim] = __import__("hashlib").sha256(
+        (camp.repo / victim).read_bytes()).hexdigest()
+    (camp.ws / "plan.json").write_text(json.dumps(plan), "utf-8")
+    approve(ApproveParams(camp.ws, "tester", allow_risk=True))
+    main = head(camp.repo)
+    outcome = run_batch(BatchParams(camp.ws, 1))
+    assert outcome.status == "rolled_back"
+    refs = next(c for c in outcome.checks if c["name"] == "references")
+    assert refs["status"] == "fail" and any("run_echo.sh" in d for d in refs["details"])
+    assert head(camp.repo) == main

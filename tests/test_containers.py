@@ -270,4 +270,4 @@ def test_snapshot_restore_command(engine: containers.Engine, tmp_path: Path,
         assert dockerkit.run_in(engine, name, "cat", "/data/conf") == b"v1\n"
     assert "restored snapshot" in capsys.readouterr().out
     events = [json.loads(line)["event"] for line in (ws / "audit.jsonl").read_text().splitlines()]
-    assert events[-2:] == ["snapshot-restore-start", "snapshot-restore"]
+    assert events[-3:] == ["snapshot-restore-start", "snapshot-restore", "command"]

@@ -72,3 +72,23 @@ def test_rewrite_batches_point_callers_at_the_canonical(camp: Campaign) -> None:
     done = subprocess.run(["bash", "ops/run_echo.sh"], cwd=camp.repo, capture_output=True,
                           text=True, input="", check=False)
     assert done.returncode == 3 and done.stdout == "args:one\nargs:two\n"
+
+
+def test_copies_under_another_shell_wait_for_a_person(tmp_path: Path) -> None:
+    from conftest import make_repo
+    from runbook_lib.discover import DiscoveryParams, run_discovery
+    from runbook_lib.plan import PlanParams, build_plan
+    from runbook_lib.similarity import SimilarityParams, run_similarity
+
+    body = 'name="$1"\nif [[ -n "$name" ]]; then\n  echo "hello $name"\nfi\nexit 0\n'
+    repo = make_repo(tmp_path / "r", {
+        "a/greet.sh": "#!/bin/bash\n" + body, "b/greet.sh": "#!/bin/sh\n" + body,
+        "Makefile": "all:\n\tbash a/greet.sh x\n\tsh b/greet.sh y\n",
+    })
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws))
+    run_similarity(ws, SimilarityParams(workspace=ws))
+    plan = build_plan(PlanParams(workspace=ws))
+    shims = [a for b in plan["batches"] for a in b["actions"] if a["action"] == "shim"]
+    assert not shims
+    assert any("runs under" in w["reason"] for w in plan["waiting"])

@@ -84,3 +84,24 @@ def test_recover_refuses_while_the_holder_runs(template: Path, tmp_path: Path) -
         done = runbook("recover", "--workspace", str(camp.ws))
     assert done.returncode == 2 and "still running" in done.stderr
     shutil.rmtree(camp.root)
+
+
+def test_a_second_run_killed_mid_promotion_is_recovered(template: Path, tmp_path: Path) -> None:
+    """A batch rolled back once, then run again and killed: its new journal is settled."""
+    camp = _prepared(template, tmp_path / "c")
+    number = str(_number(camp))
+    first = runbook("batch", "--direct", "--workspace", str(camp.ws), "--batch", number,
+                    fault="nothing")
+    assert first.returncode == 0
+    assert runbook("rollback", "--workspace", str(camp.ws), "--to", number).returncode == 0
+    before = snapshot(camp.repo)
+    killed = runbook("batch", "--direct", "--workspace", str(camp.ws), "--batch", number,
+                     fault="cleanup")
+    assert killed.returncode == -9
+    done = runbook("recover", "--workspace", str(camp.ws))
+    assert done.returncode == 0 and "state after" in done.stdout, done.stdout
+    assert snapshot(camp.repo) != before
+    assert git(camp.repo, "status", "--porcelain", "--untracked-files=no") == ""
+    again = runbook("rollback", "--workspace", str(camp.ws), "--to", number)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(camp.repo) == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,7 +57,15 @@ def _retire(worktree: Path, action: dict[str, Any], batch: int) -> None:
 def _merge(worktree: Path, action: dict[str, Any], batch: int) -> None:
     target = worktree / action["path"]
     mode = _mode(action, target)
-    shutil.copyfile(action["merged"], target)
+    try:
+        data = Path(action["merged"]).read_bytes()
+    except OSError as exc:
+        raise RunbookError(f"merged script {action['merged']} cannot be read: "
+                           f"{exc.strerror}") from exc
+    if hashlib.sha256(data).hexdigest() != action.get("merged_sha256"):
+        raise RunbookError(f"merged script {action['merged']} changed since it was planned "
+                           "and approved: plan and approve again")
+    target.write_bytes(data)
     target.chmod(mode)
 
 

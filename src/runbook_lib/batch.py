@@ -74,6 +74,7 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
             return done
         repo = Path(plan["repo"])
         _check_files(repo, plan, batch)
+        _check_checkout(repo, plan)
         audit.append(ws, "batch-start", batch=params.batch)
         checks = {**STATIC_CHECKS, **behaviour.CHECKS, **container_check.CHECKS,
                   **(extra_checks or {})}
@@ -100,11 +101,22 @@ def preflight(params: BatchParams) -> BatchOutcome | None:
         return done
     batch = next(b for b in plan["batches"] if b["batch"] == params.batch)
     _check_files(Path(plan["repo"]), plan, batch)
-    dirty = gitrepo.dirty_paths(Path(plan["repo"]))
+    _check_checkout(Path(plan["repo"]), plan)
+    return None
+
+
+def _check_checkout(repo: Path, plan: dict[str, Any]) -> None:
+    """Refuse, before anything is written, a checkout the batch must not touch."""
+    branch = gitrepo.current_branch(repo)
+    if branch is None:
+        raise BadInput(f"{repo} has a detached HEAD: check out {plan['branch']} first")
+    if plan.get("branch") and branch != plan["branch"]:
+        raise BadInput(f"{repo} has {branch} checked out, but the plan is for "
+                       f"{plan['branch']}: check out {plan['branch']} first")
+    dirty = gitrepo.dirty_paths(repo)
     if dirty:
         raise BadInput(f"tracked files have uncommitted changes ({', '.join(dirty[:5])}): "
                        "commit or stash them first")
-    return None
 
 
 def _already(ws: Path, number: int) -> BatchOutcome | None:
@@ -112,8 +124,8 @@ def _already(ws: Path, number: int) -> BatchOutcome | None:
     if not path.exists() or (batch_dir(ws, number) / "rollback.json").exists():
         return None
     previous = workspace.read_json(path)
-    if previous.get("status") != "promoted":
-        return None
+    if previous.get("status") != "promoted" or previous.get("plan_sha256") != _plan_sha(ws):
+        return None  # not promoted, or promoted under another plan: batch N is new work
     return BatchOutcome(number, "already", f"batch {number} was already promoted as "
                         f"{previous.get('commit', '')[:12]}; nothing to do",
                         commit=previous.get("commit", ""))
@@ -123,6 +135,8 @@ def _check_files(repo: Path, plan: dict[str, Any], batch: dict[str, Any]) -> Non
     """Refuse a batch whose files changed since planning (their sha256 differs)."""
     changed = [p for p in touched_paths(batch) + _canonicals(batch)
                if file_sha256(repo / p) != plan["files"].get(p)]
+    changed += [a["merged"] for a in batch["actions"] if a["action"] == "merge"
+                and file_sha256(Path(a["merged"])) != a.get("merged_sha256")]
     if changed:
         shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
         raise BadInput(f"{len(changed)} file(s) of batch {batch['batch']} changed since "
@@ -136,7 +150,7 @@ def _canonicals(batch: dict[str, Any]) -> list[str]:
 def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
              params: BatchParams, checks: Checks) -> BatchOutcome:
     number = params.batch
-    journal = Journal(batch_dir(ws, number) / "journal.jsonl", ws)
+    journal = Journal(_fresh_journal(ws, number), ws)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     journal.step("checkpoint")
@@ -150,9 +164,14 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
     try:
         _apply_validate(journal, repo, ws, tree, branch, cp, batch, params, checks, outcome,
                         timings)
-    except RunbookError as exc:
-        journal.step("rollback", stoppable=False, reason=str(exc))
-        outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
+    except (RunbookError, OSError) as exc:
+        if outcome.status == "promoted":  # the branch moved: say what failed after that
+            outcome.checks.append({"name": "after_promotion", "status": "fail",
+                                   "details": str(exc)})
+            outcome.message += f"; after promotion: {exc}"
+        else:
+            journal.step("rollback", stoppable=False, reason=str(exc))
+            outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
     finally:
         journal.step("cleanup", stoppable=False)
         gitwrite.remove_worktree(repo, tree)
@@ -162,13 +181,24 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
     return outcome
 
 
+def _fresh_journal(ws: Path, number: int) -> Path:
+    """journal.jsonl of this run; an earlier run's (complete) journal is kept beside it."""
+    path = batch_dir(ws, number) / "journal.jsonl"
+    if path.exists():
+        path.rename(path.with_name(f"journal-{audit.now_utc().replace(':', '')}.jsonl"))
+    return path
+
+
 def _keep_earlier_checkpoint(repo: Path, ws: Path, number: int) -> None:
     """A batch run again after a rollback: its earlier checkpoint tag is kept under a new name."""
     tag = checkpoint.tag_name(number)
     old = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
     if old is None or old == gitrepo.head_commit(repo):
         return
-    if not (batch_dir(ws, number) / "rollback.json").exists():
+    earlier = batch_dir(ws, number) / "validation.json"
+    rolled_back = earlier.exists() and workspace.read_json(earlier).get("status") == \
+        "rolled_back"
+    if not ((batch_dir(ws, number) / "rollback.json").exists() or rolled_back):
         return  # not ours to move: create_checkpoint refuses with the reason
     stamp = audit.now_utc().replace(":", "").replace(".", "-")
     gitwrite.create_tag(repo, f"{tag}-before-{stamp}", old)
@@ -228,17 +258,19 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
 def _watch(journal: Journal, repo: Path, cp: checkpoint.Checkpoint, ctx: BatchContext,
            params: BatchParams, outcome: BatchOutcome) -> None:
     """The monitor window: too many unhealthy containers roll the promoted batch back."""
-    journal.step("monitor", seconds=params.monitor_seconds)
+    journal.step("monitor", stoppable=False, seconds=params.monitor_seconds)
     watched = container_check.monitor(ctx, params.monitor_seconds, params.monitor_max_unhealthy)
     outcome.checks.append(watched.as_dict())
     journal.done("monitor", status=watched.status)
     if watched.status != "fail":
         return
     head = gitrepo.head_commit(repo)
-    journal.step("auto-rollback", stoppable=False, old=head)
     undo = gitwrite.revert_in_index(repo, head, [outcome.commit])
+    # journalled as a promotion of its own, so that `recover` can settle a crash inside it
+    journal.step("promote", stoppable=False, new=undo, old=head, branch=cp.branch,
+                 declared=sorted(ctx.changed), auto_rollback=True)
     gitwrite.promote(repo, cp.branch, undo, head)
-    journal.done("auto-rollback", commit=undo)
+    journal.done("promote", commit=undo, auto_rollback=True)
     outcome.status = "rolled_back"
     outcome.message = (f"promoted, then rolled back automatically by {undo[:12]}: containers "
                        f"turned unhealthy in the {params.monitor_seconds} s monitor window")
@@ -268,6 +300,12 @@ def _status(folder: Path) -> str:
     return str(workspace.read_json(path).get("status", ""))
 
 
+def _plan_sha(ws: Path) -> str:
+    from runbook_lib.plan import plan_sha256
+
+    return plan_sha256(ws / "plan.json")
+
+
 def _lap(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
@@ -283,6 +321,7 @@ def _record(ws: Path, outcome: BatchOutcome) -> None:
         "batch": outcome.batch, "status": outcome.status, "message": outcome.message,
         "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,
         "timings": outcome.timings, "finished": audit.now_utc(),
+        "plan_sha256": _plan_sha(ws),
     })
     audit.append(ws, "batch-end", batch=outcome.batch, result=outcome.status,
                  commit=outcome.commit, message=outcome.message)

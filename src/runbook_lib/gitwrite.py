@@ -100,8 +100,27 @@ def promote(repo: Path, branch_ref: str, new: str, expected_old: str) -> None:
         git(checkout, "read-tree", "-m", "-u", expected_old, new)
     except RunbookError as exc:
         cas_ref(repo, ref, expected_old, new, "promote undone")
+        restore_checkout(checkout, new, expected_old)
         raise RunbookError(f"could not update the checkout {checkout} ({exc}); branch {branch} "
-                           f"put back at {_short(expected_old)}; run `runbook recover`") from exc
+                           f"put back at {_short(expected_old)} with its files") from exc
+
+
+def restore_checkout(repo: Path, other: str, target: str) -> None:
+    """Make the index and the files that differ between `other` and `target` match `target`
+    (HEAD is already at target): for a checkout left half-way by an interrupted update. Only
+    those paths, and only when each holds one of the two versions (else refused)."""
+    changed = changed_paths(repo, target, other)
+    strays = _strays(repo, target, other, changed)
+    if strays:
+        raise BadInput(f"cannot restore {repo}: {', '.join(strays[:5])} hold content that is "
+                       "neither before nor after the batch; nothing changed")
+    present = set(gitrepo.tree_entries(repo, target, list(changed)))
+    if present:
+        git(repo, "restore", "--source", target, "--staged", "--worktree", "--",
+            *sorted(present))
+    for path in sorted(set(changed) - present):  # added by the batch: not in `target`
+        git(repo, "rm", "-q", "--cached", "--ignore-unmatch", "--", path)
+        (repo / path).unlink(missing_ok=True)
 
 
 def sync_checkout(repo: Path, old: str, new: str, declared: list[str] | None = None) -> str:

@@ -90,6 +90,8 @@ def unlock(ws: Path, lock_id: str) -> LockInfo:
 
 def request_stop(ws: Path, reason: str) -> None:
     """Emergency stop: a running batch aborts at its next step; nothing starts until resume."""
+    if not ws.is_dir():
+        raise BadInput(f"--workspace {ws}: no such folder")
     record = {"reason": reason, "time": now_utc(), "pid": os.getpid(),
               "host": socket.gethostname()}
     tmp = ws / f"{STOP_NAME}.{uuid.uuid4().hex[:8]}.tmp"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +113,7 @@ def _cluster(tables: Tables, cid: str, members: pd.DataFrame,
     waiting: list[Waiting] = []
     others = members[members["path"] != canonical].sort_values("path")
     if merged:
-        return _merge_group(tables, cid, canonical, others, merged), []
+        return _merge_group(tables, cid, canonical, others, merged)
     for member in others.to_dict("records"):
         action, why = _member_action(tables, cid, canonical, member)
         if action is None:
@@ -139,34 +140,51 @@ def _member_action(tables: Tables, cid: str, canonical: str,
         return _retire(path, f"{member['clone_type']} copy of {canonical} with no live caller",
                        cid, canonical), ""
     choice = shim_choice(tables, path)
-    if not choice.style:
-        return None, f"{path}: {choice.reason}"
-    if choice.style == "exec" and not bool(tables.row(canonical).get("executable", False)):
-        return None, f"{path}: canonical {canonical} is not executable; an exec shim needs it"
+    problem = _shim_problem(tables, path, canonical, choice)
+    if problem:
+        return None, problem
     return {"action": "shim", "path": path, "canonical": canonical, "cluster": cid,
             "clone_type": member["clone_type"], "style": choice.style,
             "mode": str(row.get("mode", "")), "shebang": str(row.get("shebang", "") or ""),
             "reason": choice.reason}, ""
 
 
+def _shim_problem(tables: Tables, path: str, canonical: str, choice: shims.ShimChoice) -> str:
+    """Why no shim of `path` can run `canonical` as the old script ran, or ""."""
+    if not choice.style:
+        return f"{path}: {choice.reason}"
+    mine, theirs = (str(tables.row(p).get("language", "")) for p in (path, canonical))
+    if mine != theirs:  # a bash copy whose canonical says #!/bin/sh would lose bash features
+        return f"{path} runs under {mine}, {canonical} under {theirs}: a person must choose"
+    if choice.style == "exec" and not bool(tables.row(canonical).get("executable", False)):
+        return f"{path}: canonical {canonical} is not executable; an exec shim needs it"
+    return ""
+
+
 def _merge_group(tables: Tables, cid: str, canonical: str, others: pd.DataFrame,
-                 merged: str) -> Group:
+                 merged: str) -> tuple[Group, list[Waiting]]:
     group = Group(cid, [], caller_flags(tables, canonical))
     group.actions.append({"action": "merge", "cluster": cid, "merged": merged,
+                          "merged_sha256": hashlib.sha256(Path(merged).read_bytes()).hexdigest(),
                           "path": canonical, "mode": str(tables.row(canonical).get("mode", "")),
                           "reason": "merged script written by a person"})
+    waiting: list[Waiting] = []
     for member in others.to_dict("records"):
         path = str(member["path"])
         choice = shim_choice(tables, path)
-        style = choice.style or "exec"
+        problem = _shim_problem(tables, path, canonical, choice)
+        if problem:
+            waiting.append(Waiting(cid, [canonical, path], problem))
+            continue
         group.actions.append({"action": "shim", "path": path, "canonical": canonical,
-                              "cluster": cid, "clone_type": member["clone_type"], "style": style,
+                              "cluster": cid, "clone_type": member["clone_type"],
+                              "style": choice.style,
                               "mode": str(tables.row(path).get("mode", "")),
                               "shebang": str(tables.row(path).get("shebang", "") or ""),
                               "reason": f"merged into {canonical}"})
         group.flags |= caller_flags(tables, path)
         group.scripts += 1
-    return group
+    return group, waiting
 
 
 def _retire(path: str, reason: str, key: str = "", canonical: str = "") -> dict[str, Any]:

@@ -33,7 +33,9 @@ def rewrite_groups(tables: Tables, shim_groups: list[Group], busy: set[str]) -> 
             plain = action["action"] == "shim" and action.get("style") in PLAIN_STYLES
             kinds = REWRITE_KINDS if plain else frozenset({"docs"})
             for rewrite in _rewrites(tables, action["path"], action["canonical"], busy, kinds):
-                per_file.setdefault(rewrite["file"], []).append(rewrite)
+                site = per_file.setdefault(rewrite["file"], [])
+                if all(r["line"] != rewrite["line"] for r in site):  # one rewrite per line
+                    site.append(rewrite)
     groups = []
     for path, actions in sorted(per_file.items()):
         actions.sort(key=lambda a: int(a["line"]))

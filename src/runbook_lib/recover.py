@@ -9,6 +9,7 @@ from typing import Any
 from runbook_lib import audit, checkpoint, gitrepo, gitwrite, lock, workspace
 from runbook_lib.errors import BadInput, RunbookError
 from runbook_lib.journal import Journal, read_journal
+from runbook_lib.plan import plan_sha256
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,14 @@ def _finished(records: list[dict[str, Any]]) -> bool:
 def recover(ws_in: Path) -> list[Recovered]:
     ws = ws_in.resolve()
     held = lock.read_lock(ws)
-    if held is not None and lock.holder_alive(held):
-        raise BadInput(f"{held.operation} is still running (pid {held.pid}); stop it with "
-                       "`runbook stop` instead")
+    if held is not None and lock.holder_alive(held) is not False:
+        raise BadInput(f"{held.operation} is still running (pid {held.pid} on {held.host}), or "
+                       "runs on another host; stop it with `runbook stop` instead")
     repo = Path(workspace.read_json(ws / "plan.json")["repo"])
-    done = [_recover_one(ws, repo, path) for path in unfinished(ws)]
     if held is not None:
         lock.unlock(ws, held.id)
+    with lock.workspace_lock(ws, "recover"):
+        done = [_recover_one(ws, repo, path) for path in unfinished(ws)]
     _prune(repo)
     audit.append(ws, "recover", result="ok", recovered=[r.__dict__ for r in done],
                  stale_lock=held.id if held else None)
@@ -51,14 +53,30 @@ def _recover_one(ws: Path, repo: Path, path: Path) -> Recovered:
     state = "before"
     if promote is not None:
         state = _settle_promotion(repo, promote["data"], actions)
+        if promote["data"].get("auto_rollback"):
+            state = "before" if state == "after" else "after"  # it undid the batch
     _remove_worktree(records, repo, actions)
-    if state == "before":
+    if state == "before" and not (promote or {}).get("data", {}).get("auto_rollback"):
         _forget_batch(ws, repo, records, path, actions)
+    if path.parent.parent.name == "rollbacks" and state == "after":
+        _mark_reverted(ws, records, actions)
     Journal(path).done("finish", status="promoted" if state == "after" else "rolled_back",
                        recovered=True)
     if path.parent.parent.name == "batches":
         _record(ws, path.parent, state, records, actions)
+        undone = path.parent / "rollback.json"
+        if state == "after" and undone.exists():
+            undone.rename(path.parent / f"rollback-{audit.now_utc().replace(':', '')}.json")
     return Recovered(str(path.relative_to(ws)), state, actions)
+
+
+def _mark_reverted(ws: Path, records: list[dict[str, Any]], actions: list[str]) -> None:
+    """An interrupted `runbook rollback` that did land: its batches count as rolled back."""
+    revert = _start_of(records, "revert")
+    for number in (revert or {}).get("data", {}).get("batches", []):
+        workspace.write_json(ws / "batches" / f"{int(number):03d}" / "rollback.json",
+                             {"reverted_by": "recover", "at": audit.now_utc()})
+        actions.append(f"recorded batch {number} as rolled back")
 
 
 def _start_of(records: list[dict[str, Any]], step: str) -> dict[str, Any] | None:
@@ -78,8 +96,8 @@ def _settle_promotion(repo: Path, data: dict[str, Any], actions: list[str]) -> s
         raise RunbookError(f"{branch} is at {str(at)[:12]}, neither before nor after the "
                            "interrupted run; resolve by hand")
     if gitrepo.dirty_paths(repo):
-        gitwrite.sync_checkout(repo, new, old, list(data.get("declared", [])))
-        actions.append("put the checkout back to the checkpoint")
+        gitwrite.restore_checkout(repo, new, old)
+        actions.append("put the checkout's files back to the checkpoint")
     return "before"
 
 
@@ -117,4 +135,5 @@ def _record(ws: Path, folder: Path, state: str, records: list[dict[str, Any]],
         "message": f"recovered after an interrupted run: {'; '.join(actions) or 'nothing to do'}",
         "checks": [], "commit": commit if state == "after" else "", "recovered": True,
         "finished": audit.now_utc(), "timings": {},
+        "plan_sha256": plan_sha256(ws / "plan.json"),
     })

@@ -51,11 +51,7 @@ def rollback(params: RollbackParams) -> RollbackOutcome:
         branch = _refuse_unsafe(repo)
         head = gitrepo.head_commit(repo)
         audit.append(ws, "rollback-start", to=params.to, batches=sorted(targets))
-        new = _revert(ws, repo, branch, head, targets)
-        seconds = round(time.perf_counter() - start, 3)
-        for number in targets:
-            workspace.write_json(batch_dir(ws, number) / "rollback.json",
-                                 {"reverted_by": new, "at": audit.now_utc(), "seconds": seconds})
+        new, seconds = _revert(ws, repo, branch, head, targets, start)
         audit.append(ws, "rollback-end", result="ok", commit=new, seconds=seconds)
     numbers = sorted(targets, reverse=True)
     return RollbackOutcome(numbers, new, seconds, f"reverted batch(es) {numbers} as "
@@ -74,7 +70,8 @@ def _refuse_unsafe(repo: Path) -> str:
     return branch
 
 
-def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str]) -> str:
+def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str],
+            start: float) -> tuple[str, float]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = ws / "rollbacks" / stamp
     journal = Journal(folder / "journal.jsonl")
@@ -85,8 +82,12 @@ def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str
                  declared=_declared(repo, head, new))
     gitwrite.promote(repo, branch, new, head)
     journal.done("promote", commit=new)
+    seconds = round(time.perf_counter() - start, 3)
+    for number in targets:  # before the journal ends: a crash here is settled by recover
+        workspace.write_json(batch_dir(ws, number) / "rollback.json",
+                             {"reverted_by": new, "at": audit.now_utc(), "seconds": seconds})
     journal.done("finish", status="rolled_back", commit=new)
-    return new
+    return new, seconds
 
 
 def _declared(repo: Path, old: str, new: str) -> list[str]:

@@ -10,7 +10,7 @@ main process ends, every process left in the sandbox's pid namespace is killed.
 from __future__ import annotations
 
 import functools
-import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -22,6 +22,7 @@ from runbook_lib import coverage_shell
 from runbook_lib.cases import Case
 from runbook_lib.errors import RunbookError
 from runbook_lib.proc import run
+from runbook_lib.sandbox_files import Manifest, effects, manifest, source_manifest
 
 TREE = "/runbook/tree"  # where the copy appears inside; the same path for old and new
 OUT = "/runbook/.out"  # trace files (written by bash/coverage inside the sandbox)
@@ -69,14 +70,18 @@ class Sandbox:
         """Run `case` against a fresh copy of `tree`; the copy is deleted afterwards."""
         with tempfile.TemporaryDirectory(prefix="runbook-sandbox-") as tmp:
             room = _Room.make(Path(tmp), tree, case)
-            before = manifest(room.tree)
-            command = self._command(room, case, options)
-            start = time.perf_counter()
-            done = run(command, check=False, input_text=None if options.strict else case.stdin,
-                       timeout=case.timeout + KILL_GRACE + 30)
-            seconds = time.perf_counter() - start
-            return self._result(room, done.returncode, done.stdout, done.stderr, seconds,
-                                before, options)
+            try:
+                before = manifest(room.tree, source_manifest(tree))
+                command = self._command(room, case, options)
+                start = time.perf_counter()
+                done = run(command, check=False,
+                           input_text=None if options.strict else case.stdin,
+                           timeout=case.timeout + KILL_GRACE + 30)
+                seconds = time.perf_counter() - start
+                return self._result(room, done.returncode, done.stdout, done.stderr, seconds,
+                                    before, options)
+            finally:
+                room.release()
 
     def _command(self, room: _Room, case: Case, options: Options) -> list[str]:
         env = {**ENV, **case.env, **(_trace_env(room) if options.trace else {})}
@@ -90,14 +95,14 @@ class Sandbox:
         return [*limit, *_unshare_args(room, env, options.strict), *inner]
 
     def _result(self, room: _Room, code: int, stdout: str, stderr: str, seconds: float,
-                before: dict[str, str], options: Options) -> RunResult:
+                before: Manifest, options: Options) -> RunResult:
         timed_out = code in (124, 137)
         strace = room.out / "strace"
         log = strace.read_text("utf-8", "replace") if strace.exists() else None
         found = findings(log, stderr, room.home, room.tmp, (TREE, OUT, HOME))
         lines = coverage_shell.executed(room.out, TREE) if options.trace else {}
         return RunResult(code, stdout, stderr, round(seconds, 4), timed_out,
-                         effects(before, manifest(room.tree)), found, lines)
+                         effects(before, manifest(room.tree, before)), found, lines)
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,9 @@ class _Room:
     @classmethod
     def make(cls, root: Path, tree: Path, case: Case) -> _Room:
         room = cls(root, root / "tree", root / "home", root / "tmp", root / "out")
-        shutil.copytree(tree, room.tree, symlinks=True)
+        if not _overlay(tree, root, room.tree):
+            # cp -a keeps modes and mtimes (so the manifest of `tree` can be reused)
+            run(["cp", "-a", "--", str(tree), str(room.tree)])
         for folder in (room.home, room.tmp, room.out, root / "newroot"):
             folder.mkdir()
         for name, text in case.files.items():
@@ -122,28 +129,26 @@ class _Room:
             target.write_text(text, encoding="utf-8")
         return room
 
-
-def manifest(root: Path) -> dict[str, str]:
-    """Every entry below `root`: its kind, mode and content digest (symlinks: their target)."""
-    entries: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            entries[rel] = f"link {path.readlink()}"
-        elif path.is_dir():
-            entries[rel] = "dir"
-        elif path.is_file():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-            entries[rel] = f"{path.stat().st_mode & 0o7777:o} {digest}"
-    return entries
+    def release(self) -> None:
+        if (self.root / "upper").exists():
+            run(["umount", "-l", str(self.tree)], check=False)
 
 
-def effects(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
-    changes = {p: f"created {after[p]}" for p in after.keys() - before.keys()}
-    changes.update({p: "deleted" for p in before.keys() - after.keys()})
-    changes.update({p: f"changed {after[p]}" for p in before.keys() & after.keys()
-                    if before[p] != after[p]})
-    return dict(sorted(changes.items()))
+def _overlay(tree: Path, root: Path, merged: Path) -> bool:
+    """The copy as an overlay on `tree` (writes land in root/upper): no file is copied, which
+    on a tree of thousands of files is most of a run's cost. Needs root; else a real copy."""
+    if os.geteuid() != 0 or any(c in str(tree) for c in ",:\\"):
+        return False
+    upper, work = root / "upper", root / "work"
+    for folder in (upper, work, merged):
+        folder.mkdir()
+    done = run(["mount", "-t", "overlay", "runbook-copy", "-o",
+                f"lowerdir={tree},upperdir={upper},workdir={work}", str(merged)], check=False)
+    if done.returncode == 0:
+        return True
+    for folder in (upper, work, merged):
+        folder.rmdir()
+    return False
 
 
 _CALL = re.compile(r'^\d+\s+(\w+)\((?:AT_FDCWD, |\d+, )?"([^"]*)"(.*)\) = -1 (E[A-Z]+)')

@@ -15,6 +15,7 @@ libraries sourced by POSIX sh are left to a person (no shim keeps their behaviou
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 MARK = "runbook shim"
 _BASH_SOURCE = re.compile(r"BASH_SOURCE")
 _DOLLAR0 = re.compile(r"\$0\b|\$\{0[}%#]")
-_FILE = re.compile(r"__file__")
+_FILE = re.compile(r"__file__|sys\.argv\[0\]")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def choose(language: str, text: str, sourced: bool, sourced_by_sh: bool,
             return ShimChoice("", "other Python code imports it as a module; a shim would "
                               "not export its names")
         if _FILE.search(text):
-            return ShimChoice("python-file", "reads files beside __file__: run with __file__ kept")
+            return ShimChoice("python-file", "uses __file__ or sys.argv[0]: run with both kept")
         return ShimChoice("runpy", "plain script")
     if _BASH_SOURCE.search(text):
         return ShimChoice("", "finds its own folder through BASH_SOURCE, which no shim keeps")
@@ -56,25 +57,42 @@ def relative(shim_path: str, canonical: str) -> str:
     return posixpath.relpath(canonical, posixpath.dirname(shim_path) or ".")
 
 
+def _in_double_quotes(text: str) -> str:
+    """`text` as it must be written inside "..." in shell: nothing in a path expands."""
+    for char in ("\\", '"', "$", "`"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
 def render(style: str, shim_path: str, canonical: str, shebang: str, batch: int) -> str:
     rel = relative(shim_path, canonical)
+    if style in ("runpy", "python-file"):
+        return _python(style, rel, canonical, shebang, batch)
+    rel = _in_double_quotes(rel)
     head = f"{shebang}\n" if shebang else ""
-    note = f"# {MARK} (batch {batch}): the code of this script now lives in {canonical}\n"
+    shown = canonical.replace("\n", "\\n").replace("\r", "\\r")  # a comment stays one line
+    note = f"# {MARK} (batch {batch}): the code of this script now lives in {shown}\n"
     body = {
         "exec": f'exec "$(dirname -- "$(readlink -f -- "$0")")/{rel}" "$@"\n',
         "source-keep-0": "# shellcheck source=/dev/null\n"
                          f'. "$(dirname -- "$(readlink -f -- "$0")")/{rel}"\n',
         "source-lib": "# shellcheck source=/dev/null\n"
                       f'. "$(dirname -- "$(readlink -f -- "${{BASH_SOURCE[0]}}")")/{rel}"\n',
-        "runpy": "import os\nimport runpy\n\nrunpy.run_path(os.path.join(os.path.dirname("
-                 f'os.path.realpath(__file__)), "{rel}"), run_name="__main__")\n',
-        "python-file": "import os\n\n_path = os.path.join(os.path.dirname(os.path.realpath("
-                       f'__file__)), "{rel}")\nwith open(_path, "rb") as _fh:\n'
-                       '    _code = compile(_fh.read(), _path, "exec")\n'
-                       'exec(_code, {"__name__": "__main__", "__file__": __file__, '
-                       '"__builtins__": __builtins__})\n',
     }[style]
     return head + note + body
+
+
+def _python(style: str, rel: str, canonical: str, shebang: str, batch: int) -> str:
+    head = f"{shebang}\n" if shebang else ""
+    note = f"# {MARK} (batch {batch}): the code of this script now lives in {canonical!r}\n"
+    where = f"os.path.join(os.path.dirname(os.path.realpath(__file__)), {json.dumps(rel)})"
+    if style == "runpy":
+        return head + note + f'import os\nimport runpy\n\nrunpy.run_path({where}, ' \
+            'run_name="__main__")\n'
+    return head + note + (f"import os\n\n_path = {where}\nwith open(_path, \"rb\") as _fh:\n"
+                          '    _code = compile(_fh.read(), _path, "exec")\n'
+                          'exec(_code, {"__name__": "__main__", "__file__": __file__, '
+                          '"__builtins__": __builtins__})\n')
 
 
 def is_shim(text: str) -> bool:

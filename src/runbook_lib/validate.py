@@ -128,11 +128,16 @@ def shim_targets(ctx: BatchContext) -> Check:
 
 
 def references(ctx: BatchContext) -> Check:
-    """Rediscover in the worktree: no live reference may become unresolved."""
+    """Rediscover in the worktree: no live reference may become unresolved, and every live
+    caller line the batch did not change must still reach the script it reached before (a
+    retired script's caller must not quietly find a namesake elsewhere)."""
+    import pandas as pd
+
     from runbook_lib.discover import DiscoveryParams, run_discovery
 
     info = workspace.read_json(ctx.ws / "discovery.json")
-    old = _unresolved_live(ctx.baseline)
+    baseline = pd.read_csv(ctx.baseline, keep_default_na=False)
+    old = _unresolved_live_frame(baseline)
     with tempfile.TemporaryDirectory(prefix="runbook-validate-") as tmp:
         params = DiscoveryParams(repo=ctx.worktree, workspace=Path(tmp),
                                  deploy_roots=list(info.get("deploy_roots", [])),
@@ -142,15 +147,20 @@ def references(ctx: BatchContext) -> Check:
         new = _unresolved_live_frame(result.references)
         result.references.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" /
                                  "references.csv", index=False)
-    broken = sorted((new - old).elements())
-    details = [f"{src}: {target}" for src, target in broken]
-    return Check("references", "fail" if broken else "pass", details)
+    broken = [f"{src}: {target} no longer resolves" for src, target in
+              sorted((new - old).elements())]
+    moved = _live_calls(baseline, set(ctx.changed)) - _live_calls(result.references, set())
+    broken += [f"{src}:{line}: no longer reaches {target}" for src, line, target in
+               sorted(moved)]
+    return Check("references", "fail" if broken else "pass", broken)
 
 
-def _unresolved_live(path: Path) -> Counter[tuple[str, str]]:
-    import pandas as pd
-
-    return _unresolved_live_frame(pd.read_csv(path, keep_default_na=False))
+def _live_calls(frame: Any, skip: set[str]) -> set[tuple[str, int, str]]:
+    """(source, line, target) of live resolved references, sources in `skip` left out."""
+    live = frame["live"].astype(str).str.lower() == "true"
+    rows = frame[live & (frame["status"] == "resolved") & (frame["kind"] != "container")]
+    return {(str(s), int(n), str(t)) for s, n, t in
+            zip(rows["source"], rows["line"], rows["target"], strict=True) if s not in skip}
 
 
 def _unresolved_live_frame(frame: Any) -> Counter[tuple[str, str]]:
