@@ -181,10 +181,12 @@ def performance(campaign: Campaign, max_change: float = 0.05) -> pd.DataFrame:
         floor = float(details.get("min_seconds", 0.0))
         slower = [r["script"] for r in scripts if r["ratio"] - 1 > max_change
                   and r["new_s"] - r["old_s"] > floor]
+        worst = max(scripts, key=lambda r: r["ratio"], default=None)
         rows.append({"batch": b.number, "status": b.status,
-                     "change": max((r["ratio"] - 1 for r in scripts), default=None),
+                     "change": worst["ratio"] - 1 if worst else None,
+                     "seconds": worst["new_s"] - worst["old_s"] if worst else None,
                      "slower": ", ".join(slower)})
-    return pd.DataFrame(rows, columns=["batch", "status", "change", "slower"])
+    return pd.DataFrame(rows, columns=["batch", "status", "change", "seconds", "slower"])
 
 
 def _performance_row(campaign: Campaign, params: ReportParams) -> list[Any]:
@@ -193,12 +195,13 @@ def _performance_row(campaign: Campaign, params: ReportParams) -> list[Any]:
     goal = f"within {params.max_perf_change:.0%}"
     if measured.empty:
         return ["performance change per batch", goal, NA, NA, "no batch measured performance"]
-    parts = ", ".join(f"batch {r.batch} {float(str(r.change)):+.1%}"
-                      for r in measured.itertuples())
+    parts = ", ".join(f"batch {r.batch} {float(str(r.change)):+.1%} "
+                      f"({float(str(r.seconds)) * 1000:+.0f} ms)" for r in measured.itertuples())
     live = measured[measured["status"].isin(["promoted", "already"])]
     ok = not live["slower"].astype(bool).any()  # a reverted batch's slowdown is gone
     return ["performance change per batch", goal, parts, PASS if ok else FAIL,
-            f"slowest script per batch; {len(measured)} of {len(frame)} batches measured"]
+            f"slowest script per batch; a slowdown counts only beyond the check's "
+            f"noise floor (perf_min_seconds); {len(measured)} of {len(frame)} batches measured"]
 
 
 def _rollback_row(campaign: Campaign, params: ReportParams) -> list[Any]:
