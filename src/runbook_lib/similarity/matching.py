@@ -146,6 +146,8 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
     if progress:
         progress("index", 0, len(indexed))
     pairs = index.candidates(index.signatures(shingles, s.num_perm), s.lsh_rows)
+    if progress:
+        progress("index", len(indexed), len(indexed))
     found.candidates += len(pairs)
     for n, (i, j) in enumerate(pairs):
         if progress and n % 20000 == 0:
