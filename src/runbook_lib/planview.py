@@ -33,7 +33,10 @@ def batches(plan: dict[str, Any]) -> pd.DataFrame:
         rows.append({"batch": b["batch"], "scripts removed": b["scripts"],
                      "projected scripts": b["projected_scripts"], "actions": len(b["actions"]),
                      **kinds, "risky": ", ".join(b["risky"]), "flags": ", ".join(b["flags"])})
-    return pd.DataFrame(rows).fillna(0)
+    frame = pd.DataFrame(rows)
+    counts = [c for c in ("shim", "retire", "rewrite_reference", "merge") if c in frame]
+    frame[counts] = frame[counts].fillna(0).astype(int)
+    return frame
 
 
 def actions(plan: dict[str, Any]) -> pd.DataFrame:
