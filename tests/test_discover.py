@@ -117,3 +117,26 @@ def test_gitignore_is_honoured(tmp_path: Path) -> None:
                                       "build/gen.sh": "#!/bin/sh\necho generated\n"})
     result = run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws"))
     assert list(result.inventory["path"]) == ["a.sh"]
+
+
+def test_odd_files_are_recorded_skips_not_errors(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r", {
+        "ok.sh": "#!/bin/sh\necho ok\n",
+        "big.sh": "#!/bin/sh\n" + "echo x\n" * 2000,
+        "odd\nname.sh": "#!/bin/sh\necho odd\n",
+        "latin1.sh": b"#!/bin/sh\necho caf\xe9\n",
+    })
+    (repo / "loop-a.sh").symlink_to("loop-b.sh")
+    (repo / "loop-b.sh").symlink_to("loop-a.sh")
+    (repo / "gone.sh").symlink_to("nowhere/missing.sh")
+    result = run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws",
+                                           max_bytes=10_000))
+    reasons = dict(zip(result.skipped["path"], result.skipped["reason"], strict=True))
+    assert reasons["big.sh"] == "too_large"
+    assert reasons["loop-a.sh"] == reasons["loop-b.sh"] == "symlink_loop"
+    assert reasons["gone.sh"] == "broken_symlink"
+    inventory = result.inventory.set_index("path")
+    assert "odd\nname.sh" in inventory.index
+    assert inventory.loc["latin1.sh", "encoding"] == "invalid-utf8"
+    written = pd.read_csv(result.workspace / "inventory.csv", keep_default_na=False)
+    assert "odd\nname.sh" in set(written["path"])
