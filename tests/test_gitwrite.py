@@ -217,9 +217,7 @@ def test_revert_commits_restores_old_content_keeping_history(tmp_path: Path) -> 
     gitwrite.promote(repo, "main", second, first)
     before = state(repo)
 
-    rollback = tmp_path / "wt-rollback"
-    reverted = gitwrite.revert_commits(repo, rollback, "runbook/rollback-to-001", second,
-                                       [first, second])  # any order: newest is reverted first
+    reverted = gitwrite.revert_in_index(repo, second, [first, second])  # newest first
     assert git(repo, "rev-parse", f"{reverted}^{{tree}}") == git(repo, "rev-parse",
                                                                  f"{base}^{{tree}}")
     history = git(repo, "rev-list", reverted).split()
@@ -227,7 +225,6 @@ def test_revert_commits_restores_old_content_keeping_history(tmp_path: Path) -> 
     subjects = git(repo, "log", "--format=%s", "-2", reverted).splitlines()
     assert subjects == ['Revert "batch 1"', 'Revert "batch 2"']
     gitwrite.promote(repo, "main", reverted, second)
-    gitwrite.remove_worktree(repo, rollback)
     assert (repo / "old.sh").read_text(encoding="utf-8") == "#!/bin/sh\necho old\n"
     assert os.stat(repo / "old.sh").st_mode & 0o777 == 0o755
     assert not (repo / "new.sh").exists()
@@ -244,13 +241,13 @@ def test_revert_conflict_leaves_nothing_behind(tmp_path: Path) -> None:
     (repo / "run.sh").write_text("#!/bin/sh\necho user changed it again\n", encoding="utf-8")
     git(repo, "commit", "-qam", "user work on run.sh")
     tip = head(repo)
+    refs_before = git(repo, "for-each-ref")
     with pytest.raises(RunbookError, match="conflict"):
-        gitwrite.revert_commits(repo, tmp_path / "wt-rb", "runbook/rollback", tip, [first])
-    assert head(repo, "main") == tip
-    assert not gitwrite.branch_exists(repo, "runbook/rollback")
-    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 2  # main + wt1
+        gitwrite.revert_in_index(repo, tip, [first])
+    assert head(repo, "main") == tip and git(repo, "for-each-ref") == refs_before
+    assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
     with pytest.raises(BadInput, match="not in the history"):
-        gitwrite.revert_commits(repo, tmp_path / "wt-rb", "runbook/rollback", base, [first])
+        gitwrite.revert_in_index(repo, base, [first])
 
 
 def test_worktree_add_is_idempotent_and_refuses_a_moved_branch(tmp_path: Path) -> None:

@@ -146,25 +146,6 @@ def sync_checkout(repo: Path, old: str, new: str, declared: list[str] | None = N
     return "restored"
 
 
-def revert_commits(repo: Path, worktree_path: Path, branch: str, base: str,
-                   commits: list[str]) -> str:
-    """New commits on a new branch from base undoing `commits`, newest first; history kept."""
-    if not commits:
-        raise BadInput("no commits to revert")
-    counts = {c: _depth(repo, c, base) for c in commits}
-    add_worktree(repo, worktree_path, branch, base)
-    ordered = sorted(commits, key=lambda c: counts[c], reverse=True)
-    try:
-        git(worktree_path, "revert", "--no-edit", *ordered)
-    except RunbookError as exc:
-        git(worktree_path, "revert", "--abort", check=False)
-        remove_worktree(repo, worktree_path)
-        delete_branch(repo, branch)
-        raise RunbookError(f"reverting {len(commits)} commits on {_short(base)} failed ({exc}); "
-                           "later changes conflict with them; nothing changed") from exc
-    return git(worktree_path, "rev-parse", "HEAD").stdout.strip()
-
-
 def revert_in_index(repo: Path, base: str, commits: list[str]) -> str:
     """Revert `commits` on top of base, newest first, one new commit each, without a
     checkout: patches are applied to a private index (the user's index and files untouched).

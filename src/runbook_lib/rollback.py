@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from runbook_lib import audit, gitrepo, gitwrite, lock, workspace
 from runbook_lib.errors import BadInput
@@ -92,7 +91,3 @@ def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str
 
 def _declared(repo: Path, old: str, new: str) -> list[str]:
     return sorted(gitwrite.changed_paths(repo, old, new))
-
-
-def describe(outcome: RollbackOutcome) -> dict[str, Any]:
-    return {"batches": outcome.batches, "commit": outcome.commit, "seconds": outcome.seconds}

@@ -93,7 +93,3 @@ def _python(style: str, rel: str, canonical: str, shebang: str, batch: int) -> s
                           '    _code = compile(_fh.read(), _path, "exec")\n'
                           'exec(_code, {"__name__": "__main__", "__file__": __file__, '
                           '"__builtins__": __builtins__})\n')
-
-
-def is_shim(text: str) -> bool:
-    return f"# {MARK} (batch " in text[:400]
