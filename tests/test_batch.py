@@ -13,6 +13,7 @@ from runbook_lib.batch import BatchParams, run_batch
 from runbook_lib.errors import BadInput
 from runbook_lib.journal import batch_dir
 from runbook_lib.validate import BatchContext, Check
+from runbook_lib.workspace import sha256_file
 from state import head, refs, snapshot
 
 
@@ -176,8 +177,7 @@ def test_wrong_action_is_caught_and_rolled_back(camp: Campaign) -> None:
     batch = plan["batches"][0]
     batch["actions"].append({"action": "retire", "path": victim, "reason": "deliberately wrong",
                              "id": "bad"})
-    plan["files"][victim] = __import__("hashlib").sha256(
-        (camp.repo / victim).read_bytes()).hexdigest()
+    plan["files"][victim] = sha256_file(camp.repo / victim)
     (camp.ws / "plan.json").write_text(json.dumps(plan), "utf-8")
     approve(ApproveParams(camp.ws, "tester", allow_risk=True))
     before, main = snapshot(camp.repo), head(camp.repo)
@@ -208,8 +208,7 @@ def test_a_caller_line_that_stops_reaching_its_script_is_caught(camp: Campaign) 
     batch = plan["batches"][0]
     batch["actions"] = [a for a in batch["actions"] if a.get("path") != victim]
     batch["actions"].append({"action": "retire", "path": victim, "reason": "wrong", "id": "x"})
-    plan["files"][victim] = __import__("hashlib").sha256(
-        (camp.repo / victim).read_bytes()).hexdigest()
+    plan["files"][victim] = sha256_file(camp.repo / victim)
     (camp.ws / "plan.json").write_text(json.dumps(plan), "utf-8")
     approve(ApproveParams(camp.ws, "tester", allow_risk=True))
     main = head(camp.repo)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from runbook_lib import shims
 from runbook_lib.errors import RunbookError
+from runbook_lib.workspace import sha256_or_empty
 
 Applier = Callable[[Path, dict[str, Any], int], None]
 
@@ -57,15 +57,11 @@ def _retire(worktree: Path, action: dict[str, Any], batch: int) -> None:
 def _merge(worktree: Path, action: dict[str, Any], batch: int) -> None:
     target = worktree / action["path"]
     mode = _mode(action, target)
-    try:
-        data = Path(action["merged"]).read_bytes()
-    except OSError as exc:
-        raise RunbookError(f"merged script {action['merged']} cannot be read: "
-                           f"{exc.strerror}") from exc
-    if hashlib.sha256(data).hexdigest() != action.get("merged_sha256"):
-        raise RunbookError(f"merged script {action['merged']} changed since it was planned "
+    merged = Path(action["merged"])
+    if sha256_or_empty(merged) != action.get("merged_sha256"):
+        raise RunbookError(f"merged script {merged} is gone or changed since it was planned "
                            "and approved: plan and approve again")
-    target.write_bytes(data)
+    target.write_bytes(merged.read_bytes())
     target.chmod(mode)
 
 

@@ -30,6 +30,11 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def stamp() -> str:
+    """The UTC time as it can stand in a file or ref name (no `:` or `.`)."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%fZ")
+
+
 def record_hash(line: str) -> str:
     return hashlib.sha256(line.encode("utf-8")).hexdigest()
 

@@ -22,8 +22,8 @@ from runbook_lib import (
 )
 from runbook_lib.approve import check_approved
 from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.journal import Journal, batch_dir
-from runbook_lib.plan import file_sha256, touched_paths
+from runbook_lib.journal import Journal, batch_dir, promoted_again
+from runbook_lib.plan import file_sha256, plan_sha256, touched_paths
 from runbook_lib.validate import STATIC_CHECKS, BatchContext, Check
 
 Checks = dict[str, Callable[[BatchContext], Check]]
@@ -185,7 +185,7 @@ def _fresh_journal(ws: Path, number: int) -> Path:
     """journal.jsonl of this run; an earlier run's (complete) journal is kept beside it."""
     path = batch_dir(ws, number) / "journal.jsonl"
     if path.exists():
-        path.rename(path.with_name(f"journal-{audit.now_utc().replace(':', '')}.jsonl"))
+        path.rename(path.with_name(f"journal-{audit.stamp()}.jsonl"))
     return path
 
 
@@ -200,7 +200,7 @@ def _keep_earlier_checkpoint(repo: Path, ws: Path, number: int) -> None:
         "rolled_back"
     if not ((batch_dir(ws, number) / "rollback.json").exists() or rolled_back):
         return  # not ours to move: create_checkpoint refuses with the reason
-    stamp = audit.now_utc().replace(":", "").replace(".", "-")
+    stamp = audit.stamp()
     gitwrite.create_tag(repo, f"{tag}-before-{stamp}", old)
     gitwrite.delete_tag(repo, tag, old)
 
@@ -209,7 +209,7 @@ def _fresh_branch(repo: Path, number: int) -> str:
     """The batch's branch name; a branch kept from an earlier rolled-back run is renamed."""
     branch = f"runbook/batch-{number:03d}"
     if gitrepo.branch_exists(repo, branch):
-        kept = f"{branch}-rolled-back-{audit.now_utc().replace(':', '').replace('.', '-')}"
+        kept = f"{branch}-rolled-back-{audit.stamp()}"
         gitwrite.git(repo, "branch", "-m", branch, kept)
     return branch
 
@@ -301,8 +301,6 @@ def _status(folder: Path) -> str:
 
 
 def _plan_sha(ws: Path) -> str:
-    from runbook_lib.plan import plan_sha256
-
     return plan_sha256(ws / "plan.json")
 
 
@@ -313,10 +311,8 @@ def _lap(start: float) -> float:
 def _record(ws: Path, outcome: BatchOutcome) -> None:
     folder = batch_dir(ws, outcome.batch)
     folder.mkdir(parents=True, exist_ok=True)
-    undone = folder / "rollback.json"
-    if outcome.status == "promoted" and undone.exists():
-        # promoted again after a rollback: that rollback is history now
-        undone.rename(folder / f"rollback-{audit.now_utc().replace(':', '')}.json")
+    if outcome.status == "promoted":
+        promoted_again(folder)
     workspace.write_json(folder / "validation.json", {
         "batch": outcome.batch, "status": outcome.status, "message": outcome.message,
         "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,

@@ -16,6 +16,7 @@ from typing import IO, Any
 from runbook_lib import gitrepo, gitwrite
 from runbook_lib.audit import now_utc
 from runbook_lib.errors import BadInput, RunbookError
+from runbook_lib.workspace import sha256_or_empty
 
 ARCHIVE = "files.tar"
 MANIFEST = "manifest.json"
@@ -285,11 +286,7 @@ def _restore_one(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path) -> N
 
 
 def _sha256_file(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            return _sha256_stream(fh)
-    except OSError:  # unreadable or gone: never equal to a recorded hash
-        return None
+    return sha256_or_empty(path) or None  # unreadable or gone: never equal to a hash
 
 
 def _sha256_stream(fh: IO[bytes]) -> str:

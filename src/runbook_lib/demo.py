@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -130,6 +129,6 @@ def add_broken_batch(ws: Path) -> int:
                      "reason": "deliberately wrong (demo): it still has live callers"}],
     })
     repo = Path(plan["repo"])
-    plan["files"][victim] = hashlib.sha256((repo / victim).read_bytes()).hexdigest()
+    plan["files"][victim] = workspace.sha256_file(repo / victim)
     workspace.write_json(ws / "plan.json", plan)
     return number

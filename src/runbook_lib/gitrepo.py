@@ -46,12 +46,6 @@ def last_commit_dates(root: Path) -> dict[str, str]:
     return dates
 
 
-def is_dirty(root: Path) -> bool:
-    """Tracked changes, staged or not (untracked files do not count)."""
-    done = run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"])
-    return bool(done.stdout.strip())
-
-
 def toplevel(root: Path) -> Path | None:
     """The work tree's top folder, or None when root is not inside one."""
     done = run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], check=False)

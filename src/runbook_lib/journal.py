@@ -8,7 +8,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from runbook_lib.audit import now_utc
+from runbook_lib.audit import now_utc, stamp
 from runbook_lib.errors import RunbookError
 from runbook_lib.lock import fsync_dir, stop_requested
 
@@ -22,6 +22,13 @@ class StopRequested(RunbookError):
 
 def batch_dir(ws: Path, batch: int) -> Path:
     return ws / "batches" / f"{batch:03d}"
+
+
+def promoted_again(folder: Path) -> None:
+    """A batch promoted again after a rollback: its rollback.json becomes history."""
+    undone = folder / "rollback.json"
+    if undone.exists():
+        undone.rename(folder / f"rollback-{stamp()}.json")
 
 
 def journal_path(ws: Path, batch: int) -> Path:

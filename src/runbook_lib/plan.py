@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,15 +150,11 @@ def _file_hashes(repo: Path, batches: list[dict[str, Any]]) -> dict[str, str]:
     return dict(sorted(hashes.items()))
 
 
-def file_sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+file_sha256 = workspace.sha256_or_empty
 
 
 def plan_sha256(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return workspace.sha256_file(path)
     except OSError as exc:
         raise BadInput(f"{path} is missing: run `runbook plan` first") from exc

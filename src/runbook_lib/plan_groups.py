@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from runbook_lib import risks, shims
+from runbook_lib.workspace import sha256_file
 
 _SOURCE_WORD = re.compile(r"(?:^|[;&|({]\s*|\bthen\s+|\bdo\s+)(?:source|\.)\s+(\S+)")
 _IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+import|import)\s")
@@ -165,7 +165,7 @@ def _merge_group(tables: Tables, cid: str, canonical: str, others: pd.DataFrame,
                  merged: str) -> tuple[Group, list[Waiting]]:
     group = Group(cid, [], caller_flags(tables, canonical))
     group.actions.append({"action": "merge", "cluster": cid, "merged": merged,
-                          "merged_sha256": hashlib.sha256(Path(merged).read_bytes()).hexdigest(),
+                          "merged_sha256": sha256_file(Path(merged)),
                           "path": canonical, "mode": str(tables.row(canonical).get("mode", "")),
                           "reason": "merged script written by a person"})
     waiting: list[Waiting] = []

@@ -52,7 +52,7 @@ def repo_state(repo: str) -> dict[str, Any]:
     if not repo or not gitrepo.is_git_repo(Path(repo)):
         return {"repo": repo, "commit": "", "dirty": None}
     return {"repo": repo, "commit": gitrepo.head_commit(Path(repo)),
-            "dirty": gitrepo.is_dirty(Path(repo))}
+            "dirty": bool(gitrepo.dirty_paths(Path(repo)))}
 
 
 def target_repo(values: dict[str, Any], ws: Path) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from runbook_lib import audit, checkpoint, gitrepo, gitwrite, lock, workspace
 from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.journal import Journal, read_journal
+from runbook_lib.journal import Journal, promoted_again, read_journal
 from runbook_lib.plan import plan_sha256
 
 
@@ -64,9 +64,8 @@ def _recover_one(ws: Path, repo: Path, path: Path) -> Recovered:
                        recovered=True)
     if path.parent.parent.name == "batches":
         _record(ws, path.parent, state, records, actions)
-        undone = path.parent / "rollback.json"
-        if state == "after" and undone.exists():
-            undone.rename(path.parent / f"rollback-{audit.now_utc().replace(':', '')}.json")
+        if state == "after":
+            promoted_again(path.parent)
     return Recovered(str(path.relative_to(ws)), state, actions)
 
 

@@ -22,6 +22,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_or_empty(path: Path) -> str:
+    """sha256_file, or "" for a file that is gone or unreadable (never equal to a hash)."""
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
 def check_repo(repo: Path) -> Path:
     """The repo folder, resolved; a clear one-line refusal when it cannot be discovered."""
     if not repo.exists():
