@@ -17,6 +17,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools
 	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
 
 test: lint
 	$(VENV)/bin/pytest

@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from runbook_lib import sandbox
-from runbook_lib.cases import Case
+from runbook_lib.sandbox import isolate
+from runbook_lib.sandbox.cases import Case
 
 
 def wall(fn: Callable[[], object], runs: int) -> list[float]:
@@ -31,9 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
-    box = sandbox.find()
+    box = isolate.find()
     if box is None:
-        raise SystemExit(sandbox.unavailable_reason())
+        raise SystemExit(isolate.unavailable_reason())
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "tree"
         tree.mkdir()
@@ -41,9 +41,9 @@ def main() -> None:
         (tree / "true.sh").chmod(0o755)
         case = Case("true.sh")
         direct = wall(lambda: subprocess.run([str(tree / "true.sh")], check=True), args.runs)
-        for label, options in (("plain", sandbox.Options(observe=False)),
-                               ("strace", sandbox.Options()),
-                               ("strace+trace", sandbox.Options(trace=True))):
+        for label, options in (("plain", isolate.Options(observe=False)),
+                               ("strace", isolate.Options()),
+                               ("strace+trace", isolate.Options(trace=True))):
             inside = wall(functools.partial(box.run, tree, case, options), args.runs)
             print(f"{box.kind} {label:13s} median {statistics.median(inside) * 1000:7.1f} ms, "
                   f"direct {statistics.median(direct) * 1000:5.1f} ms, overhead "
@@ -51,11 +51,11 @@ def main() -> None:
         noise(box, tree, args.runs)
 
 
-def noise(box: sandbox.Sandbox, tree: Path, runs: int) -> None:
+def noise(box: isolate.Sandbox, tree: Path, runs: int) -> None:
     """Identical old and new: the spread of median ratios is what the threshold must exceed."""
     (tree / "work.sh").write_text("#!/bin/bash\nfor i in $(seq 2000); do :; done\n", "utf-8")
     (tree / "work.sh").chmod(0o755)
-    case, quiet = Case("work.sh"), sandbox.Options(observe=False)
+    case, quiet = Case("work.sh"), isolate.Options(observe=False)
     ratios: list[float] = []
     gaps: list[float] = []
     for _ in range(max(runs // 5, 3)):

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbook_lib.approve import ApproveParams, approve
-from runbook_lib.discover import DiscoveryParams, run_discovery
-from runbook_lib.plan import PlanParams, build_plan
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from runbook_lib.planning.approve import ApproveParams, approve
+from runbook_lib.planning.plan import PlanParams, build_plan
 from runbook_lib.sample import generate
 from runbook_lib.similarity import SimilarityParams, run_similarity
 

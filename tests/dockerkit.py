@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from runbook_lib import containers
+from runbook_lib.containers import sdk
 
 IMAGE = "runbook-test:busybox"
 # per test session, so that a session cleans up only its own containers
@@ -29,11 +29,11 @@ NAME_PREFIX = f"runbook-test-{uuid.uuid4().hex[:6]}-"
 FOLDERS = ("bin", "tmp", "app", "data", "etc", "root")
 
 
-def connect_or_skip() -> containers.Engine:
+def connect_or_skip() -> sdk.Engine:
     """The engine; skipped with the reason when none can be reached (failed under CI)."""
     try:
-        return containers.connect()
-    except containers.NoEngine as exc:
+        return sdk.connect()
+    except sdk.NoEngine as exc:
         _unavailable(f"{exc} (CI's .ci/run installs docker.io and starts dockerd)")
     raise AssertionError("unreachable")
 
@@ -74,7 +74,7 @@ def rootfs_tar(busybox: Path) -> bytes:
     return buf.getvalue()
 
 
-def build_image(engine: containers.Engine) -> str:
+def build_image(engine: sdk.Engine) -> str:
     """Import the image unless the engine has it (it holds nothing that changes per run)."""
     if not engine.has_image(IMAGE):
         repository, tag = IMAGE.split(":")
@@ -89,7 +89,7 @@ def health(test: list[str], interval: float = 1.0, retries: int = 1) -> dict[str
 
 
 @contextmanager
-def running(engine: containers.Engine, **kwargs: Any) -> Iterator[str]:
+def running(engine: sdk.Engine, **kwargs: Any) -> Iterator[str]:
     """A long-lived busybox container (sleeps unless told otherwise), removed afterwards."""
     name = f"{NAME_PREFIX}{uuid.uuid4().hex[:6]}"
     kwargs.setdefault("command", ["sleep", "600"])
@@ -101,7 +101,7 @@ def running(engine: containers.Engine, **kwargs: Any) -> Iterator[str]:
         container.remove(force=True)
 
 
-def run_in(engine: containers.Engine, name: str, *cmd: str) -> bytes:
+def run_in(engine: sdk.Engine, name: str, *cmd: str) -> bytes:
     out = io.BytesIO()
     code, err = engine.exec_to(name, list(cmd), out)
     assert code == 0, f"{cmd} failed in {name}: {err}"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib import audit, runner
+from runbook_lib.archive import audit, runner
+from runbook_lib.core import auditlog
 from test_report import write_campaign
 
 
@@ -56,10 +57,10 @@ def test_untouched_trail_verifies(ws: Path) -> None:
 
 
 def test_records_chain_and_point_at_manifests(ws: Path) -> None:
-    lines = list(audit.read_lines(ws / "audit.jsonl"))
-    assert lines[0].record and lines[0].record["prev"] == audit.GENESIS
+    lines = list(auditlog.read_lines(ws / "audit.jsonl"))
+    assert lines[0].record and lines[0].record["prev"] == auditlog.GENESIS
     for before, line in itertools.pairwise(lines):
-        assert line.record and line.record["prev"] == audit.record_hash(before.text)
+        assert line.record and line.record["prev"] == auditlog.record_hash(before.text)
     ends = [ln.record for ln in lines if ln.record and ln.record["event"] == "run-end"]
     assert len(ends) == 3
     for end in ends:
@@ -145,8 +146,8 @@ def test_missing_log_and_missing_workspace(tmp_path: Path) -> None:
 
 
 def test_concurrent_appends_keep_one_chain(tmp_path: Path) -> None:
-    code = ("import sys\nfrom pathlib import Path\nfrom runbook_lib import audit\n"
-            "for i in range(50):\n    audit.append(Path(sys.argv[1]), 'tick', i=i)\n")
+    code = ("import sys\nfrom pathlib import Path\nfrom runbook_lib.core import auditlog\n"
+            "for i in range(50):\n    auditlog.append(Path(sys.argv[1]), 'tick', i=i)\n")
     procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)]) for _ in range(4)]
     assert all(p.wait() == 0 for p in procs)
     assert audit.verify(tmp_path) == []

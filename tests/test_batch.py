@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
-from runbook_lib import lock
-from runbook_lib.approve import ApproveParams, approve
-from runbook_lib.batch import BatchParams, run_batch
-from runbook_lib.errors import BadInput
-from runbook_lib.journal import batch_dir
-from runbook_lib.validate import BatchContext, Check
-from runbook_lib.workspace import sha256_file
+from runbook_lib.checks.context import BatchContext, Check
+from runbook_lib.core.errors import BadInput
+from runbook_lib.core.workspace import batch_dir, sha256_file
+from runbook_lib.execution import lock
+from runbook_lib.execution.batch import BatchParams, run_batch
+from runbook_lib.planning.approve import ApproveParams, approve
 from state import head, refs, snapshot
 
 

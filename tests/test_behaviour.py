@@ -8,14 +8,15 @@ from typing import Any
 import pytest
 
 from campaign import git
-from runbook_lib import behaviour, sandbox
-from runbook_lib.approve import ApproveParams, approve
-from runbook_lib.batch import BatchOutcome, BatchParams, run_batch
-from runbook_lib.discover import DiscoveryParams, run_discovery
-from runbook_lib.journal import batch_dir
-from runbook_lib.plan import PlanParams, build_plan
+from runbook_lib.checks import behaviour
+from runbook_lib.checks.context import BatchContext
+from runbook_lib.core.workspace import batch_dir
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from runbook_lib.execution.batch import BatchOutcome, BatchParams, run_batch
+from runbook_lib.planning.approve import ApproveParams, approve
+from runbook_lib.planning.plan import PlanParams, build_plan
+from runbook_lib.sandbox import isolate
 from runbook_lib.similarity import SimilarityParams, run_similarity
-from runbook_lib.validate import BatchContext
 from state import head, snapshot
 
 # An exact copy in two folders, each with its own settings.conf beside the script.
@@ -37,8 +38,8 @@ CASES = "- script: alpha/show.sh\n  args: [there]\n- script: beta/show.sh\n"
 
 
 def needs_sandbox() -> None:
-    if sandbox.find() is None:
-        pytest.skip(sandbox.unavailable_reason())
+    if isolate.find() is None:
+        pytest.skip(isolate.unavailable_reason())
 
 
 def campaign(root: Path, files: dict[str, str], cases: str | None) -> tuple[Path, Path]:
@@ -161,8 +162,8 @@ def test_no_cases_is_a_skip_and_a_bad_cases_file_fails(tmp_path: Path) -> None:
 def test_no_sandbox_means_skip_with_the_reason(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     _repo, ws = campaign(tmp_path, SETTINGS, CASES)
-    monkeypatch.setattr(sandbox, "find", lambda prefer="": None)
-    monkeypatch.setattr("runbook_lib.sandbox.shutil.which", lambda name: None)
+    monkeypatch.setattr(isolate, "find", lambda prefer="": None)
+    monkeypatch.setattr("runbook_lib.sandbox.isolate.shutil.which", lambda name: None)
     outcome = run_batch(BatchParams(ws, 1))
     result = check(outcome, "behaviour")
     assert result["status"] == "skip" and "no sandbox" in result["details"]

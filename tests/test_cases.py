@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib.cases import Case, for_scripts, load_cases, parse_cases, probe_case
-from runbook_lib.errors import BadInput
+from runbook_lib.core.errors import BadInput
+from runbook_lib.sandbox.cases import Case, for_scripts, load_cases, parse_cases, probe_case
 
 GOOD = """\
 cases:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from conftest import git, make_repo
-from runbook_lib import checkpoint
-from runbook_lib.checkpoint import create_checkpoint, restore_backup, verify_backup
-from runbook_lib.errors import BadInput, RunbookError
+from runbook_lib.core.errors import BadInput, RunbookError
+from runbook_lib.execution import checkpoint
+from runbook_lib.execution.checkpoint import create_checkpoint, restore_backup, verify_backup
 
 BIG = 4000
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook_lib import classify
+from runbook_lib.discovery import classify
 
 
 @pytest.mark.parametrize(("path", "first", "language"), [

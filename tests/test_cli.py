@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib.cli import build_parser
+from runbook_lib.cli.main import build_parser
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

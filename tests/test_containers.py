@@ -18,15 +18,16 @@ import pytest
 
 import dockerkit
 from conftest import git, make_repo
-from runbook_lib import containers, containerview
-from runbook_lib.batch import BatchOutcome
-from runbook_lib.cli import main
-from runbook_lib.container_check import CHECKS, containers_check, monitor
-from runbook_lib.container_refs import container_references
-from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.references.model import RepoIndex
-from runbook_lib.snapshots import restore_snapshot, snapshot_services
-from runbook_lib.validate import BatchContext
+from runbook_lib.checks.containers import CHECKS, containers_check, monitor
+from runbook_lib.checks.context import BatchContext
+from runbook_lib.cli.main import main
+from runbook_lib.containers import sdk
+from runbook_lib.core.errors import BadInput, RunbookError
+from runbook_lib.discovery.references.containers import container_references
+from runbook_lib.discovery.references.model import RepoIndex
+from runbook_lib.execution.batch import BatchOutcome
+from runbook_lib.execution.snapshots import restore_snapshot, snapshot_services
+from runbook_lib.views import containers
 
 CHECK = "#!/bin/sh\necho \"status: ok\"\n"
 SHIM = "#!/bin/sh\n# runbook shim\nexec \"$(dirname \"$0\")/../scripts/check.sh\" \"$@\"\n"
@@ -52,7 +53,7 @@ HEALTH = ["CMD-SHELL", "sh /app/ops/check.sh"]
 
 
 @pytest.fixture(scope="session")
-def engine() -> Iterator[containers.Engine]:
+def engine() -> Iterator[sdk.Engine]:
     found = dockerkit.connect_or_skip()
     dockerkit.build_image(found)
     yield found
@@ -82,7 +83,7 @@ def batch_context(repo: Path, change: dict[str, str | None], **params: Any) -> B
 
 
 @pytest.mark.docker
-def test_references_from_running_container(engine: containers.Engine, repo: Path) -> None:
+def test_references_from_running_container(engine: sdk.Engine, repo: Path) -> None:
     volumes = {**dockerkit.bind(repo, "/app"),
                **dockerkit.bind(repo / "tools/tool.sh", "/usr/local/bin/tool.sh", True)}
     with dockerkit.running(engine, command=["sh", "/app/scripts/serve.sh"], volumes=volumes,
@@ -110,7 +111,7 @@ def test_no_engine_is_a_reason_not_a_traceback(monkeypatch: pytest.MonkeyPatch,
     check = containers_check(ctx)
     assert check.status == "skip" and "no Docker engine reachable" in check.details
     assert monitor(ctx, 5, 0).status == "skip"
-    with pytest.raises(containers.NoEngine, match="start dockerd"):
+    with pytest.raises(sdk.NoEngine, match="start dockerd"):
         snapshot_services(["db=true"], tmp_path)
     with pytest.raises(BadInput, match="container=command"):
         snapshot_services(["no-command"], tmp_path)
@@ -124,7 +125,7 @@ def test_check_is_off_when_containers_false(tmp_path: Path) -> None:
 
 
 @pytest.mark.docker
-def test_check_passes_for_a_shim_that_keeps_behaviour(engine: containers.Engine,
+def test_check_passes_for_a_shim_that_keeps_behaviour(engine: sdk.Engine,
                                                       repo: Path) -> None:
     ctx = batch_context(repo, {"ops/check.sh": SHIM})
     with dockerkit.running(engine, volumes=dockerkit.bind(repo, "/app"),
@@ -138,11 +139,11 @@ def test_check_passes_for_a_shim_that_keeps_behaviour(engine: containers.Engine,
     probe = by_label[f"container {name}"]["probes"][0]
     assert probe["probe"] == "healthcheck" and probe["same"]
     assert probe["old"]["stdout"] == probe["new"]["stdout"] == "status: ok\n"
-    assert engine.names(containers.CHECK_PREFIX) == []
+    assert engine.names(sdk.CHECK_PREFIX) == []
 
 
 @pytest.mark.docker
-def test_check_fails_when_the_healthcheck_script_is_retired(engine: containers.Engine,
+def test_check_fails_when_the_healthcheck_script_is_retired(engine: sdk.Engine,
                                                             repo: Path) -> None:
     ctx = batch_context(repo, {"ops/check.sh": None})
     with dockerkit.running(engine, volumes=dockerkit.bind(repo, "/app"),
@@ -154,8 +155,8 @@ def test_check_fails_when_the_healthcheck_script_is_retired(engine: containers.E
     probe = rows[f"container {name}"]["probes"][0]
     assert probe["old"]["exit"] == 0 and probe["new"]["exit"] != 0
     assert "check.sh" in probe["new"]["stderr"]
-    assert engine.names(containers.CHECK_PREFIX) == []
-    table = containerview.containers(BatchOutcome(1, "rolled_back", "", [check.as_dict()]))
+    assert engine.names(sdk.CHECK_PREFIX) == []
+    table = containers.containers(BatchOutcome(1, "rolled_back", "", [check.as_dict()]))
     row = table[table["container"] == f"container {name}"].iloc[0]
     assert (row["probe"], row["exit old"], row["same"]) == ("healthcheck", 0, False)
     assert "check.sh" in row["note"]
@@ -164,7 +165,7 @@ def test_check_fails_when_the_healthcheck_script_is_retired(engine: containers.E
 
 @pytest.mark.docker
 def test_check_catches_a_shim_whose_target_a_service_does_not_mount(
-        engine: containers.Engine, tmp_path: Path) -> None:
+        engine: sdk.Engine, tmp_path: Path) -> None:
     # the service sees only ops/: the shim's canonical in scripts/ is not there
     compose = COMPOSE.replace(".:/srv:ro", "./ops:/srv/ops:ro")
     repo = make_repo(tmp_path / "repo", {**FILES, "docker-compose.yml": compose})
@@ -177,7 +178,7 @@ def test_check_catches_a_shim_whose_target_a_service_does_not_mount(
 
 
 @pytest.mark.docker
-def test_compose_service_without_its_image_is_skipped(engine: containers.Engine,
+def test_compose_service_without_its_image_is_skipped(engine: sdk.Engine,
                                                       tmp_path: Path) -> None:
     compose = COMPOSE.replace(f"image: {dockerkit.IMAGE}", "build: .")
     repo = make_repo(tmp_path / "repo", {**FILES, "docker-compose.yml": compose})
@@ -188,7 +189,7 @@ def test_compose_service_without_its_image_is_skipped(engine: containers.Engine,
 
 
 @pytest.mark.docker
-def test_monitor_sees_a_container_turn_unhealthy(engine: containers.Engine, repo: Path) -> None:
+def test_monitor_sees_a_container_turn_unhealthy(engine: sdk.Engine, repo: Path) -> None:
     ctx = batch_context(repo, {"ops/check.sh": SHIM})
     with dockerkit.running(engine, volumes=dockerkit.bind(repo, "/app"),
                            healthcheck=dockerkit.health(HEALTH)) as name, \
@@ -200,13 +201,13 @@ def test_monitor_sees_a_container_turn_unhealthy(engine: containers.Engine, repo
         broken = monitor(ctx, 30, 0)
         elapsed = time.monotonic() - start
     assert broken.status == "fail" and broken.details["unhealthy"] == {name: "unhealthy"}
-    table = containerview.monitor(BatchOutcome(1, "promoted", "", [broken.as_dict()]))
+    table = containers.monitor(BatchOutcome(1, "promoted", "", [broken.as_dict()]))
     assert table.to_dict("records")[0]["state"] == "unhealthy"
     assert elapsed < 15  # it stops watching as soon as the limit is passed
 
 
 @pytest.mark.docker
-def test_monitor_tolerates_up_to_the_threshold(engine: containers.Engine, repo: Path) -> None:
+def test_monitor_tolerates_up_to_the_threshold(engine: sdk.Engine, repo: Path) -> None:
     ctx = batch_context(repo, {"ops/check.sh": SHIM})
     with dockerkit.running(engine, volumes=dockerkit.bind(repo, "/app"),
                            healthcheck=dockerkit.health(HEALTH)):
@@ -216,7 +217,7 @@ def test_monitor_tolerates_up_to_the_threshold(engine: containers.Engine, repo: 
 
 
 @pytest.mark.docker
-def test_snapshot_is_stored_with_its_sha256_and_restored(engine: containers.Engine,
+def test_snapshot_is_stored_with_its_sha256_and_restored(engine: sdk.Engine,
                                                          tmp_path: Path) -> None:
     blob = os.urandom(3_000_000) + b"\x00end\n"
     backup = tmp_path / "ws" / "backups" / "001"
@@ -237,7 +238,7 @@ def test_snapshot_is_stored_with_its_sha256_and_restored(engine: containers.Engi
 
 
 @pytest.mark.docker
-def test_snapshot_failures_and_damage_are_refused(engine: containers.Engine,
+def test_snapshot_failures_and_damage_are_refused(engine: sdk.Engine,
                                                   tmp_path: Path) -> None:
     backup = tmp_path / "backup"
     with dockerkit.running(engine) as name:
@@ -256,7 +257,7 @@ def test_snapshot_failures_and_damage_are_refused(engine: containers.Engine,
 
 
 @pytest.mark.docker
-def test_snapshot_restore_command(engine: containers.Engine, tmp_path: Path,
+def test_snapshot_restore_command(engine: sdk.Engine, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()

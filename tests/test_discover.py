@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from conftest import make_repo
-from runbook_lib.discover import DiscoveryParams, DiscoveryResult, run_discovery
-from runbook_lib.graph import dangling, orphans, reference_graph
+from runbook_lib.discovery.discover import DiscoveryParams, DiscoveryResult, run_discovery
 from runbook_lib.sample import SampleResult, generate
+from runbook_lib.views.graph import dangling, orphans, reference_graph
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import git, make_repo
-from runbook_lib import gitwrite
-from runbook_lib.errors import BadInput, RunbookError
+from runbook_lib.core.errors import BadInput, RunbookError
+from runbook_lib.gitops import gitwrite
 
 BRANCH = "runbook/batch-001"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib import lock
-from runbook_lib.journal import (
+from runbook_lib.execution import lock
+from runbook_lib.execution.journal import (
     FAULT_ENV,
     Journal,
     StopRequested,
@@ -60,7 +60,8 @@ def test_missing_journal_reads_empty(tmp_path: Path) -> None:
 
 def test_fault_hook_kills_the_process_after_the_start_is_durable(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
-    code = ("import sys; from pathlib import Path; from runbook_lib.journal import Journal\n"
+    code = ("import sys; from pathlib import Path\n"
+            "from runbook_lib.execution.journal import Journal\n"
             "j = Journal(Path(sys.argv[1]))\n"
             "j.step('checkpoint'); j.done('checkpoint')\n"
             "j.step('promote', new='abc')\n"

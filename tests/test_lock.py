@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib import lock
-from runbook_lib.errors import BadInput
+from runbook_lib.core.errors import BadInput
+from runbook_lib.execution import lock
 
 
 def dead_pid() -> int:
@@ -126,8 +126,8 @@ def test_unreadable_lock_is_a_clear_refusal(tmp_path: Path) -> None:
 def test_two_processes_exactly_one_wins(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
-    code = ("import sys, time; from pathlib import Path; from runbook_lib import lock\n"
-            "from runbook_lib.errors import BadInput\n"
+    code = ("import sys, time; from pathlib import Path; from runbook_lib.execution import lock\n"
+            "from runbook_lib.core.errors import BadInput\n"
             "try:\n"
             "    with lock.workspace_lock(Path(sys.argv[1]), 'batch'):\n"
             "        time.sleep(1.5); print('won')\n"

@@ -13,8 +13,8 @@ from typing import Any
 import papermill
 import pytest
 
-from runbook_lib import runner
-from runbook_lib.approve import ApproveParams, approve
+from runbook_lib.archive import runner
+from runbook_lib.planning.approve import ApproveParams, approve
 from runbook_lib.sample import generate
 
 pytestmark = pytest.mark.slow

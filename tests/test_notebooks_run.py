@@ -7,8 +7,8 @@ import json
 import nbformat
 import pytest
 
-from runbook_lib import audit, htmlexport, runner
-from runbook_lib.approve import ApproveParams, approve
+from runbook_lib.archive import audit, htmlexport, runner
+from runbook_lib.planning.approve import ApproveParams, approve
 from runbook_lib.sample import generate
 
 pytestmark = pytest.mark.slow

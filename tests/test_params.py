@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib import params
-from runbook_lib.errors import BadInput
+from runbook_lib.archive import params
+from runbook_lib.core.errors import BadInput
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from campaign import Campaign, campaign_from, make_template
-from runbook_lib.batch import BatchParams, run_batch
-from runbook_lib.plan_rewrites import rewrite_line
+from runbook_lib.execution.batch import BatchParams, run_batch
+from runbook_lib.planning.rewrites import rewrite_line
 
 
 @pytest.mark.parametrize(("line", "source", "new"), [
@@ -76,8 +76,8 @@ def test_rewrite_batches_point_callers_at_the_canonical(camp: Campaign) -> None:
 
 def test_copies_under_another_shell_wait_for_a_person(tmp_path: Path) -> None:
     from conftest import make_repo
-    from runbook_lib.discover import DiscoveryParams, run_discovery
-    from runbook_lib.plan import PlanParams, build_plan
+    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+    from runbook_lib.planning.plan import PlanParams, build_plan
     from runbook_lib.similarity import SimilarityParams, run_similarity
 
     body = 'name="$1"\nif [[ -n "$name" ]]; then\n  echo "hello $name"\nfi\nexit 0\n'

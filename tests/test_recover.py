@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
-from runbook_lib.batch import BatchParams, run_batch
+from runbook_lib.execution.batch import BatchParams, run_batch
 from state import snapshot
 
 STEPS = ["checkpoint", "worktree", "apply", "commit", "validate", "promote", "cleanup"]
@@ -77,7 +77,7 @@ def test_kill_at_each_step_then_recover_gives_before_or_after(
 
 
 def test_recover_refuses_while_the_holder_runs(template: Path, tmp_path: Path) -> None:
-    from runbook_lib import lock
+    from runbook_lib.execution import lock
 
     camp = _prepared(template, tmp_path / "c")
     with lock.workspace_lock(camp.ws, "batch 1"):

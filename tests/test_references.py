@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib.references import source_kind
+from runbook_lib.discovery.references import source_kind
 from test_references_support import scan_repo
 
 LIB = {"lib/common.sh": "log() { :; }\n", "scripts/deploy/web.sh": "echo web\n"}
@@ -208,7 +208,7 @@ def test_odd_input_never_raises(tmp_path: Path) -> None:
 
 
 def test_text_is_the_stripped_line_cut_at_300(tmp_path: Path) -> None:
-    from runbook_lib.references import RepoIndex, scan_file
+    from runbook_lib.discovery.references import RepoIndex, scan_file
     index = RepoIndex.build({"a.sh", "b.sh"}, {"a.sh", "b.sh"})
     line = "   ./a.sh " + "x" * 400
     (ref,) = scan_file("b.sh", line + "\n", "script", index, tmp_path, False)
@@ -235,8 +235,8 @@ def test_relative_imports_and_modules_that_are_not_the_repos(tmp_path: Path) -> 
 
 
 def test_every_kind_has_an_extractor_and_prepare_is_optional(tmp_path: Path) -> None:
-    from runbook_lib.references import EXTRACTORS, RepoIndex, prepare, scan_file
-    from runbook_lib.references.model import KINDS
+    from runbook_lib.discovery.references import EXTRACTORS, RepoIndex, prepare, scan_file
+    from runbook_lib.discovery.references.model import KINDS
 
     assert set(EXTRACTORS) == set(KINDS) - {"container"}  # containers are not files
     (tmp_path / "compose.yml").write_text("services: {web: {build: {context: ., dockerfile: x}}}")

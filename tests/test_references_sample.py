@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib.references import RepoIndex, scan_file, source_kind
+from runbook_lib.discovery.references import RepoIndex, scan_file, source_kind
 
 sample = pytest.importorskip("runbook_lib.sample")
 Row = tuple[str, int, str, str, bool, str]

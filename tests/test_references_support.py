@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runbook_lib.references import RepoIndex, scan_file, source_kind
-from runbook_lib.references.model import SCRIPT_EXTENSIONS
+from runbook_lib.discovery.references import RepoIndex, scan_file, source_kind
+from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
 
 Row = tuple[str, int, str, str, bool]  # source, line, target, status, live
 

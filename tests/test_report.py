@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from runbook_lib import htmlexport, report
-from runbook_lib.report import ReportParams
+from runbook_lib.archive import htmlexport, report
+from runbook_lib.archive.report import ReportParams
 
 CDN_HOSTS = ("cdn.plot.ly", "cdnjs", "unpkg", "jsdelivr", "googleapis")
 

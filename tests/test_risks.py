@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook_lib import risks
+from runbook_lib.discovery import risks
 
 
 @pytest.mark.parametrize(("text", "flag"), [

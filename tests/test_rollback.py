@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from campaign import Campaign, batch_of, campaign_from, git, make_template, shimmed
-from runbook_lib import lock
-from runbook_lib.batch import BatchParams, run_batch
-from runbook_lib.errors import BadInput
-from runbook_lib.rollback import RollbackParams, rollback
-from runbook_lib.validate import BatchContext, Check
+from runbook_lib.checks.context import BatchContext, Check
+from runbook_lib.core.errors import BadInput
+from runbook_lib.execution import lock
+from runbook_lib.execution.batch import BatchParams, run_batch
+from runbook_lib.execution.rollback import RollbackParams, rollback
 from state import head, snapshot
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runbook_lib import audit, runall
-from runbook_lib.errors import BadInput
+from runbook_lib.archive import audit, runall
+from runbook_lib.core import auditlog
+from runbook_lib.core.errors import BadInput
 from test_report import write_campaign
 
 
@@ -79,7 +80,7 @@ def test_parameter_sets_run_in_separate_processes(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     pids = set()
     for name in ("east", "west"):
-        records = [ln.record for ln in audit.read_lines(tmp_path / name / "audit.jsonl")
+        records = [ln.record for ln in auditlog.read_lines(tmp_path / name / "audit.jsonl")
                    if ln.record]
         assert [r["event"] for r in records] == ["run-start", "run-end"]
         assert records[-1]["status"] == "ok"

@@ -9,8 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from runbook_lib import audit, provenance, runner
-from runbook_lib.errors import BadInput
+from runbook_lib.archive import audit, provenance, runner
+from runbook_lib.core import auditlog
+from runbook_lib.core.errors import BadInput
 from test_report import write_campaign
 
 NAME = re.compile(r"^\d{8}T\d{6}\.\d{6}Z__(report|batch)(__batch-\d{3})?__[0-9a-f]{12}$")
@@ -43,8 +44,8 @@ def test_bad_parameters_are_refused_before_anything_runs(tmp_path: Path,
 def test_a_schema_field_the_notebook_lacks_may_keep_only_its_default(tmp_path: Path) -> None:
     notebook = runner.notebook_for("batch")
     declared = set(runner.declared_parameters(notebook))
-    from runbook_lib.batch import BatchParams
-    from runbook_lib.params import as_plain
+    from runbook_lib.archive.params import as_plain
+    from runbook_lib.execution.batch import BatchParams
 
     plain = as_plain(BatchParams(tmp_path, 1))
     assert runner.check_parameters("batch", plain, notebook).keys() <= declared
@@ -101,7 +102,7 @@ def test_a_run_is_archived_with_its_manifest(ok_run: runner.RunRecord) -> None:
 @pytest.mark.slow
 def test_the_run_is_in_the_audit_log(ok_run: runner.RunRecord) -> None:
     ws = ok_run.folder.parents[1]
-    records = [ln.record for ln in audit.read_lines(ws / "audit.jsonl") if ln.record]
+    records = [ln.record for ln in auditlog.read_lines(ws / "audit.jsonl") if ln.record]
     events = [(r["event"], r.get("archive")) for r in records]
     assert events[-2:] == [("run-start", ok_run.folder.name), ("run-end", ok_run.folder.name)]
     assert records[-1]["manifest_sha256"] == provenance.sha256_file(

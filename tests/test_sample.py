@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from runbook_lib.errors import BadInput
-from runbook_lib.references.model import KINDS, SCRIPT_EXTENSIONS
+from runbook_lib.core.errors import BadInput
+from runbook_lib.discovery.references.model import KINDS, SCRIPT_EXTENSIONS
 from runbook_lib.sample import SampleResult, generate
 
 Truth = dict[str, Any]

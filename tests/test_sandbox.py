@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from runbook_lib import sandbox
-from runbook_lib.cases import Case
+from runbook_lib.sandbox import isolate
+from runbook_lib.sandbox.cases import Case
 
 KINDS = ["bwrap", "unshare"]
 
 
-def box_or_skip(kind: str = "bwrap") -> sandbox.Sandbox:
-    box = sandbox.find(kind)
+def box_or_skip(kind: str = "bwrap") -> isolate.Sandbox:
+    box = isolate.find(kind)
     if box is None:
-        pytest.skip(f"{kind} cannot create a sandbox here: {sandbox.unavailable_reason()}")
+        pytest.skip(f"{kind} cannot create a sandbox here: {isolate.unavailable_reason()}")
     return box
 
 
@@ -73,7 +73,7 @@ def test_hostile_script_escapes_nothing_and_every_attempt_is_reported(
         shutil.rmtree(outside)
 
 
-def check_hostile(box: sandbox.Sandbox, tmp_path: Path, outside: Path, token: str,
+def check_hostile(box: isolate.Sandbox, tmp_path: Path, outside: Path, token: str,
                   n: str) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -93,7 +93,7 @@ def check_hostile(box: sandbox.Sandbox, tmp_path: Path, outside: Path, token: st
                       tree / "made_here.txt"):
         assert not host_path.exists(), f"{host_path} escaped the sandbox"
     assert processes_with(f"4242.{n}") == [] and processes_with(f"4343.{n}") == []
-    assert processes_with(f"{sandbox.TREE}/evil.sh") == []
+    assert processes_with(f"{isolate.TREE}/evil.sh") == []
     text = "\n".join(result.findings)
     assert f"wrote in $HOME: .hostile-{token}" in text
     assert f"wrote in /tmp: hostile-{token}" in text
@@ -126,9 +126,9 @@ def test_environment_is_scrubbed_and_fixed(tmp_path: Path,
     result = box.run(tree, Case("env.sh", env={"MODE": "case"}, stdin="from stdin\n"))
     env = dict(line.split("=", 1) for line in result.stdout.splitlines() if "=" in line)
     assert "RUNBOOK_TEST_SECRET" not in result.stdout
-    assert env["PATH"] == sandbox.ENV["PATH"] and env["HOME"] == sandbox.HOME
+    assert env["PATH"] == isolate.ENV["PATH"] and env["HOME"] == isolate.HOME
     assert (env["LANG"], env["TZ"], env["MODE"]) == ("C.UTF-8", "UTC", "case")
-    assert env["PWD"] == sandbox.TREE
+    assert env["PWD"] == isolate.TREE
     assert "from stdin" in result.stdout
 
 
@@ -149,7 +149,7 @@ def test_file_effects_in_the_copy_are_recorded(tmp_path: Path) -> None:
 def test_probe_mode_makes_the_copy_read_only(tmp_path: Path) -> None:
     box = box_or_skip()
     tree = tree_with(tmp_path, {"w.sh": "#!/bin/bash\necho x > here.txt\necho done\n"})
-    result = box.run(tree, Case("w.sh", probe=True), sandbox.Options(strict=True))
+    result = box.run(tree, Case("w.sh", probe=True), isolate.Options(strict=True))
     assert "Read-only file system" in result.stderr and result.effects == {}
     assert any("here.txt" in f for f in result.findings)
 
@@ -161,10 +161,10 @@ def test_tracing_records_lines_and_leaves_output_alone(tmp_path: Path) -> None:
         "p.py": "#!/usr/bin/env python3\nimport sys\nif sys.argv[1:]:\n    print('yes')\n"
                 "else:\n    print('no')\n"})
     plain = box.run(tree, Case("t.sh", args=("x",)))
-    traced = box.run(tree, Case("t.sh", args=("x",)), sandbox.Options(trace=True))
+    traced = box.run(tree, Case("t.sh", args=("x",)), isolate.Options(trace=True))
     assert (plain.stdout, plain.stderr) == (traced.stdout, traced.stderr) == ("yes\n", "")
     assert traced.lines == {"t.sh": {2, 3}}
-    py = box.run(tree, Case("p.py"), sandbox.Options(trace=True))
+    py = box.run(tree, Case("p.py"), isolate.Options(trace=True))
     assert py.stdout == "no\n"
     pytest.importorskip("coverage")
     assert py.lines["p.py"] == {2, 3, 6}
@@ -173,19 +173,19 @@ def test_tracing_records_lines_and_leaves_output_alone(tmp_path: Path) -> None:
 def test_without_strace_findings_come_from_stderr(tmp_path: Path) -> None:
     box = box_or_skip()
     tree = tree_with(tmp_path, {"w.sh": "#!/bin/bash\necho x > ../up.txt\n"})
-    result = sandbox.Sandbox(box.kind, strace=False).run(tree, Case("w.sh"))
+    result = isolate.Sandbox(box.kind, strace=False).run(tree, Case("w.sh"))
     assert any(f.startswith("write outside the copy (from stderr)") for f in result.findings)
 
 
 def test_no_sandbox_tool_means_none_and_a_reason(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("runbook_lib.sandbox.shutil.which", lambda name: None)
-    sandbox.find.cache_clear()
+    monkeypatch.setattr("runbook_lib.sandbox.isolate.shutil.which", lambda name: None)
+    isolate.find.cache_clear()
     try:
-        assert sandbox.find() is None
-        assert "neither bubblewrap" in sandbox.unavailable_reason()
+        assert isolate.find() is None
+        assert "neither bubblewrap" in isolate.unavailable_reason()
     finally:
         monkeypatch.undo()
-        sandbox.find.cache_clear()
+        isolate.find.cache_clear()
 
 
 def test_the_host_tree_is_never_written(tmp_path: Path) -> None:

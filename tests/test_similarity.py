@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from runbook_lib.errors import BadInput
+from runbook_lib.core.errors import BadInput
 from runbook_lib.similarity import SimilarityParams, SimilarityResult, run_similarity
 
 DEPLOY = """#!/bin/bash

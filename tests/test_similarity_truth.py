@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from runbook_lib.discover import DiscoveryParams, run_discovery
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 from runbook_lib.sample import generate
 from runbook_lib.similarity import SimilarityParams, SimilarityResult, run_similarity
 

@@ -9,11 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from runbook_lib import audit, runner, workspace
-from runbook_lib.approve import ApproveParams, approve
-from runbook_lib.errors import BadInput, RunbookError
-from runbook_lib.journal import batch_dir
-from runbook_lib.rollback import RollbackParams, promoted_batches, rollback
+from runbook_lib.archive import audit, runner
+from runbook_lib.core import workspace
+from runbook_lib.core.errors import BadInput, RunbookError
+from runbook_lib.core.workspace import batch_dir
+from runbook_lib.execution.rollback import RollbackParams, promoted_batches, rollback
+from runbook_lib.planning.approve import ApproveParams, approve
 from runbook_lib.sample import generate
 
 MARKER = ".runbook-demo"
@@ -73,7 +74,7 @@ def run_demo(folder: Path, scripts: int, say: Say) -> Iterator[str]:
 
 
 def criteria_lines(ws: Path, target: int) -> Iterator[str]:
-    from runbook_lib.report import ReportParams, criteria, load
+    from runbook_lib.archive.report import ReportParams, criteria, load
 
     table = criteria(load(ws), ReportParams(ws, target_scripts=target))
     for row in table.to_dict("records"):

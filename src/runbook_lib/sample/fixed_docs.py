@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook_lib.references.model import AMBIGUOUS
+from runbook_lib.discovery.references.model import AMBIGUOUS
 from runbook_lib.sample.fixed_callers import T
 from runbook_lib.sample.model import Line, Ref, ln, missing, plain
 from runbook_lib.sample.sink import Sink

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from runbook_lib.references.model import AMBIGUOUS
+from runbook_lib.discovery.references.model import AMBIGUOUS
 from runbook_lib.sample.common import Placed, write_hand, write_recipe
 from runbook_lib.sample.fixed_libs import COMMON, JOBLIB, NOTIFY
 from runbook_lib.sample.model import DEPLOY_ROOT, Line, Ref, ln, missing, plain

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from runbook_lib.errors import BadInput
+from runbook_lib.core.errors import BadInput
 from runbook_lib.sample import fixed_callers as callers
 from runbook_lib.sample import fixed_docs as docs
 from runbook_lib.sample import fixed_odd as odd

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from runbook_lib.errors import RunbookError
+from runbook_lib.core.errors import RunbookError
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Ops Sample", "GIT_AUTHOR_EMAIL": "ops-sample@example.invalid",

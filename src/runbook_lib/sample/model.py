@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from runbook_lib.references.model import MISSING, RESOLVED
+from runbook_lib.discovery.references.model import MISSING, RESOLVED
 
 DEPLOY_ROOT = "/opt/app"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from runbook_lib.references.model import LIVE_KINDS, RESOLVED
+from runbook_lib.discovery.references.model import LIVE_KINDS, RESOLVED
 from runbook_lib.sample.model import Line, Meta
 from runbook_lib.sample.truth import Truth
 

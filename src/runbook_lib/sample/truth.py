@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from runbook_lib.references.model import RESOLVED
+from runbook_lib.discovery.references.model import RESOLVED
 from runbook_lib.sample.model import DEPLOY_ROOT, Meta
 
 # (source, line, target, kind, status, live): compact, sorted once at the end

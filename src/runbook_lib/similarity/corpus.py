@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from runbook_lib import workspace
-from runbook_lib.errors import BadInput
-from runbook_lib.parallel import Progress, map_chunks
+from runbook_lib.core import workspace
+from runbook_lib.core.errors import BadInput
+from runbook_lib.core.parallel import Progress, map_chunks
 from runbook_lib.similarity.normalise import Form, language_group, normalise
 
 REFERENCE_COLUMNS = ("source", "target", "status", "live")

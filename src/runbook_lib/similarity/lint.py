@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from runbook_lib import proc, shellcheck
-from runbook_lib.errors import RunbookError
+from runbook_lib import proc
+from runbook_lib.core.errors import RunbookError
+from runbook_lib.proc import shellcheck
 
 BATCH = 200  # files per shellcheck call: one process start per batch, not per file
 

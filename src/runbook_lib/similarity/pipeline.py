@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from runbook_lib import audit, workspace
-from runbook_lib.errors import BadInput
+from runbook_lib.core import auditlog, workspace
+from runbook_lib.core.errors import BadInput
 from runbook_lib.similarity import (
     canonical,
     chains,
@@ -121,4 +121,4 @@ def _write(r: SimilarityResult, params: SimilarityParams) -> None:
     workspace.write_json(r.workspace / "similarity.json",
                          {"counts": r.counts, "seconds": r.seconds,
                           "params": {k: v for k, v in vars(params).items() if k != "workspace"}})
-    audit.append(r.workspace, "similarity", result="ok", **r.counts)
+    auditlog.append(r.workspace, "similarity", result="ok", **r.counts)

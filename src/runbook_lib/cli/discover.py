@@ -1,0 +1,50 @@
+"""runbook discover: inventory, references and risk flags (notebook 01)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from runbook_lib.cli.common import gather, run_or_direct, step_options
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "discover", help="inventory every script, its callers and its risk flags (notebook 01)",
+        description="Write inventory.csv, references.csv and skipped.csv into the workspace.",
+    )
+    parser.add_argument("--repo", type=Path, help="the repository (or any folder) to discover")
+    parser.add_argument("--deploy-root", action="append", default=[], dest="deploy_roots",
+                        metavar="PATH", help="absolute path the repo is deployed at (repeatable)")
+    parser.add_argument("--max-bytes", type=int, help="skip files larger than this (1000000)")
+    parser.add_argument("--include", action="append", default=[], metavar="GLOB")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    parser.add_argument("--workers", type=int, help="processes (0 = one per core)")
+    step_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from runbook_lib.archive import params
+    from runbook_lib.discovery import discover
+
+    values = gather(args, {
+        "repo": str(args.repo) if args.repo else None, "deploy_roots": args.deploy_roots,
+        "max_bytes": args.max_bytes, "include": args.include, "exclude": args.exclude,
+        "workers": args.workers,
+    })
+    checked = params.build(discover.DiscoveryParams, values)
+    return run_or_direct("discovery", args, checked, _direct)
+
+
+def _direct(checked: object, progress: object) -> str:
+    from runbook_lib.discovery import discover
+
+    assert isinstance(checked, discover.DiscoveryParams)
+    result = discover.run_discovery(checked, progress)  # type: ignore[arg-type]
+    orphans = int(((result.inventory["live_callers"] == 0) & ~result.inventory["archived"]).sum())
+    missing = int((result.references["status"] == "missing").sum())
+    notes = "".join(f"\nnote: {n}" for n in result.notes)
+    return (f"{len(result.inventory)} scripts, {len(result.references)} references "
+            f"({missing} dangling), {orphans} orphans, {len(result.skipped)} skipped "
+            f"in {result.seconds:.1f} s -> {result.workspace}{notes}")

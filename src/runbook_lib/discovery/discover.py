@@ -1,0 +1,230 @@
+"""Discovery (notebook 01): inventory, reference graph and risk flags of a repo."""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from runbook_lib.core import auditlog, workspace
+from runbook_lib.core.parallel import Progress, map_chunks
+from runbook_lib.discovery import classify, inventory, risks
+from runbook_lib.discovery.listing import Listing, list_repo
+from runbook_lib.discovery.probe import Probe, probe
+from runbook_lib.discovery.references import Reference, RepoIndex, prepare, scan_file
+from runbook_lib.discovery.references.containers import container_references
+from runbook_lib.gitops import gitrepo
+
+REFERENCE_COLUMNS = ("source", "line", "target", "kind", "status", "resolved", "live", "text")
+SKIPPED_COLUMNS = ("path", "reason", "detail", "files")
+
+
+@dataclass(frozen=True)
+class DiscoveryParams:
+    repo: Path
+    workspace: Path
+    include: list[str] = field(default_factory=list)  # globs; empty = everything
+    exclude: list[str] = field(default_factory=list)
+    max_bytes: int = 1_000_000
+    deploy_roots: list[str] = field(default_factory=list)  # e.g. ["/opt/app"]
+    workers: int = 0  # 0 = one per core
+    containers: bool = True  # references from running containers, when an engine answers
+
+
+@dataclass(frozen=True)
+class DiscoveryResult:
+    repo: Path
+    workspace: Path
+    inventory: pd.DataFrame
+    references: pd.DataFrame
+    skipped: pd.DataFrame
+    seconds: float
+    notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
+
+
+# Set in the parent before the pool forks, so workers share them without pickling.
+_ROOT = Path()
+_MAX_BYTES = 0
+_INDEX: RepoIndex | None = None
+
+
+def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> DiscoveryResult:
+    global _ROOT, _MAX_BYTES, _INDEX
+    start = time.perf_counter()
+    root = workspace.check_repo(params.repo)
+    ws = workspace.prepare(params.workspace, root)
+    listing = list_repo(root)
+    paths = _filtered(listing.files, params.include, params.exclude)
+    _ROOT, _MAX_BYTES = root, params.max_bytes
+    probes = list(map_chunks(_probe_chunk, paths, params.workers, "probe", progress))
+    _INDEX = _build_index(probes, params.deploy_roots)
+    prepare(_INDEX, root)  # shared lookup tables, built once before the workers fork
+    scanned = [p for p in probes if p.kind is not None]
+    rows: list[inventory.ScriptRow] = []
+    refs: list[Reference] = []
+    for row, found in map_chunks(_scan_chunk, scanned, params.workers, "scan", progress):
+        if row is not None:
+            rows.append(row)
+        refs.extend(found)
+    notes: list[str] = []
+    if params.containers:
+        found, note = container_references(root, _INDEX)
+        refs.extend(found)
+        notes += [note] if note else []
+    refs.sort(key=lambda r: (r.source, r.line, r.target))
+    dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
+    _finish_rows(rows, refs, _timer_units(root, paths), dates)
+    result = DiscoveryResult(
+        root, ws, _inventory_frame(rows), _references_frame(refs),
+        _skipped_frame(listing, probes, _INDEX.scripts), time.perf_counter() - start, notes,
+    )
+    _write(result, params, listing.in_git)
+    return result
+
+
+def _filtered(paths: list[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    def keep(path: str) -> bool:
+        if include and not any(fnmatch.fnmatchcase(path, g) for g in include):
+            return False
+        return not any(fnmatch.fnmatchcase(path, g) for g in exclude)
+
+    return [p for p in paths if keep(p)]
+
+
+def _probe_chunk(paths: Sequence[str]) -> list[Probe]:
+    return [probe(_ROOT, p, _MAX_BYTES) for p in paths]
+
+
+def _build_index(probes: list[Probe], deploy_roots: Sequence[str]) -> RepoIndex:
+    scripts = {p.path for p in probes if p.language}
+    files = {p.path for p in probes if not p.skip}
+    links = {p.path: p.link_target for p in probes if p.link_target in scripts}
+    archived = {p.path for p in probes if p.kind and classify.is_archived(p.path)}
+    return RepoIndex.build(scripts, files, links, archived, tuple(deploy_roots))
+
+
+Scanned = tuple[inventory.ScriptRow | None, list[Reference]]
+
+
+def _scan_chunk(probes: Sequence[Probe]) -> list[Scanned]:
+    assert _INDEX is not None
+    return [_scan(p, _INDEX) for p in probes]
+
+
+def _scan(p: Probe, index: RepoIndex) -> Scanned:
+    try:
+        data = (_ROOT / p.path).read_bytes()
+    except OSError:
+        return None, []
+    text, encoding = inventory.decode(data)
+    row = None
+    if p.language:
+        row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode, index.scripts)
+    archived = p.path in index.archived
+    assert p.kind is not None
+    return row, scan_file(p.path, text, p.kind, index, _ROOT, archived)
+
+
+def _finish_rows(rows: list[inventory.ScriptRow], refs: list[Reference], timers: set[str],
+                 dates: dict[str, str]) -> None:
+    """Caller counts, last commit dates and the flags that come from callers: scheduled, ci."""
+    callers: Counter[str] = Counter()
+    live: Counter[str] = Counter()
+    derived: dict[str, set[str]] = {}
+    for ref in refs:
+        if not ref.resolved:
+            continue
+        callers[ref.target] += 1
+        if ref.live:
+            live[ref.target] += 1
+            derived.setdefault(ref.target, set()).update(_derived_flags(ref, timers))
+    for row in rows:
+        row.callers, row.live_callers = callers[row.path], live[row.path]
+        row.last_commit = dates.get(row.path, "")
+        extra = derived.get(row.path, set())
+        if extra:
+            row.risks = risks.join(set(filter(None, row.risks.split(";"))) | extra)
+
+
+def _timer_units(root: Path, paths: list[str]) -> set[str]:
+    """Service units (repo path without `.service`) that a .timer unit of the repo starts."""
+    units: set[str] = set()
+    for path in paths:
+        if not path.endswith(".timer"):
+            continue
+        stem = path[: -len(".timer")]
+        units.add(stem)
+        try:
+            text = (root / path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        for line in text.splitlines():
+            key, _, value = line.strip().partition("=")
+            if key.strip() == "Unit" and value.strip().endswith(".service"):
+                units.add(folder + value.strip()[: -len(".service")])
+    return units
+
+
+def _derived_flags(ref: Reference, timers: set[str]) -> set[str]:
+    if ref.kind == "cron":
+        return {"scheduled"}
+    if ref.kind == "systemd" and ref.source.removesuffix(".service") in timers:
+        return {"scheduled"}
+    return {"ci"} if ref.kind == "ci" else set()
+
+
+def _inventory_frame(rows: list[inventory.ScriptRow]) -> pd.DataFrame:
+    rows.sort(key=lambda r: r.path)
+    data = [[getattr(r, c) for c in inventory.COLUMNS] for r in rows]
+    return pd.DataFrame(data, columns=list(inventory.COLUMNS))
+
+
+def _references_frame(refs: list[Reference]) -> pd.DataFrame:
+    data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text]
+            for r in refs]
+    return pd.DataFrame(data, columns=list(REFERENCE_COLUMNS))
+
+
+def _skipped_frame(listing: Listing, probes: list[Probe], scripts: frozenset[str]) -> pd.DataFrame:
+    data: list[list[object]] = [[tree, reason, "", n] for tree, (reason, n)
+                                in listing.vendored.items()]
+    for p in probes:
+        if p.skip and _worth_recording(p, scripts):
+            data.append([p.path, p.skip, p.detail, 1])
+    data.sort(key=lambda r: str(r[0]))
+    return pd.DataFrame(data, columns=list(SKIPPED_COLUMNS))
+
+
+def _worth_recording(p: Probe, scripts: frozenset[str]) -> bool:
+    """Every skipped candidate, but symlinks only when they lead to or look like a script."""
+    if p.skip != "symlink":
+        return True
+    return p.link_target in scripts or PurePosixPath(p.path).suffix in classify.EXTENSION_LANGUAGE
+
+
+def _write(result: DiscoveryResult, params: DiscoveryParams, in_git: bool) -> None:
+    ws = result.workspace
+    _frame_csv(result.inventory, ws / "inventory.csv")
+    _frame_csv(result.references, ws / "references.csv")
+    _frame_csv(result.skipped, ws / "skipped.csv")
+    summary = {
+        "repo": str(result.repo), "commit": gitrepo.head_commit(result.repo) if in_git else "",
+        "in_git": in_git, "scripts": len(result.inventory), "references": len(result.references),
+        "skipped": len(result.skipped), "seconds": round(result.seconds, 3),
+        "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
+        "include": list(params.include), "exclude": list(params.exclude),
+        "notes": result.notes,
+    }
+    workspace.write_json(ws / "discovery.json", summary)
+    auditlog.append(ws, "discover", result="ok", scripts=summary["scripts"],
+                 references=summary["references"], commit=summary["commit"])
+
+
+def _frame_csv(frame: pd.DataFrame, path: Path) -> None:
+    workspace.write_csv(path, list(frame.columns), frame.itertuples(index=False, name=None))

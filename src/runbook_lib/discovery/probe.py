@@ -1,0 +1,74 @@
+"""First look at one listed file: what it is, and whether discovery must skip it."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from runbook_lib.discovery import classify
+from runbook_lib.discovery.references import source_kind
+
+PEEK = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    path: str
+    kind: str | None  # "script"/"python" for scripts, a caller kind, or None (not scanned)
+    language: str | None  # set for scripts
+    mode: int = 0
+    skip: str = ""  # reason when skipped
+    detail: str = ""  # e.g. a symlink's target
+    link_target: str = ""  # repo-relative target of a symlink inside the repo
+
+
+def probe(root: Path, path: str, max_bytes: int) -> Probe:
+    full = root / path
+    try:
+        st = full.lstat()
+    except OSError as exc:
+        return Probe(path, None, None, skip="unreadable", detail=exc.strerror or "")
+    if stat.S_ISLNK(st.st_mode):
+        return _symlink(root, path)
+    if not stat.S_ISREG(st.st_mode):
+        return Probe(path, None, None, skip="not_a_file" if not stat.S_ISDIR(st.st_mode)
+                     else "submodule")
+    try:
+        with open(full, "rb") as fh:
+            head = fh.read(PEEK)
+    except OSError as exc:
+        return Probe(path, None, None, skip="unreadable", detail=exc.strerror or "")
+    return _classify(path, head, st.st_mode, st.st_size, max_bytes)
+
+
+def _classify(path: str, head: bytes, mode: int, size: int, max_bytes: int) -> Probe:
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    language = classify.script_language(path, first)
+    kind = ("python" if language == "python" else "script") if language else source_kind(path)
+    if kind is None:
+        return Probe(path, None, None, mode=mode)
+    if b"\0" in head:
+        return Probe(path, None, None, skip="binary", detail="NUL byte in the first 8 KiB")
+    if size > max_bytes:
+        return Probe(path, None, None, skip="too_large", detail=f"{size} bytes > {max_bytes}")
+    return Probe(path, kind, language, mode=mode)
+
+
+def _symlink(root: Path, path: str) -> Probe:
+    full = root / path
+    raw = os.readlink(full)
+    try:
+        target = full.resolve(strict=True)
+    except RuntimeError:
+        return Probe(path, None, None, skip="symlink_loop", detail=raw)
+    except OSError as exc:
+        reason = "symlink_loop" if exc.errno == errno.ELOOP else "broken_symlink"
+        return Probe(path, None, None, skip=reason, detail=raw)
+    try:
+        rel = target.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Probe(path, None, None, skip="symlink", detail=f"{raw} (outside the repo)")
+    return Probe(path, None, None, skip="symlink", detail=raw, link_target=rel)

@@ -1,0 +1,6 @@
+"""Running one batch (notebook 04) and the ways back: checkpoint, journal, lock, batch, rollback,
+recover, service snapshots.
+
+May use: planning, checks, discovery, similarity, the edge and core. Never archive: runs are
+archived by the command that started them.
+"""

@@ -1,0 +1,295 @@
+"""git, writing side: the only module that moves the target repo's refs and checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from runbook_lib.core.errors import BadInput, RunbookError
+from runbook_lib.gitops import gitrepo
+from runbook_lib.gitops.gitrepo import branch_exists as branch_exists
+from runbook_lib.gitops.gitrepo import current_branch as current_branch
+from runbook_lib.proc import Completed, run, run_bytes
+
+# The user's hooks are scripts of theirs: never run them outside the sandbox. Signing could
+# prompt for a passphrase and hang a headless run; auto gc must not race our ref updates.
+SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false",
+               "-c", "gc.auto=0", "--literal-pathspecs")
+
+
+def git(cwd: Path, *args: str, check: bool = True, input_text: str | None = None) -> Completed:
+    return run(["git", *SAFE_CONFIG, "-C", str(cwd), *args], check=check, input_text=input_text)
+
+
+def add_worktree(repo: Path, path: Path, branch: str, base_commit: str) -> None:
+    """A linked worktree at path on `branch`, new from base_commit (or already there)."""
+    path = path.resolve()
+    git(repo, "worktree", "prune")  # a worktree folder deleted by hand blocks its path
+    if _worktree_of(repo, path).get("branch") == f"refs/heads/{branch}":
+        tip = gitrepo.resolve_commit(repo, f"refs/heads/{branch}")
+        if tip == gitrepo.resolve_commit(repo, base_commit):
+            return  # running twice: the same fresh worktree is already there
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise BadInput(f"worktree folder {path} exists and is not empty; nothing changed")
+    if branch_exists(repo, branch):
+        tip, base = (gitrepo.resolve_commit(repo, r) for r in (f"refs/heads/{branch}",
+                                                               base_commit))
+        if tip != base:
+            raise BadInput(f"branch {branch} already exists at {_short(tip)}, not at "
+                           f"{_short(base)}: delete it or pick another name; nothing changed")
+        git(repo, "worktree", "add", "--quiet", str(path), branch)
+    else:
+        git(repo, "worktree", "add", "--quiet", "-b", branch, str(path), base_commit)
+
+
+def remove_worktree(repo: Path, path: Path) -> None:
+    """Remove a linked worktree of ours (changes in it are dropped) and prune stale entries."""
+    path = path.resolve()
+    listed = gitrepo.worktrees(repo)
+    if listed and Path(listed[0]["worktree"]).resolve() == path:
+        raise BadInput(f"{path} is the main worktree of {repo}: refusing to remove it")
+    if _worktree_of(repo, path) and path.exists():
+        # Ours, and its work is committed: deleting the folder is what `worktree remove
+        # --force` does, without first stat-ing every file of a large tree.
+        shutil.rmtree(path)
+    elif path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise BadInput(f"{path} is not a worktree of {repo}: refusing to remove it")
+    git(repo, "worktree", "prune")
+
+
+def commit_all(worktree: Path, message: str) -> str:
+    """Stage and commit everything in a linked worktree of ours; returns the new commit."""
+    if not _is_linked_worktree(worktree):
+        # `add -A` in the user's own checkout would commit their unrelated work.
+        raise BadInput(f"{worktree} is not a linked worktree: refusing to commit there")
+    git(worktree, "add", "-A")
+    if git(worktree, "diff", "--cached", "--quiet", check=False).returncode == 0:
+        raise BadInput(f"nothing to commit in {worktree}: the batch changed no file")
+    git(worktree, "commit", "-q", "--no-verify", "--cleanup=whitespace", "-F", "-",
+        input_text=message)
+    return git(worktree, "rev-parse", "HEAD").stdout.strip()
+
+
+def changed_paths(repo: Path, old: str, new: str) -> dict[str, str]:
+    """Path -> git status letter (A, M, D, T) between two commits; renames are A plus D."""
+    done = git(repo, "diff", "--name-status", "-z", "--no-renames", old, new)
+    fields = done.stdout.split("\0")
+    return {path: status for status, path in zip(fields[0::2], fields[1::2], strict=False)
+            if path}
+
+
+def promote(repo: Path, branch_ref: str, new: str, expected_old: str) -> None:
+    """Move the branch from expected_old to new atomically, then fast-forward its checkout.
+
+    Untracked and ignored files are never touched; any doubt refuses before a ref moves.
+    """
+    branch = branch_ref.removeprefix("refs/heads/")
+    ref = f"refs/heads/{branch}"
+    if not gitrepo.is_ancestor(repo, expected_old, new):
+        raise BadInput(f"{_short(new)} does not descend from {_short(expected_old)}: not a "
+                       "fast-forward; nothing promoted")
+    checkout = _checkout_of(repo, branch)
+    if checkout is not None:
+        _check_checkout(checkout, expected_old, new)
+    cas_ref(repo, ref, new, expected_old, "promote")
+    if checkout is None:
+        return
+    try:
+        git(checkout, "read-tree", "-m", "-u", expected_old, new)
+    except RunbookError as exc:
+        cas_ref(repo, ref, expected_old, new, "promote undone")
+        restore_checkout(checkout, new, expected_old)
+        raise RunbookError(f"could not update the checkout {checkout} ({exc}); branch {branch} "
+                           f"put back at {_short(expected_old)} with its files") from exc
+
+
+def restore_checkout(repo: Path, other: str, target: str) -> None:
+    """Make the index and the files that differ between `other` and `target` match `target`
+    (HEAD is already at target): for a checkout left half-way by an interrupted update. Only
+    those paths, and only when each holds one of the two versions (else refused)."""
+    changed = changed_paths(repo, target, other)
+    strays = _strays(repo, target, other, changed)
+    if strays:
+        raise BadInput(f"cannot restore {repo}: {', '.join(strays[:5])} hold content that is "
+                       "neither before nor after the batch; nothing changed")
+    present = set(gitrepo.tree_entries(repo, target, list(changed)))
+    if present:
+        git(repo, "restore", "--source", target, "--staged", "--worktree", "--",
+            *sorted(present))
+    for path in sorted(set(changed) - present):  # added by the batch: not in `target`
+        git(repo, "rm", "-q", "--cached", "--ignore-unmatch", "--", path)
+        (repo / path).unlink(missing_ok=True)
+
+
+def sync_checkout(repo: Path, old: str, new: str, declared: list[str] | None = None) -> str:
+    """Bring a checkout whose branch is already at `new` from `old` to `new` (recovery).
+
+    Returns "merged", or "restored" when the declared-paths fallback was needed.
+    """
+    changed = changed_paths(repo, old, new)
+    strays = _strays(repo, old, new, changed)
+    if strays:
+        raise BadInput(f"cannot sync {repo}: {', '.join(strays[:5])} hold content that is "
+                       "neither before nor after the batch; nothing changed")
+    git(repo, "update-index", "-q", "--refresh", check=False)
+    try:
+        git(repo, "read-tree", "-m", "-u", old, new)
+        return "merged"
+    except RunbookError:
+        outside = sorted(set(changed) - set(declared or []))
+        if declared is None or outside:
+            raise
+    # Only paths the batch declared, each holding the old or the new content (checked above).
+    git(repo, "restore", "--source", new, "--staged", "--worktree", "--", *sorted(changed))
+    return "restored"
+
+
+def revert_in_index(repo: Path, base: str, commits: list[str]) -> str:
+    """Revert `commits` on top of base, newest first, one new commit each, without a
+    checkout: patches are applied to a private index (the user's index and files untouched).
+    Returns the last new commit; a conflict raises and creates no ref."""
+    if not commits:
+        raise BadInput("no commits to revert")
+    ordered = sorted(commits, key=lambda c: _depth(repo, c, base), reverse=True)
+    with tempfile.TemporaryDirectory(prefix="runbook-revert-") as tmp:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        base_cmd = ["git", *SAFE_CONFIG, "-C", str(repo)]
+        run_bytes([*base_cmd, "read-tree", base], env=env)
+        parent = base
+        for commit in ordered:
+            patch = run_bytes([*base_cmd, "diff-tree", "-p", "--binary", "--full-index",
+                               "--no-renames", f"{commit}^", commit])
+            try:
+                run_bytes([*base_cmd, "apply", "-R", "--cached", "--whitespace=nowarn"],
+                          env=env, input_bytes=patch)
+            except RunbookError as exc:
+                raise RunbookError(f"cannot revert {_short(commit)} on {_short(base)}: later "
+                                   f"changes conflict with it ({exc}); nothing changed") from exc
+            tree = run_bytes([*base_cmd, "write-tree"], env=env).decode().strip()
+            subject = git(repo, "log", "-1", "--format=%s", commit).stdout.strip()
+            message = f'Revert "{subject}"\n\nThis reverts commit {commit}.\n'
+            parent = git(repo, "commit-tree", tree, "-p", parent,
+                         input_text=message).stdout.strip()
+    return parent
+
+
+def create_tag(repo: Path, tag: str, commit: str) -> bool:
+    """Create refs/tags/<tag> at commit; False when it is already there, refused elsewhere."""
+    existing = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
+    if existing == commit:
+        return False
+    if existing is not None:
+        raise BadInput(f"tag {tag} already points at {_short(existing)}, not at HEAD "
+                       f"{_short(commit)}: that batch was checkpointed elsewhere; nothing changed")
+    git(repo, "update-ref", "-m", "runbook: checkpoint", f"refs/tags/{tag}", commit, "")
+    return True
+
+
+def delete_tag(repo: Path, tag: str, expected: str | None = None) -> bool:
+    return _delete_ref(repo, f"refs/tags/{tag}", expected)
+
+
+def delete_branch(repo: Path, branch: str, expected: str | None = None) -> bool:
+    """Delete a branch no worktree has checked out; False when it does not exist."""
+    holder = _checkout_of(repo, branch)
+    if holder is not None:
+        raise BadInput(f"branch {branch} is checked out in {holder}: not deleting it")
+    return _delete_ref(repo, f"refs/heads/{branch}", expected)
+
+
+def cas_ref(repo: Path, ref: str, new: str, old: str, why: str) -> None:
+    """Set ref to new only if it still holds old, in one git transaction."""
+    script = f"start\nupdate {ref} {new} {old}\nprepare\ncommit\n"
+    done = git(repo, "update-ref", "-m", f"runbook: {why}", "--stdin", input_text=script,
+               check=False)
+    if done.returncode == 0:
+        return
+    found = gitrepo.resolve_commit(repo, ref)
+    name = ref.removeprefix("refs/heads/")
+    if found != old:
+        raise RunbookError(f"branch {name} moved since the checkpoint (expected {_short(old)}, "
+                           f"found {_short(found)}); nothing promoted")
+    detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    raise RunbookError(f"could not update {name}: {detail}; nothing promoted")
+
+
+def _delete_ref(repo: Path, ref: str, expected: str | None) -> bool:
+    raw = git(repo, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
+    if not raw:
+        return False
+    if expected is not None and gitrepo.resolve_commit(repo, ref) != expected:
+        raise BadInput(f"{ref} moved (expected {_short(expected)}): not deleting it")
+    git(repo, "update-ref", "-m", "runbook: delete", "-d", ref, raw)
+    return True
+
+
+def _check_checkout(checkout: Path, old: str, new: str) -> None:
+    strays = _strays(checkout, old, new, changed_paths(checkout, old, new))
+    if strays:
+        raise BadInput(f"files in {checkout} are in the way of the batch (untracked, ignored "
+                       f"or edited): {', '.join(strays[:5])}; nothing promoted")
+    git(checkout, "update-index", "-q", "--refresh", check=False)
+    dry = git(checkout, "read-tree", "-m", "-u", "-n", old, new, check=False)
+    if dry.returncode != 0:
+        detail = (dry.stderr.strip().splitlines() or ["no output"])[0]
+        raise BadInput(f"the checkout {checkout} cannot take the batch: {detail}; "
+                       "commit or stash local changes first; nothing promoted")
+
+
+def _strays(root: Path, old: str, new: str, changed: dict[str, str]) -> list[str]:
+    """Changed paths whose file on disk is neither the old nor the new version.
+
+    read-tree -m -u would overwrite an ignored file in the way, so we look first.
+    """
+    before = gitrepo.tree_entries(root, old, list(changed))
+    after = gitrepo.tree_entries(root, new, list(changed))
+    strays = []
+    for path in changed:
+        allowed = {before.get(path, ("", None))[1], after.get(path, ("", None))[1], None}
+        if gitrepo.disk_blob(root / path) not in allowed or _blocked_parent(root, path, changed):
+            strays.append(path)
+    return strays
+
+
+def _blocked_parent(root: Path, path: str, changed: dict[str, str]) -> bool:
+    """A file or symlink git does not manage sits where the batch needs a folder."""
+    for parent in PurePosixPath(path).parents:
+        full = root / parent
+        if str(parent) != "." and (full.is_symlink() or full.is_file()):
+            return str(parent) not in changed
+    return False
+
+
+def _checkout_of(repo: Path, branch: str) -> Path | None:
+    for entry in gitrepo.worktrees(repo):
+        if entry.get("branch") == f"refs/heads/{branch}" and "bare" not in entry:
+            return Path(entry["worktree"])
+    return None
+
+
+def _worktree_of(repo: Path, path: Path) -> dict[str, str]:
+    for entry in gitrepo.worktrees(repo)[1:]:
+        if Path(entry["worktree"]).resolve() == path:
+            return entry
+    return {}
+
+
+def _is_linked_worktree(path: Path) -> bool:
+    done = git(path, "rev-parse", "--absolute-git-dir", "--git-common-dir", check=False)
+    lines = done.stdout.split("\n")
+    if done.returncode != 0 or len(lines) < 2:
+        return False
+    return Path(lines[0]).resolve() != (path / lines[1]).resolve()
+
+
+def _depth(repo: Path, commit: str, base: str) -> int:
+    if not gitrepo.is_ancestor(repo, commit, base):
+        raise BadInput(f"{_short(commit)} is not in the history of {_short(base)}: cannot "
+                       "revert it there; nothing changed")
+    return int(git(repo, "rev-list", "--count", commit).stdout.strip())
+
+
+def _short(sha: str | None) -> str:
+    return sha[:12] if sha else "nothing"
