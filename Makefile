@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint
+.PHONY: demo test lint screenshots
 
 # The venv is (re)built when missing or when pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -21,3 +21,12 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest
+
+# Every archived HTML of the demo rendered in headless Chromium (Debian's chromium package):
+# PNGs in demo/screenshots (outside git); fails on a JavaScript error, a blank chart, a table
+# that never loaded or a request to the network.
+screenshots: $(STAMP)
+	command -v chromium >/dev/null || apt-get install -y -qq --no-install-recommends chromium
+	$(PY) -m pip install -q -e ".[dev,shots]"
+	test -d demo/workspace/archive || $(MAKE) demo
+	$(PY) tools/screenshots.py demo/workspace/archive --out demo/screenshots

@@ -156,9 +156,9 @@ def test_check_fails_when_the_healthcheck_script_is_retired(engine: sdk.Engine,
     assert probe["old"]["exit"] == 0 and probe["new"]["exit"] != 0
     assert "check.sh" in probe["new"]["stderr"]
     assert engine.names(sdk.CHECK_PREFIX) == []
-    table = containers.containers(BatchOutcome(1, "rolled_back", "", [check.as_dict()]))
+    table = containers.container_rows(BatchOutcome(1, "rolled_back", "", [check.as_dict()]))
     row = table[table["container"] == f"container {name}"].iloc[0]
-    assert (row["probe"], row["exit old"], row["same"]) == ("healthcheck", 0, False)
+    assert (row["probe"], row["exit old"], row["same"]) == ("healthcheck", 0, "no")
     assert "check.sh" in row["note"]
     assert (repo / "ops/check.sh").read_text() == CHECK  # the repo itself is untouched
 
@@ -201,7 +201,7 @@ def test_monitor_sees_a_container_turn_unhealthy(engine: sdk.Engine, repo: Path)
         broken = monitor(ctx, 30, 0)
         elapsed = time.monotonic() - start
     assert broken.status == "fail" and broken.details["unhealthy"] == {name: "unhealthy"}
-    table = containers.monitor(BatchOutcome(1, "promoted", "", [broken.as_dict()]))
+    table = containers.monitor_rows(BatchOutcome(1, "promoted", "", [broken.as_dict()]))
     assert table.to_dict("records")[0]["state"] == "unhealthy"
     assert elapsed < 15  # it stops watching as soon as the limit is passed
 

@@ -83,6 +83,38 @@ def test_timeline_names_what_became_of_each_batch(camp: report.Campaign) -> None
                                      "not run"]
 
 
+def test_a_batch_rolled_back_and_run_again_is_listed_once_with_its_history(
+        tmp_path: Path) -> None:
+    ws = write_campaign(tmp_path / "ws")
+    folder = ws / "batches" / "004"
+    # what `runbook rollback` then `runbook batch` leave: the first run's journal and
+    # rollback record set aside beside the second run's validation.json
+    (folder / "journal-20260103T000000-000000Z.jsonl").write_text("", "utf-8")
+    (folder / "journal.jsonl").write_text("", "utf-8")
+    (folder / "rollback-20260103T000000-000000Z.json").write_text(
+        json.dumps({"at": "2026-01-03T00:00:00.000000Z", "seconds": 0.3}), "utf-8")
+    plan = json.loads((ws / "plan.json").read_text("utf-8"))
+    plan["batches"][3]["actions"] = [
+        {"action": "rewrite_reference", "file": "Makefile", "path": "a.sh"},
+        {"action": "rewrite_reference", "file": "ci.yml", "path": "a.sh"}]
+    plan["batches"][3]["scripts"] = 0
+    (ws / "plan.json").write_text(json.dumps(plan), "utf-8")
+    frame = report.timeline(report.load(ws, running=()))
+    assert list(frame["batch"]) == [1, 2, 3, 4, 5]  # each batch once
+    row = frame[frame["batch"] == 4].iloc[0]
+    assert row["status"] == "promoted" and row["runs"] == 2
+    assert row["history"] == ("promoted, rolled back at 2026-01-03T00:00:00 (0.30 s), "
+                              "then promoted")
+    assert (row["actions"], row["files changed"], row["scripts removed"]) == (2, 2, 0)
+
+
+def test_performance_says_why_a_batch_was_not_measured(camp: report.Campaign) -> None:
+    frame = report.performance(camp).set_index("batch")
+    assert frame.loc[1, "note"] == "" and frame.loc[1, "change"] == pytest.approx(0.02)
+    assert frame.loc[2, "note"] == "not measured: the batch stopped before the performance check"
+    assert frame.loc[5, "note"] == "not measured: the batch has not run"
+
+
 def test_criteria_are_measured_from_the_batches(camp: report.Campaign) -> None:
     frame = report.criteria(camp, ReportParams(camp.ws))
     # 20 scripts, batches 1 (3) and 4 (1) are live: 16 left against a target of 14

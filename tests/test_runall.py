@@ -59,15 +59,33 @@ def test_no_step_files_is_refused(tmp_path: Path) -> None:
 def test_stops_at_the_first_failed_step_with_its_archive(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
+    # the plan's inputs are there, but discovery.json is damaged: it fails in its notebook
+    for name, text in (("discovery.json", "{half"), ("similarity.json", "{}"),
+                       ("clusters.csv", "cluster_id,path\n")):
+        (ws / name).write_text(text, "utf-8")
     params = tmp_path / "params"
-    write(params, "similarity.yaml", {"workspace": "ws"})  # no discovery ran: fails
+    write(params, "plan.yaml", {"workspace": "ws"})
     write(params, "report.yaml", {"workspace": "ws"})
     done = runbook("run-all", "--params-dir", "params", cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     folders = sorted((ws / "archive").iterdir())
-    assert len(folders) == 1 and "__similarity__" in folders[0].name
-    assert f"stopped at similarity (similarity.yaml); archive: {folders[0]}" in done.stdout
+    assert len(folders) == 1 and "__plan__" in folders[0].name
+    assert f"stopped at plan (plan.yaml); archive: {folders[0]}" in done.stdout
     assert "report" not in done.stdout.replace("report.yaml", "")
+
+
+def test_a_step_without_its_inputs_stops_the_run_before_anything_is_archived(
+        tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    params = tmp_path / "params"
+    write(params, "similarity.yaml", {"workspace": "ws"})  # no discovery ran: refused
+    write(params, "report.yaml", {"workspace": "ws"})
+    done = runbook("run-all", "--params-dir", "params", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert not (ws / "archive").exists()
+    assert "run `runbook discover` first" in done.stdout
+    assert "stopped at similarity (similarity.yaml); archive: none" in done.stdout
 
 
 @pytest.mark.slow

@@ -123,16 +123,17 @@ def test_runs_never_share_a_folder(ok_run: runner.RunRecord) -> None:
 def test_a_failed_run_is_archived_with_papermills_error_cell(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     ws.mkdir()
+    (ws / "plan.json").write_text("{half a plan", "utf-8")  # fails inside the notebook
     record = runner.run_step("report", {"workspace": str(ws)}, ws, log_output=False)
     assert record.status == "failed" and record.exit_code == 2
-    assert record.error.startswith("BadInput: ") and "plan.json is missing" in record.error
+    assert record.error.startswith("BadInput: cannot read ") and "plan.json" in record.error
     nb = nbformat.read(record.notebook, as_version=4)
     assert "papermill-error-cell-tag" in json.dumps(nb.cells[0].metadata) or \
         "An Exception was encountered" in nb.cells[0].source
     manifest = json.loads((record.folder / "manifest.json").read_text("utf-8"))
     assert manifest["status"] == "failed" and manifest["exit_code"] == 2
     assert manifest["error"] == record.error
-    assert record.html is not None and "plan.json is missing" in record.html.read_text("utf-8")
+    assert record.html is not None and "cannot read" in record.html.read_text("utf-8")
     assert audit.verify(ws) == []
 
 

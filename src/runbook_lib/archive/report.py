@@ -37,6 +37,8 @@ class Batch:
     planned: dict[str, Any]
     result: dict[str, Any] | None  # validation.json, None when the batch never ran
     reverted: dict[str, Any] | None  # rollback.json of a promoted batch reverted later
+    earlier: list[dict[str, Any]] = field(default_factory=list)  # rollbacks of earlier runs
+    runs: int = 0  # how many times the batch started (journals, the current one included)
 
     @property
     def status(self) -> str:
@@ -74,10 +76,17 @@ def load(ws: Path, running: tuple[str, ...] | None = None) -> Campaign:
     if running is None:
         own = os.environ.get("RUNBOOK_RUN_ARCHIVE", "")
         running = (own,) if own else ()
-    batches = [Batch(int(b["batch"]), b, _json(_dir(ws, b) / "validation.json"),
-                     _json(_dir(ws, b) / "rollback.json")) for b in plan.get("batches", [])]
+    batches = [_batch(ws, b) for b in plan.get("batches", [])]
     return Campaign(ws, plan, batches, _rollback_seconds(ws, batches),
                     audit.verify(ws, running))
+
+
+def _batch(ws: Path, planned: dict[str, Any]) -> Batch:
+    folder = _dir(ws, planned)
+    earlier = [r for r in (_json(p) for p in sorted(folder.glob("rollback-*.json"))) if r]
+    runs = len(list(folder.glob("journal-*.jsonl"))) + (folder / "journal.jsonl").exists()
+    return Batch(int(planned["batch"]), planned, _json(folder / "validation.json"),
+                 _json(folder / "rollback.json"), earlier, runs)
 
 
 def _dir(ws: Path, batch: dict[str, Any]) -> Path:
@@ -186,8 +195,21 @@ def performance(campaign: Campaign, max_change: float = 0.05) -> pd.DataFrame:
         rows.append({"batch": b.number, "status": b.status,
                      "change": worst["ratio"] - 1 if worst else None,
                      "seconds": worst["new_s"] - worst["old_s"] if worst else None,
-                     "slower": ", ".join(slower)})
-    return pd.DataFrame(rows, columns=["batch", "status", "change", "seconds", "slower"])
+                     "slower": ", ".join(slower),
+                     "note": "" if worst else _unmeasured(b, check)})
+    return pd.DataFrame(rows, columns=["batch", "status", "change", "seconds", "slower", "note"])
+
+
+def _unmeasured(batch: Batch, check: dict[str, Any]) -> str:
+    """Why a batch has no performance figure."""
+    if batch.result is None:
+        return "not measured: the batch has not run"
+    if not check:
+        return "not measured: the batch stopped before the performance check"
+    details = check.get("details")
+    if isinstance(details, str) and details:
+        return f"not measured: {details}"
+    return "not measured: no timed case"
 
 
 def _performance_row(campaign: Campaign, params: ReportParams) -> list[Any]:
@@ -260,13 +282,29 @@ def _missing_docs(path: Path) -> set[tuple[str, str]]:
 
 
 def timeline(campaign: Campaign) -> pd.DataFrame:
-    rows = [{"batch": b.number, "status": b.status,
+    """Each batch once: its final outcome, how it got there, and what it changes."""
+    rows = [{"batch": b.number, "status": b.status, "runs": b.runs, "history": history(b),
+             "actions": len(b.planned.get("actions", [])),
+             "files changed": len({str(a.get("file") or a.get("path"))
+                                   for a in b.planned.get("actions", [])}),
+             "scripts removed": int(b.planned.get("scripts", 0)),
              "finished": (b.result or {}).get("finished", ""),
-             "scripts": int(b.planned.get("scripts", 0)),
              "commit": str((b.result or {}).get("commit", ""))[:12],
              "message": (b.result or {}).get("message", "")} for b in campaign.batches]
-    return pd.DataFrame(rows, columns=["batch", "status", "finished", "scripts", "commit",
+    return pd.DataFrame(rows, columns=["batch", "status", "runs", "history", "actions",
+                                       "files changed", "scripts removed", "finished", "commit",
                                        "message"])
+
+
+def history(batch: Batch) -> str:
+    """How the batch reached its status, in words: earlier runs rolled back, then the last."""
+    steps = [f"promoted, rolled back at {str(r.get('at', '?'))[:19]} "
+             f"({float(r.get('seconds', 0)):.2f} s)" for r in batch.earlier]
+    if batch.result is not None:
+        steps.append(str(batch.result.get("status", "")).replace("_", " "))
+    if batch.reverted is not None:
+        steps.append(f"rolled back at {str(batch.reverted.get('at', '?'))[:19]}")
+    return ", then ".join(steps) or "not run"
 
 
 def reality(campaign: Campaign) -> pd.DataFrame:

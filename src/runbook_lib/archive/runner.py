@@ -42,6 +42,14 @@ SCHEMAS = {  # step -> (module, parameters dataclass)
     "batch": ("runbook_lib.execution.batch", "BatchParams"),
     "report": ("runbook_lib.archive.report", "ReportParams"),
 }
+# What each step reads from the workspace, and the command that writes it: a step whose
+# inputs are missing is refused before anything is created (no folder, no archive).
+INPUTS = {
+    "similarity": (("discovery.json", "inventory.csv", "references.csv"), "runbook discover"),
+    "plan": (("discovery.json", "similarity.json", "clusters.csv"), "runbook similarity"),
+    "batch": (("plan.json",), "runbook plan"),
+    "report": (("plan.json",), "runbook plan"),
+}
 KERNEL = "python3"  # the venv's own interpreter: ipykernel's native spec uses sys.executable
 RUNNING_ENV = "RUNBOOK_RUN_ARCHIVE"  # the kernel sees its own archive folder's name here
 
@@ -55,6 +63,18 @@ class RunRecord:
     error: str = ""
     html: Path | None = None
     exit_code: int = 0
+
+
+def check_inputs(step: str, workspace: Path) -> None:
+    """Refuse a step whose inputs another step has not written yet (BadInput, nothing made)."""
+    if step not in INPUTS:
+        return
+    names, writer = INPUTS[step]
+    if not workspace.is_dir():
+        raise BadInput(f"{step}: no workspace at {workspace}; run `{writer}` first")
+    missing = [n for n in names if not (workspace / n).is_file()]
+    if missing:
+        raise BadInput(f"{step}: {workspace} has no {', '.join(missing)}; run `{writer}` first")
 
 
 def notebooks_dir() -> Path:
@@ -176,6 +196,7 @@ def run_step(step: str, values: dict[str, Any], workspace: Path, label: str = ""
     """Execute the step's notebook with `values`; archive it whatever the outcome."""
     source = notebook_for(step)
     inject = check_parameters(step, values, source)
+    check_inputs(step, workspace)
     kernel = check_kernel()
     folder = _archive_folder(workspace, step, label, values)
     output = folder / source.name

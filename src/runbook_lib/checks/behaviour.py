@@ -14,7 +14,6 @@ import contextlib
 import difflib
 import posixpath
 import statistics
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from runbook_lib.checks.context import BatchContext, Check, CheckFn, touched_pat
 from runbook_lib.core import workspace
 from runbook_lib.core.errors import BadInput
 from runbook_lib.discovery import classify
+from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run
 from runbook_lib.sandbox import coverage_shell, isolate
 from runbook_lib.sandbox.cases import Case, for_scripts, load_cases, probe_case
@@ -54,11 +54,7 @@ def trees(ctx: BatchContext) -> Iterator[tuple[Path, Path]]:
     with tempfile.TemporaryDirectory(prefix="runbook-trees-") as tmp:
         pair = Path(tmp) / "old", Path(tmp) / "new"
         for folder, commit in zip(pair, (ctx.old, ctx.new), strict=True):
-            archive = Path(tmp) / f"{folder.name}.tar"
-            run(["git", "-C", str(ctx.repo), "archive", "--format=tar", "-o", str(archive),
-                 commit])
-            with tarfile.open(archive) as tar:
-                tar.extractall(folder, filter="tar")
+            gitrepo.export_tree(ctx.repo, commit, folder)
         yield pair
 
 

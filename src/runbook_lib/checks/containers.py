@@ -9,7 +9,6 @@ carries the label runbook.network=needed.
 
 from __future__ import annotations
 
-import tarfile
 import tempfile
 import time
 import uuid
@@ -32,6 +31,7 @@ from runbook_lib.discovery.references.containers import (
 )
 from runbook_lib.discovery.references.lookup import Lookup, build_lookup
 from runbook_lib.discovery.references.model import RESOLVED, SCRIPT_EXTENSIONS, RepoIndex
+from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run
 
 COMMAND_TIMEOUT = 10.0  # a service's main command that is still running then counts as "up"
@@ -55,8 +55,8 @@ def _check_all(engine: sdk.Engine, ctx: BatchContext) -> list[dict[str, Any]]:
     run_id = f"{sdk.CHECK_PREFIX}{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="runbook-containers-",
                                      ignore_cleanup_errors=True) as tmp:
-        old = materialise(ctx.repo, ctx.old, Path(tmp) / "old")
-        new = materialise(ctx.repo, ctx.new, Path(tmp) / "new")
+        old = gitrepo.export_tree(ctx.repo, ctx.old, Path(tmp) / "old")
+        new = gitrepo.export_tree(ctx.repo, ctx.new, Path(tmp) / "new")
         lk = build_lookup(tree_index([old, new], touched))
         try:
             return [r for t in _targets(engine, ctx.repo, new) if
@@ -78,17 +78,6 @@ def _verdict(results: list[dict[str, Any]]) -> Check:
     statuses = {r["status"] for r in results}
     status = "fail" if "fail" in statuses else "pass" if "pass" in statuses else "skip"
     return Check("containers", status, results)
-
-
-def materialise(repo: Path, commit: str, dest: Path) -> Path:
-    """The tree of `commit` as plain files in `dest` (modes and symlinks kept)."""
-    dest.mkdir(parents=True)
-    archive = dest.with_suffix(".tar")
-    run(["git", "-C", str(repo), "archive", "--format=tar", "-o", str(archive), commit])
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest, filter="tar")
-    archive.unlink()
-    return dest
 
 
 def tree_index(trees: list[Path], touched: set[str]) -> RepoIndex:

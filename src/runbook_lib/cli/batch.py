@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from runbook_lib.views import progress
 
     checked = params.build(BatchParams, gather(args, {"batch": args.batch}))
+    runner.check_inputs("batch", checked.workspace.resolve())
     if args.direct:
         progress.bars(False)
         return _report(run_batch(checked).__dict__)

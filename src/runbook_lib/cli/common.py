@@ -21,6 +21,7 @@ def run_or_direct(step: str, args: argparse.Namespace, checked: Any, direct: Dir
     from runbook_lib.core import workspace
     from runbook_lib.views import progress
 
+    runner.check_inputs(step, checked.workspace.resolve())
     if args.direct:
         print(direct(checked, progress.bars(not args.no_progress)))
         return 0

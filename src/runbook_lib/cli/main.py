@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         batch,
         demo,
         discover,
+        explain,
         plan,
         report,
         runall,
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"runbook {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in (sample, discover, similarity, plan, batch, safety, demo, snapshots,
-                   report, audit, runall):
+                   report, audit, runall, explain):
         module.register(sub)
     return parser
 

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     checked = params.build(report.ReportParams,
                            gather(args, {"target_scripts": args.target_scripts}))
+    runner.check_inputs("report", checked.workspace.resolve())
     if args.direct:
         return _print(report.criteria(report.load(checked.workspace), checked))
     ws = workspace.prepare(checked.workspace)

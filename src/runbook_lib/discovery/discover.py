@@ -34,6 +34,7 @@ class DiscoveryParams:
     deploy_roots: list[str] = field(default_factory=list)  # e.g. ["/opt/app"]
     workers: int = 0  # 0 = one per core
     containers: bool = True  # references from running containers, when an engine answers
+    focus_script: str = ""  # notebook 01 explains this script in full (empty: most referenced)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tarfile
 from pathlib import Path
 
 from runbook_lib.core.errors import BadInput
@@ -167,3 +168,17 @@ def check_clean_branch(repo: Path) -> tuple[str, str]:
         raise BadInput(f"{repo} has uncommitted changes to tracked files: "
                        f"{', '.join(dirty[:5])}{more}; commit or stash them first")
     return commit, branch
+
+
+def export_tree(root: Path, commit: str, dest: Path) -> Path:
+    """The tree of `commit` as plain files in a new folder `dest` (modes and symlinks kept);
+    the repo is only read."""
+    dest.mkdir(parents=True)
+    archive = dest.with_name(dest.name + ".tar")
+    run(["git", "-C", str(root), "archive", "--format=tar", "-o", str(archive), commit])
+    # a tree with no file (every script retired) archives to a tar with no header
+    if run(["git", "-C", str(root), "ls-tree", "--name-only", commit]).stdout:
+        with tarfile.open(archive) as tar:
+            tar.extractall(dest, filter="tar")
+    archive.unlink()
+    return dest

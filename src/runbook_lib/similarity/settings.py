@@ -28,6 +28,7 @@ class SimilarityParams:
     shellcheck: bool = True  # break canonical ties by shellcheck findings
     shellcheck_max_files: int = 300  # files shellcheck may check per run (~10 ms each)
     workers: int = 0  # processes for reading and normalising; 0 = one per core
+    focus_cluster: str = ""  # notebook 02 explores this cluster (empty: the largest)
 
 
 @dataclass(frozen=True)

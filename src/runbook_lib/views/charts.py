@@ -7,13 +7,18 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
+from IPython.display import HTML
+
+from runbook_lib.views import tables
 
 TREEMAP_FILE_LIMIT = 4000  # above this, the treemap stops at folders
 
 
-def setup_notebook() -> None:
-    """Charts that render in JupyterLab and in nbconvert's HTML, offline (plotly.js embedded)."""
+def setup_notebook() -> HTML:
+    """Charts and tables that render in JupyterLab and in nbconvert's HTML, offline (plotly.js
+    and the DataTables bundle embedded); display the result once, at the top."""
     pio.renderers.default = "plotly_mimetype+notebook"
+    return tables.setup()
 
 
 def treemap(inventory: pd.DataFrame) -> go.Figure:
@@ -93,14 +98,14 @@ def batch_timeline(frame: pd.DataFrame) -> go.Figure:
     """One bar per batch (height: scripts), coloured by what became of it."""
     fig = go.Figure()
     for status, rows in frame.groupby("status", sort=False):
-        fig.add_bar(x=[f"batch {b}" for b in rows["batch"]], y=rows["scripts"].clip(lower=1),
+        fig.add_bar(x=[f"batch {b}" for b in rows["batch"]], y=rows["files changed"].clip(lower=1),
                     name=str(status), marker_color=STATUS_COLOURS.get(str(status), "#7f8c8d"),
                     hovertext=rows["message"], customdata=rows["finished"],
                     hovertemplate="%{x}: %{hovertext}<br>finished %{customdata}<extra></extra>")
     fig.update_layout(title="Batches in order: promoted, rolled back, reverted, refused",
                       xaxis={"categoryorder": "array",
                              "categoryarray": [f"batch {b}" for b in frame["batch"]]},
-                      yaxis_title="scripts in the batch", barmode="overlay")
+                      yaxis_title="files the batch changes", barmode="overlay")
     return fig
 
 

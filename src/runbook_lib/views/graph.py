@@ -1,4 +1,4 @@
-"""The caller graph built from references.csv, and the tables discovery shows."""
+"""The caller graph built from references.csv, and the frames discovery's tables start from."""
 
 from __future__ import annotations
 
