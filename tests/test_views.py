@@ -67,3 +67,17 @@ def test_network_only_for_clusters_of_three_or_spanning_folders() -> None:
     pairs_only = clusters[clusters["cluster_id"] == "C1"]
     shown = similarity.cluster_network(pairs_only, pd.DataFrame(), pd.DataFrame())
     assert isinstance(shown, Markdown) and "pair inside one folder" in shown.data
+
+
+def test_tables_and_charts_stay_small_at_100000_scripts() -> None:
+    paths = [f"svc{i % 500}/scripts/job_{i}.sh" for i in range(100_000)]
+    inventory = pd.DataFrame({"path": paths, "lines": 40, "risks": "env;network",
+                              "language": "bash", "live_callers": 0, "callers": 0,
+                              "archived": False})
+    shown = tables.interactive(inventory[["path", "language", "lines"]], "none")
+    assert isinstance(shown, HTML) and len(shown.data) < 1_000_000
+    assert "The first 2,000 of 100,000 rows" in shown.data
+    from runbook_lib.views import charts
+
+    figure = charts.treemap(inventory)
+    assert len(figure.to_json()) < 500_000  # folders as leaves, not 100,000 files

@@ -54,7 +54,7 @@ def render(page: Page, html: Path, png: Path, tiles: int = 0) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {str(exc)[:200]}"))
     page.route("http*://**", block_network)
-    page.goto(html.as_uri(), wait_until="load")
+    page.goto(html.as_uri(), wait_until="load", timeout=300_000)  # 10 MB pages on a busy box
     page.wait_for_timeout(1500)  # plotly and DataTables draw after load
     problems += page.evaluate(PAGE_PROBLEMS)
     page.screenshot(path=str(png), full_page=True)

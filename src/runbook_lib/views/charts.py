@@ -22,39 +22,53 @@ def setup_notebook() -> HTML:
 
 
 def treemap(inventory: pd.DataFrame) -> go.Figure:
+    """Scripts by folder (size: lines, colour: risk flags); above TREEMAP_FILE_LIMIT scripts the
+    leaves are folders (scripts summed), so the figure stays small at any repo size."""
     frame = inventory.assign(
         folder=inventory["path"].map(lambda p: p.rsplit("/", 1)[0] if "/" in p else "."),
         name=inventory["path"].map(lambda p: p.rsplit("/", 1)[-1]),
         size=inventory["lines"].clip(lower=1),
         risk_count=inventory["risks"].fillna("").map(lambda r: len([f for f in r.split(";") if f])),
     )
-    path = [px.Constant("repo"), "top", "folder"]
     frame["top"] = frame["folder"].map(lambda f: f.split("/")[0])
+    path = [px.Constant("repo"), "top", "folder"]
+    hover = ["risks"]
     if len(frame) <= TREEMAP_FILE_LIMIT:
         path.append("name")
+    else:
+        frame = frame.groupby(["top", "folder"], as_index=False).agg(
+            size=("size", "sum"), risk_count=("risk_count", "mean"), scripts=("path", "size"))
+        hover = ["scripts"]
     fig = px.treemap(frame, path=path, values="size", color="risk_count",
-                     color_continuous_scale="OrRd", hover_data=["risks"])
-    fig.update_layout(title="Scripts by folder (size: lines, colour: risk flags)",
+                     color_continuous_scale="OrRd", hover_data=hover)
+    fig.update_layout(title="Scripts by folder (size: lines, colour: risk flags"
+                      + (", mean per folder)" if len(path) == 3 else ")"),
                       margin={"t": 40, "l": 0, "r": 0, "b": 0})
     return fig
 
 
+CALLERS_DRAWN = 25  # callers drawn per script: a spring layout of thousands says nothing
+
+
 def caller_network(graph: nx.DiGraph, targets: list[str]) -> go.Figure:
-    """The given scripts and their direct callers, laid out with a spring layout."""
+    """The given scripts and their direct callers (at most CALLERS_DRAWN each, the rest
+    counted in the hover text), laid out with a spring layout."""
     nodes = set(targets)
     for t in targets:
-        nodes.update(graph.predecessors(t))
+        nodes.update(sorted(graph.predecessors(t))[:CALLERS_DRAWN])
     sub = graph.subgraph(nodes)
     pos = nx.spring_layout(sub, seed=1, k=0.6)
     names = sorted(sub.nodes())
     fig = go.Figure([
         edge_trace(sub, pos),
         go.Scatter(x=[pos[n][0] for n in names], y=[pos[n][1] for n in names],
-                   mode="markers", text=names, hoverinfo="text",
-                   marker={"size": [8 + 2 * sub.in_degree(n) for n in names],
+                   mode="markers", hoverinfo="text",
+                   text=[f"{n} ({graph.in_degree(n)} callers)" for n in names],
+                   marker={"size": [8 + 2 * min(graph.in_degree(n), 12) for n in names],
                            "color": ["#c0392b" if n in targets else "#2e86c1" for n in names]}),
     ])
-    fig.update_layout(title="Most referenced scripts (red) and their callers (blue)",
+    fig.update_layout(title=f"Most referenced scripts (red) and their callers (blue; at most "
+                      f"{CALLERS_DRAWN} each)",
                       showlegend=False, xaxis={"visible": False}, yaxis={"visible": False})
     return fig
 

@@ -13,6 +13,7 @@ from pandas.io.formats.style import Styler
 from runbook_lib.core import workspace as ws_files
 from runbook_lib.views import tables
 
+STATIC_BATCHES = 30
 ACTION_KINDS = ("shim", "retire", "quarantine", "rewrite_reference", "merge")
 
 
@@ -48,8 +49,12 @@ def batch_rows(plan: dict[str, Any]) -> pd.DataFrame:
     return frame.drop(columns=unused)
 
 
-def batches(plan: dict[str, Any]) -> Styler | Markdown:
-    return tables.static(batch_rows(plan), "The plan has no batch: nothing to consolidate.")
+def batches(plan: dict[str, Any]) -> tables.Shown:
+    """A plain table for a plan a person reads at a glance; a searchable one beyond that."""
+    rows, empty = batch_rows(plan), "The plan has no batch: nothing to consolidate."
+    if len(rows) > STATIC_BATCHES:
+        return tables.interactive(rows, empty, rows=25)
+    return tables.static(rows, empty)
 
 
 def action_rows(plan: dict[str, Any]) -> pd.DataFrame:

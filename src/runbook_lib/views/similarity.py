@@ -21,6 +21,7 @@ from runbook_lib.views import charts, tables
 KIND_ORDER = ("duplicate", "near_duplicate", "backup_copy", "orphan", "family", "shared_fragment")
 TIER_ORDER = ("exact", "normalised", "renamed", "variant", "near")
 NETWORK_CLUSTERS = 25  # clusters drawn at most, the largest first
+MEMBERS_DRAWN = 40  # members drawn per cluster
 
 
 def inventory_of(workspace: str | Path) -> tuple[pd.DataFrame, Path]:
@@ -120,6 +121,10 @@ def cluster_network(clusters: pd.DataFrame, pairs: pd.DataFrame, inventory: pd.D
         return tables.note("Every cluster is a pair inside one folder: the table of pairs below "
                            "says all a network would.")
     keep = pairs[pairs["cluster_id"].astype(str).isin(chosen)]
+    # a cluster of thousands draws as a blob: its first MEMBERS_DRAWN members stand for it
+    drawn = set(clusters[clusters["cluster_id"].astype(str).isin(chosen)]
+                .groupby("cluster_id")["path"].head(MEMBERS_DRAWN))
+    keep = keep[keep["a"].isin(drawn) & keep["b"].isin(drawn)]
     graph = nx.Graph()
     for a, b, sim, cid in keep[["a", "b", "similarity", "cluster_id"]].itertuples(index=False):
         graph.add_edge(a, b, weight=float(sim), cluster=str(cid))

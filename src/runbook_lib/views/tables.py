@@ -23,6 +23,8 @@ PATH_COLUMNS = {"path", "source", "target", "canonical", "keep", "member", "call
 # What a notebook cell displays: a table (itables HTML, Styler), a sentence (Markdown) or a
 # plotly figure; plotly ships no type information, so to mypy this is Any.
 Shown: TypeAlias = Any
+# Rows an interactive table embeds: an archived notebook stays a few MB at 100,000 scripts.
+MAX_ROWS = 2000
 
 # JupyterLab's and nbconvert's stylesheets right-align every table cell and give <pre> the
 # surrounding font, with selectors more specific than a class: hence !important.
@@ -100,22 +102,30 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
 def interactive(frame: pd.DataFrame, empty: str, code: Sequence[str] = (),
                 rows: int = 10, caption: str = "") -> HTML | Markdown:
     """A searchable, sortable table (long tables); `empty` is said when there is no row."""
-    import itables
-
     frame = tidy(frame)
     if frame.empty:
         return note(empty)
+    shown = frame.head(MAX_ROWS)
+    table = _datatable(shown, code, rows, caption)
+    if len(frame) > MAX_ROWS:
+        return html(table + f"<p class='rb-note'>The first {MAX_ROWS:,} of {len(frame):,} rows; "
+                    "every row is in the workspace's CSV files.</p>")
+    return html(table)
+
+
+def _datatable(frame: pd.DataFrame, code: Sequence[str], rows: int, caption: str) -> str:
+    import itables
+
     columns = list(frame.columns)
     codes, numbers = code_columns(frame, code), numeric_columns(frame)
     defs = [{"className": "rb-code rb-path" if c in PATH_COLUMNS else "rb-code",
              "targets": [columns.index(c)]} for c in codes]
     defs += [{"className": "dt-right rb-num", "targets": [columns.index(c) for c in numbers]}]
     defs += [{"className": "dt-left", "targets": "_all"}]
-    table = itables.to_html_datatable(
+    return str(itables.to_html_datatable(
         frame, caption=caption or None, showIndex=False, pageLength=rows,
         lengthMenu=[10, 25, 50, 100], columnDefs=defs, classes="display compact",
-        style="width:100%", maxBytes=2**21, connected=False, display_logo_when_loading=False)
-    return html(table)
+        style="width:100%", maxBytes=0, connected=False, display_logo_when_loading=False))
 
 
 def static(frame: pd.DataFrame, empty: str, code: Sequence[str] = (),
@@ -124,6 +134,9 @@ def static(frame: pd.DataFrame, empty: str, code: Sequence[str] = (),
     frame = tidy(frame)
     if frame.empty:
         return note(empty)
+    if len(frame) > MAX_ROWS:
+        caption = f"{caption} (the first {MAX_ROWS:,} of {len(frame):,} rows)".strip()
+        frame = frame.head(MAX_ROWS)
     styler = frame.style.hide(axis="index").set_table_attributes('class="rb-table"')
     styler = styler.set_properties(None, **{"text-align": "left !important"})
     codes: list[Any] = code_columns(frame, code)
