@@ -24,7 +24,6 @@ from runbook_lib.core import workspace
 from runbook_lib.core.errors import BadInput
 from runbook_lib.discovery import classify
 from runbook_lib.gitops import gitrepo
-from runbook_lib.proc import run
 from runbook_lib.sandbox import coverage_shell, isolate
 from runbook_lib.sandbox.cases import Case, for_scripts, load_cases, probe_case
 
@@ -43,9 +42,9 @@ def select_cases(ctx: BatchContext) -> list[Case]:
 
 
 def _is_script(repo: Path, commit: str, path: str) -> bool:
-    done = run(["git", "-C", str(repo), "show", f"{commit}:{path}"], check=False)
-    first = done.stdout.split("\n", 1)[0] if done.returncode == 0 else ""
-    return done.returncode == 0 and classify.script_language(path, first) is not None
+    text = gitrepo.show_file(repo, commit, path)
+    first = (text or "").split("\n", 1)[0]
+    return text is not None and classify.script_language(path, first) is not None
 
 
 @contextlib.contextmanager

@@ -32,7 +32,6 @@ from runbook_lib.discovery.references.containers import (
 from runbook_lib.discovery.references.lookup import Lookup, build_lookup
 from runbook_lib.discovery.references.model import RESOLVED, SCRIPT_EXTENSIONS, RepoIndex
 from runbook_lib.gitops import gitrepo
-from runbook_lib.proc import run
 
 COMMAND_TIMEOUT = 10.0  # a service's main command that is still running then counts as "up"
 TAIL = 2000  # characters of output kept in the report per run
@@ -187,8 +186,7 @@ def monitor(ctx: BatchContext, seconds: int, max_unhealthy: int) -> Check:
 def watched_containers(engine: sdk.Engine, ctx: BatchContext) -> list[str]:
     """Names of the running containers whose command lines or mounts reach the batch."""
     touched = set(touched_paths(ctx.batch))
-    files = run(["git", "-C", str(ctx.repo), "ls-tree", "-r", "--name-only", ctx.new])
-    names = set(files.stdout.splitlines())
+    names = set(gitrepo.tree_modes(ctx.repo, ctx.new))
     index = RepoIndex.build({f for f in names if f.endswith(SCRIPT_EXTENSIONS)} | touched,
                             names | touched)
     lk = build_lookup(index)

@@ -10,6 +10,7 @@ from typing import Any
 from runbook_lib.checks.context import BatchContext, Check, CheckFn, touched_paths
 from runbook_lib.core import workspace
 from runbook_lib.discovery import classify
+from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run, shellcheck
 
 
@@ -23,19 +24,10 @@ def changed_set(ctx: BatchContext) -> Check:
 
 
 def modes_kept(ctx: BatchContext) -> Check:
-    old, new = _modes(ctx.repo, ctx.old), _modes(ctx.repo, ctx.new)
+    old, new = gitrepo.tree_modes(ctx.repo, ctx.old), gitrepo.tree_modes(ctx.repo, ctx.new)
     changed = [f"{p}: {old[p]} -> {new[p]}" for p in ctx.changed
                if p in old and p in new and old[p] != new[p]]
     return Check("modes", "fail" if changed else "pass", changed)
-
-
-def _modes(repo: Path, commit: str) -> dict[str, str]:
-    out = run(["git", "-C", str(repo), "ls-tree", "-r", "-z", commit]).stdout
-    modes: dict[str, str] = {}
-    for entry in filter(None, out.split("\0")):
-        meta, _, path = entry.partition("\t")
-        modes[path] = meta.split()[0]
-    return modes
 
 
 def syntax(ctx: BatchContext) -> Check:
@@ -83,8 +75,7 @@ def shellcheck_new(ctx: BatchContext) -> Check:
 
 
 def _show(repo: Path, commit: str, path: str) -> str:
-    done = run(["git", "-C", str(repo), "show", f"{commit}:{path}"], check=False)
-    return done.stdout if done.returncode == 0 else ""
+    return gitrepo.show_file(repo, commit, path) or ""
 
 
 def shim_targets(ctx: BatchContext) -> Check:

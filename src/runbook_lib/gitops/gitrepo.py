@@ -8,23 +8,23 @@ import tarfile
 from pathlib import Path
 
 from runbook_lib.core.errors import BadInput
-from runbook_lib.proc import run
+from runbook_lib.gitops.runner import git
 
 
 def is_git_repo(root: Path) -> bool:
-    done = run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"], check=False)
+    done = git(root, "rev-parse", "--is-inside-work-tree", check=False)
     return done.returncode == 0 and done.stdout.strip() == "true"
 
 
 def listed_files(root: Path) -> list[str]:
     """Tracked files plus untracked ones that .gitignore does not exclude, relative to root."""
-    done = run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-                "--exclude-standard", "--deduplicate"])
+    done = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+               "--deduplicate")
     return sorted({p for p in done.stdout.split("\0") if p})
 
 
 def head_commit(root: Path) -> str:
-    done = run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"], check=False)
+    done = git(root, "rev-parse", "--verify", "-q", "HEAD", check=False)
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
@@ -32,8 +32,8 @@ def last_commit_dates(root: Path) -> dict[str, str]:
     """Path (relative to root) -> ISO date of the newest commit that touched it, in one git log."""
     if not head_commit(root):
         return {}
-    done = run(["git", "-C", str(root), "log", "--no-renames", "--relative", "-z",
-                "--name-only", "--pretty=format:%x01%cs"])
+    done = git(root, "log", "--no-renames", "--relative", "-z", "--name-only",
+               "--pretty=format:%x01%cs")
     dates: dict[str, str] = {}
     current = ""
     for chunk in done.stdout.split("\0"):
@@ -49,20 +49,20 @@ def last_commit_dates(root: Path) -> dict[str, str]:
 
 def toplevel(root: Path) -> Path | None:
     """The work tree's top folder, or None when root is not inside one."""
-    done = run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], check=False)
+    done = git(root, "rev-parse", "--show-toplevel", check=False)
     return Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
 
 
 def current_branch(root: Path) -> str | None:
     """The checked-out branch name (e.g. `main`), None when HEAD is detached."""
-    done = run(["git", "-C", str(root), "symbolic-ref", "-q", "--short", "HEAD"], check=False)
+    done = git(root, "symbolic-ref", "-q", "--short", "HEAD", check=False)
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 def resolve_commit(root: Path, rev: str) -> str | None:
     """The full sha of the commit `rev` names (a tag is peeled), None when there is none."""
-    done = run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "--end-of-options",
-                f"{rev}^{{commit}}"], check=False)
+    done = git(root, "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}",
+               check=False)
     return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
@@ -72,8 +72,8 @@ def branch_exists(root: Path, branch: str) -> bool:
 
 def dirty_paths(root: Path) -> list[str]:
     """Tracked paths with staged or unstaged changes (untracked files do not count)."""
-    done = run(["git", "-C", str(root), "status", "--porcelain=v1", "-z", "--no-renames",
-                "--untracked-files=no", "--ignore-submodules=none"])
+    done = git(root, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=no",
+               "--ignore-submodules=none")
     return sorted({entry[3:] for entry in done.stdout.split("\0") if len(entry) > 3})
 
 
@@ -83,7 +83,7 @@ def operation_in_progress(root: Path) -> str | None:
              "CHERRY_PICK_HEAD": "cherry-pick", "REVERT_HEAD": "revert",
              "BISECT_LOG": "bisect"}
     for name, what in names.items():
-        done = run(["git", "-C", str(root), "rev-parse", "--git-path", name])
+        done = git(root, "rev-parse", "--git-path", name)
         path = Path(done.stdout.strip())
         if (path if path.is_absolute() else root / path).exists():
             return what
@@ -95,13 +95,13 @@ def untracked_and_ignored(root: Path) -> list[str]:
 
     A nested repository shows up once, as its folder with a trailing slash.
     """
-    done = run(["git", "-C", str(root), "ls-files", "-z", "--others"])
+    done = git(root, "ls-files", "-z", "--others")
     return sorted({p for p in done.stdout.split("\0") if p})
 
 
 def worktrees(root: Path) -> list[dict[str, str]]:
     """`git worktree list --porcelain`, one dict per worktree (the main one first)."""
-    done = run(["git", "-C", str(root), "worktree", "list", "--porcelain", "-z"])
+    done = git(root, "worktree", "list", "--porcelain", "-z")
     result: list[dict[str, str]] = []
     for field in done.stdout.split("\0"):
         if not field:
@@ -118,8 +118,7 @@ def tree_entries(root: Path, commit: str, paths: list[str]) -> dict[str, tuple[s
     """Path -> (mode, blob sha) in `commit` for the given paths (missing ones left out)."""
     if not paths:
         return {}
-    done = run(["git", "--literal-pathspecs", "-C", str(root), "ls-tree", "-r", "-z",
-                "--full-tree", commit, "--", *paths])
+    done = git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
     wanted = set(paths)
     entries: dict[str, tuple[str, str]] = {}
     for line in done.stdout.split("\0"):
@@ -128,6 +127,22 @@ def tree_entries(root: Path, commit: str, paths: list[str]) -> dict[str, tuple[s
             mode, _, sha = meta.split(" ")
             entries[path] = (mode, sha)
     return entries
+
+
+def tree_modes(root: Path, commit: str) -> dict[str, str]:
+    """Path -> mode of every file in `commit` (100644, 100755, 120000, 160000)."""
+    done = git(root, "ls-tree", "-r", "-z", "--full-tree", commit)
+    modes: dict[str, str] = {}
+    for entry in filter(None, done.stdout.split("\0")):
+        meta, _, path = entry.partition("\t")
+        modes[path] = meta.split()[0]
+    return modes
+
+
+def show_file(root: Path, commit: str, path: str) -> str | None:
+    """The text of `path` in `commit`, None when it is not there."""
+    done = git(root, "show", f"{commit}:{path}", check=False)
+    return done.stdout if done.returncode == 0 else None
 
 
 def disk_blob(path: Path) -> str | None:
@@ -142,7 +157,7 @@ def disk_blob(path: Path) -> str | None:
 
 
 def is_ancestor(root: Path, older: str, newer: str) -> bool:
-    done = run(["git", "-C", str(root), "merge-base", "--is-ancestor", older, newer], check=False)
+    done = git(root, "merge-base", "--is-ancestor", older, newer, check=False)
     return done.returncode == 0
 
 
@@ -175,9 +190,9 @@ def export_tree(root: Path, commit: str, dest: Path) -> Path:
     the repo is only read."""
     dest.mkdir(parents=True)
     archive = dest.with_name(dest.name + ".tar")
-    run(["git", "-C", str(root), "archive", "--format=tar", "-o", str(archive), commit])
+    git(root, "archive", "--format=tar", "-o", str(archive), commit)
     # a tree with no file (every script retired) archives to a tar with no header
-    if run(["git", "-C", str(root), "ls-tree", "--name-only", commit]).stdout:
+    if git(root, "ls-tree", "--name-only", commit).stdout:
         with tarfile.open(archive) as tar:
             tar.extractall(dest, filter="tar")
     archive.unlink()

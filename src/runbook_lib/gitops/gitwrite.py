@@ -11,16 +11,8 @@ from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.gitops import gitrepo
 from runbook_lib.gitops.gitrepo import branch_exists as branch_exists
 from runbook_lib.gitops.gitrepo import current_branch as current_branch
-from runbook_lib.proc import Completed, run, run_bytes
-
-# The user's hooks are scripts of theirs: never run them outside the sandbox. Signing could
-# prompt for a passphrase and hang a headless run; auto gc must not race our ref updates.
-SAFE_CONFIG = ("-c", "core.hooksPath=/dev/null", "-c", "commit.gpgSign=false",
-               "-c", "gc.auto=0", "--literal-pathspecs")
-
-
-def git(cwd: Path, *args: str, check: bool = True, input_text: str | None = None) -> Completed:
-    return run(["git", *SAFE_CONFIG, "-C", str(cwd), *args], check=check, input_text=input_text)
+from runbook_lib.gitops.runner import git as git
+from runbook_lib.gitops.runner import git_bytes
 
 
 def add_worktree(repo: Path, path: Path, branch: str, base_commit: str) -> None:
@@ -155,19 +147,18 @@ def revert_in_index(repo: Path, base: str, commits: list[str]) -> str:
     ordered = sorted(commits, key=lambda c: _depth(repo, c, base), reverse=True)
     with tempfile.TemporaryDirectory(prefix="runbook-revert-") as tmp:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        base_cmd = ["git", *SAFE_CONFIG, "-C", str(repo)]
-        run_bytes([*base_cmd, "read-tree", base], env=env)
+        git_bytes(repo, "read-tree", base, env=env)
         parent = base
         for commit in ordered:
-            patch = run_bytes([*base_cmd, "diff-tree", "-p", "--binary", "--full-index",
-                               "--no-renames", f"{commit}^", commit])
+            patch = git_bytes(repo, "diff-tree", "-p", "--binary", "--full-index",
+                              "--no-renames", f"{commit}^", commit)
             try:
-                run_bytes([*base_cmd, "apply", "-R", "--cached", "--whitespace=nowarn"],
-                          env=env, input_bytes=patch)
+                git_bytes(repo, "apply", "-R", "--cached", "--whitespace=nowarn", env=env,
+                          input_bytes=patch)
             except RunbookError as exc:
                 raise RunbookError(f"cannot revert {_short(commit)} on {_short(base)}: later "
                                    f"changes conflict with it ({exc}); nothing changed") from exc
-            tree = run_bytes([*base_cmd, "write-tree"], env=env).decode().strip()
+            tree = git_bytes(repo, "write-tree", env=env).decode().strip()
             subject = git(repo, "log", "-1", "--format=%s", commit).stdout.strip()
             message = f'Revert "{subject}"\n\nThis reverts commit {commit}.\n'
             parent = git(repo, "commit-tree", tree, "-p", parent,

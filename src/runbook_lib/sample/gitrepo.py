@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from runbook_lib.core.errors import RunbookError
+from runbook_lib.gitops import runner
 
 IDENTITY = {
     "GIT_AUTHOR_NAME": "Ops Sample", "GIT_AUTHOR_EMAIL": "ops-sample@example.invalid",
@@ -31,16 +30,9 @@ def _env(date: str | None = None) -> dict[str, str]:
 
 def git(root: Path, args: Sequence[str], date: str | None = None,
         stdin: bytes | None = None) -> str:
-    cmd = ["git", "-C", str(root), "-c", "core.autocrlf=false", "-c", "core.fileMode=true",
-           "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", *args]
-    try:
-        done = subprocess.run(cmd, input=stdin, capture_output=True, env=_env(date), check=False)
-    except OSError as exc:
-        raise RunbookError(f"git failed: {exc}. Is git installed?") from exc
-    if done.returncode != 0:
-        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RunbookError(f"git {args[0]} failed ({done.returncode}): {' '.join(err[-2:])}")
-    return done.stdout.decode("utf-8", "replace")
+    out = runner.git_bytes(root, "-c", "core.autocrlf=false", "-c", "core.fileMode=true", *args,
+                           env=_env(date), input_bytes=stdin)
+    return out.decode("utf-8", "replace")
 
 
 def init(root: Path) -> None:
