@@ -14,6 +14,7 @@ from typing import Any
 
 from runbook_lib.core.auditlog import now_utc
 from runbook_lib.core.errors import BadInput
+from runbook_lib.proc import procfs
 
 LOCK_NAME = "lock"
 STOP_NAME = "STOP"
@@ -69,6 +70,8 @@ def holder_alive(info: LockInfo) -> bool | None:
         return False
     except PermissionError:
         pass  # exists, owned by someone else
+    if not procfs.alive(info.pid):
+        return False  # a zombie, or being killed: it will not write again
     return info.started is None or _started(info.pid) in (None, info.started)
 
 
