@@ -45,9 +45,12 @@ def run_recover(args: argparse.Namespace) -> int:
 
     done = recover(args.workspace)
     if not done:
-        print("nothing to recover: every journal is complete")
-    for item in done:
-        print(f"{item.journal}: state {item.state} the run; " + "; ".join(item.actions))
+        print("nothing to recover: every journal is complete and git left nothing behind")
+    for item in done:  # one line per repair
+        if item.state != "repaired":
+            print(f"{item.journal}: state {item.state} the run")
+        for line in item.actions:
+            print(f"{item.journal}: {line}")
     return 0
 
 

@@ -16,10 +16,9 @@ from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.core.workspace import batch_dir
 from runbook_lib.execution import checkpoint, lock, snapshots
 from runbook_lib.execution.journal import Journal, promoted_again
-from runbook_lib.gitops import gitrepo, gitwrite
+from runbook_lib.gitops import checkout, gitrepo, gitwrite
 from runbook_lib.planning import actions
-from runbook_lib.planning.approve import check_approved
-from runbook_lib.planning.plan import file_sha256, plan_sha256
+from runbook_lib.planning.approve import check_approved, plan_sha256
 
 Checks = dict[str, Callable[[BatchContext], Check]]
 
@@ -73,8 +72,12 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         auditlog.append(ws, "batch-start", batch=params.batch)
         checks = {**STATIC_CHECKS, **behaviour.CHECKS, **containers.CHECKS,
                   **(extra_checks or {})}
-        outcome = _execute(ws, repo, plan, batch, params, checks)
+        journal = Journal(_fresh_journal(ws, params.batch), ws)
+        outcome = _execute(journal, ws, repo, batch, params, checks)
+        # validation.json before the journal ends: an unfinished journal is what tells
+        # `recover` that the record may be missing or stale
         _record(ws, outcome)
+        journal.done("finish", status=outcome.status, commit=outcome.commit)
         return outcome
 
 
@@ -129,9 +132,9 @@ def _already(ws: Path, number: int) -> BatchOutcome | None:
 def _check_files(repo: Path, plan: dict[str, Any], batch: dict[str, Any]) -> None:
     """Refuse a batch whose files changed since planning (their sha256 differs)."""
     changed = [p for p in touched_paths(batch) + _canonicals(batch)
-               if file_sha256(repo / p) != plan["files"].get(p)]
+               if workspace.sha256_or_empty(repo / p) != plan["files"].get(p)]
     changed += [a["merged"] for a in batch["actions"] if a["action"] == "merge"
-                and file_sha256(Path(a["merged"])) != a.get("merged_sha256")]
+                and workspace.sha256_or_empty(Path(a["merged"])) != a.get("merged_sha256")]
     if changed:
         shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
         raise BadInput(f"{len(changed)} file(s) of batch {batch['batch']} changed since "
@@ -142,23 +145,17 @@ def _canonicals(batch: dict[str, Any]) -> list[str]:
     return sorted({str(a["canonical"]) for a in batch["actions"] if a.get("canonical")})
 
 
-def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
+def _execute(journal: Journal, ws: Path, repo: Path, batch: dict[str, Any],
              params: BatchParams, checks: Checks) -> BatchOutcome:
     number = params.batch
-    journal = Journal(_fresh_journal(ws, number), ws)
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    journal.step("checkpoint")
-    _keep_earlier_checkpoint(repo, ws, number)
-    cp = checkpoint.create_checkpoint(repo, ws, number, params.backup_max_file_bytes)
-    journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
+    cp = _checkpoint(journal, repo, ws, number, params)
     timings["checkpoint_s"] = _lap(start)
     tree = ws / "worktrees" / f"batch-{number:03d}"
-    branch = _fresh_branch(repo, number)
     outcome = BatchOutcome(number, "rolled_back", "", checkpoint=cp.tag)
     try:
-        _apply_validate(journal, repo, ws, tree, branch, cp, batch, params, checks, outcome,
-                        timings)
+        _apply_validate(journal, repo, ws, tree, cp, batch, params, checks, outcome, timings)
     except (RunbookError, OSError) as exc:
         if outcome.status == "promoted":  # the branch moved: say what failed after that
             outcome.checks.append({"name": "after_promotion", "status": "fail",
@@ -172,8 +169,23 @@ def _execute(ws: Path, repo: Path, plan: dict[str, Any], batch: dict[str, Any],
         gitwrite.remove_worktree(repo, tree)
     timings["total_s"] = _lap(start)
     outcome.timings = timings
-    journal.done("finish", status=outcome.status, commit=outcome.commit)
     return outcome
+
+
+def _checkpoint(journal: Journal, repo: Path, ws: Path, number: int,
+                params: BatchParams) -> checkpoint.Checkpoint:
+    """The checkpoint step; what it finds and renames is journalled first, so that `recover`
+    can put the tags back as they were."""
+    tag = checkpoint.tag_name(number)
+    was = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
+    kept = _earlier_checkpoint(repo, ws, number, was)
+    journal.step("checkpoint", tag=tag, tag_was=was, tag_kept_as=kept)
+    if kept is not None and was is not None:
+        gitwrite.rename_ref(repo, f"refs/tags/{tag}", f"refs/tags/{kept}", was,
+                            "keep an earlier checkpoint")
+    cp = checkpoint.create_checkpoint(repo, ws, number, params.backup_max_file_bytes)
+    journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
+    return cp
 
 
 def _fresh_journal(ws: Path, number: int) -> Path:
@@ -184,32 +196,36 @@ def _fresh_journal(ws: Path, number: int) -> Path:
     return path
 
 
-def _keep_earlier_checkpoint(repo: Path, ws: Path, number: int) -> None:
-    """A batch run again after a rollback: its earlier checkpoint tag is kept under a new name."""
-    tag = checkpoint.tag_name(number)
-    old = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
+def _earlier_checkpoint(repo: Path, ws: Path, number: int, old: str | None) -> str | None:
+    """A batch run again after a rollback: the name its earlier checkpoint tag is kept
+    under, None when there is none to keep (or it is not ours to move: create_checkpoint
+    then refuses with the reason)."""
     if old is None or old == gitrepo.head_commit(repo):
-        return
+        return None
     earlier = batch_dir(ws, number) / "validation.json"
     rolled_back = earlier.exists() and workspace.read_json(earlier).get("status") == \
         "rolled_back"
     if not ((batch_dir(ws, number) / "rollback.json").exists() or rolled_back):
-        return  # not ours to move: create_checkpoint refuses with the reason
-    stamp = auditlog.stamp()
-    gitwrite.create_tag(repo, f"{tag}-before-{stamp}", old)
-    gitwrite.delete_tag(repo, tag, old)
+        return None
+    return f"{checkpoint.tag_name(number)}-before-{auditlog.stamp()}"
 
 
-def _fresh_branch(repo: Path, number: int) -> str:
-    """The batch's branch name; a branch kept from an earlier rolled-back run is renamed."""
+def _worktree(journal: Journal, repo: Path, tree: Path, number: int, base: str) -> str:
+    """The batch's worktree on its branch; a branch kept from an earlier rolled-back run is
+    renamed first (both journalled, so that `recover` can name it back)."""
     branch = f"runbook/batch-{number:03d}"
-    if gitrepo.branch_exists(repo, branch):
-        kept = f"{branch}-rolled-back-{auditlog.stamp()}"
-        gitwrite.git(repo, "branch", "-m", branch, kept)
+    was = gitrepo.resolve_commit(repo, f"refs/heads/{branch}")
+    kept = f"{branch}-rolled-back-{auditlog.stamp()}" if was else None
+    journal.step("worktree", path=str(tree), branch=branch, branch_was=was,
+                 branch_kept_as=kept)
+    if kept is not None and was is not None:
+        gitwrite.rename_ref(repo, f"refs/heads/{branch}", f"refs/heads/{kept}", was,
+                            "keep an earlier batch branch")
+    gitwrite.add_worktree(repo, tree, branch, base)
     return branch
 
 
-def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: str,
+def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path,
                     cp: checkpoint.Checkpoint, batch: dict[str, Any], params: BatchParams,
                     checks: Checks, outcome: BatchOutcome, timings: dict[str, float]) -> None:
     start = time.perf_counter()
@@ -217,8 +233,7 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
         journal.step("snapshots", specs=list(params.snapshots))
         taken = snapshots.snapshot_services(list(params.snapshots), cp.backup_dir)
         journal.done("snapshots", files=[t.get("file", "") for t in taken])
-    journal.step("worktree", path=str(tree), branch=branch)
-    gitwrite.add_worktree(repo, tree, branch, cp.commit)
+    _worktree(journal, repo, tree, int(batch["batch"]), cp.commit)
     timings["worktree_s"] = _lap(start)
     journal.step("apply")
     lines = actions.apply_actions(tree, batch)
@@ -241,7 +256,7 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path, branch: 
         return
     journal.step("promote", new=outcome.commit, old=cp.commit, branch=cp.branch,
                  declared=sorted(ctx.changed))
-    gitwrite.promote(repo, cp.branch, outcome.commit, cp.commit)
+    checkout.promote(repo, cp.branch, outcome.commit, cp.commit)
     journal.done("promote", commit=outcome.commit)
     timings["promote_s"] = _lap(start) - timings["apply_s"] - timings["validate_s"]
     outcome.status = "promoted"
@@ -264,7 +279,7 @@ def _watch(journal: Journal, repo: Path, cp: checkpoint.Checkpoint, ctx: BatchCo
     # journalled as a promotion of its own, so that `recover` can settle a crash inside it
     journal.step("promote", stoppable=False, new=undo, old=head, branch=cp.branch,
                  declared=sorted(ctx.changed), auto_rollback=True)
-    gitwrite.promote(repo, cp.branch, undo, head)
+    checkout.promote(repo, cp.branch, undo, head)
     journal.done("promote", commit=undo, auto_rollback=True)
     outcome.status = "rolled_back"
     outcome.message = (f"promoted, then rolled back automatically by {undo[:12]}: containers "

@@ -12,7 +12,7 @@ from runbook_lib.core.errors import BadInput
 from runbook_lib.core.workspace import batch_dir
 from runbook_lib.execution import lock
 from runbook_lib.execution.journal import Journal
-from runbook_lib.gitops import gitrepo, gitwrite
+from runbook_lib.gitops import checkout, gitrepo, gitwrite
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _revert(ws: Path, repo: Path, branch: str, head: str, targets: dict[int, str
     journal.done("revert", commit=new)
     journal.step("promote", new=new, old=head, branch=branch,
                  declared=_declared(repo, head, new))
-    gitwrite.promote(repo, branch, new, head)
+    checkout.promote(repo, branch, new, head)
     journal.done("promote", commit=new)
     seconds = round(time.perf_counter() - start, 3)
     for number in targets:  # before the journal ends: a crash here is settled by recover

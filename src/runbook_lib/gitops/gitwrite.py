@@ -1,18 +1,18 @@
-"""git, writing side: the only module that moves the target repo's refs and checkout."""
+"""git, writing side: the target repo's refs, our worktrees and commits (the checkout itself:
+`checkout`)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.gitops import gitrepo
 from runbook_lib.gitops.gitrepo import branch_exists as branch_exists
 from runbook_lib.gitops.gitrepo import current_branch as current_branch
-from runbook_lib.gitops.runner import git as git
-from runbook_lib.gitops.runner import git_bytes
+from runbook_lib.gitops.runner import git, git_bytes
 
 
 def add_worktree(repo: Path, path: Path, branch: str, base_commit: str) -> None:
@@ -29,8 +29,8 @@ def add_worktree(repo: Path, path: Path, branch: str, base_commit: str) -> None:
         tip, base = (gitrepo.resolve_commit(repo, r) for r in (f"refs/heads/{branch}",
                                                                base_commit))
         if tip != base:
-            raise BadInput(f"branch {branch} already exists at {_short(tip)}, not at "
-                           f"{_short(base)}: delete it or pick another name; nothing changed")
+            raise BadInput(f"branch {branch} already exists at {short(tip)}, not at "
+                           f"{short(base)}: delete it or pick another name; nothing changed")
         git(repo, "worktree", "add", "--quiet", str(path), branch)
     else:
         git(repo, "worktree", "add", "--quiet", "-b", branch, str(path), base_commit)
@@ -42,7 +42,10 @@ def remove_worktree(repo: Path, path: Path) -> None:
     listed = gitrepo.worktrees(repo)
     if listed and Path(listed[0]["worktree"]).resolve() == path:
         raise BadInput(f"{path} is the main worktree of {repo}: refusing to remove it")
-    if _worktree_of(repo, path) and path.exists():
+    entry = _worktree_of(repo, path)
+    if "locked" in entry:  # a `worktree add` killed half-way: prune skips locked ones
+        git(repo, "worktree", "unlock", str(path))
+    if entry and path.exists():
         # Ours, and its work is committed: deleting the folder is what `worktree remove
         # --force` does, without first stat-ing every file of a large tree.
         shutil.rmtree(path)
@@ -72,72 +75,6 @@ def changed_paths(repo: Path, old: str, new: str) -> dict[str, str]:
             if path}
 
 
-def promote(repo: Path, branch_ref: str, new: str, expected_old: str) -> None:
-    """Move the branch from expected_old to new atomically, then fast-forward its checkout.
-
-    Untracked and ignored files are never touched; any doubt refuses before a ref moves.
-    """
-    branch = branch_ref.removeprefix("refs/heads/")
-    ref = f"refs/heads/{branch}"
-    if not gitrepo.is_ancestor(repo, expected_old, new):
-        raise BadInput(f"{_short(new)} does not descend from {_short(expected_old)}: not a "
-                       "fast-forward; nothing promoted")
-    checkout = _checkout_of(repo, branch)
-    if checkout is not None:
-        _check_checkout(checkout, expected_old, new)
-    cas_ref(repo, ref, new, expected_old, "promote")
-    if checkout is None:
-        return
-    try:
-        git(checkout, "read-tree", "-m", "-u", expected_old, new)
-    except RunbookError as exc:
-        cas_ref(repo, ref, expected_old, new, "promote undone")
-        restore_checkout(checkout, new, expected_old)
-        raise RunbookError(f"could not update the checkout {checkout} ({exc}); branch {branch} "
-                           f"put back at {_short(expected_old)} with its files") from exc
-
-
-def restore_checkout(repo: Path, other: str, target: str) -> None:
-    """Make the index and the files that differ between `other` and `target` match `target`
-    (HEAD is already at target): for a checkout left half-way by an interrupted update. Only
-    those paths, and only when each holds one of the two versions (else refused)."""
-    changed = changed_paths(repo, target, other)
-    strays = _strays(repo, target, other, changed)
-    if strays:
-        raise BadInput(f"cannot restore {repo}: {', '.join(strays[:5])} hold content that is "
-                       "neither before nor after the batch; nothing changed")
-    present = set(gitrepo.tree_entries(repo, target, list(changed)))
-    if present:
-        git(repo, "restore", "--source", target, "--staged", "--worktree", "--",
-            *sorted(present))
-    for path in sorted(set(changed) - present):  # added by the batch: not in `target`
-        git(repo, "rm", "-q", "--cached", "--ignore-unmatch", "--", path)
-        (repo / path).unlink(missing_ok=True)
-
-
-def sync_checkout(repo: Path, old: str, new: str, declared: list[str] | None = None) -> str:
-    """Bring a checkout whose branch is already at `new` from `old` to `new` (recovery).
-
-    Returns "merged", or "restored" when the declared-paths fallback was needed.
-    """
-    changed = changed_paths(repo, old, new)
-    strays = _strays(repo, old, new, changed)
-    if strays:
-        raise BadInput(f"cannot sync {repo}: {', '.join(strays[:5])} hold content that is "
-                       "neither before nor after the batch; nothing changed")
-    git(repo, "update-index", "-q", "--refresh", check=False)
-    try:
-        git(repo, "read-tree", "-m", "-u", old, new)
-        return "merged"
-    except RunbookError:
-        outside = sorted(set(changed) - set(declared or []))
-        if declared is None or outside:
-            raise
-    # Only paths the batch declared, each holding the old or the new content (checked above).
-    git(repo, "restore", "--source", new, "--staged", "--worktree", "--", *sorted(changed))
-    return "restored"
-
-
 def revert_in_index(repo: Path, base: str, commits: list[str]) -> str:
     """Revert `commits` on top of base, newest first, one new commit each, without a
     checkout: patches are applied to a private index (the user's index and files untouched).
@@ -156,7 +93,7 @@ def revert_in_index(repo: Path, base: str, commits: list[str]) -> str:
                 git_bytes(repo, "apply", "-R", "--cached", "--whitespace=nowarn", env=env,
                           input_bytes=patch)
             except RunbookError as exc:
-                raise RunbookError(f"cannot revert {_short(commit)} on {_short(base)}: later "
+                raise RunbookError(f"cannot revert {short(commit)} on {short(base)}: later "
                                    f"changes conflict with it ({exc}); nothing changed") from exc
             tree = git_bytes(repo, "write-tree", env=env).decode().strip()
             subject = git(repo, "log", "-1", "--format=%s", commit).stdout.strip()
@@ -172,22 +109,34 @@ def create_tag(repo: Path, tag: str, commit: str) -> bool:
     if existing == commit:
         return False
     if existing is not None:
-        raise BadInput(f"tag {tag} already points at {_short(existing)}, not at HEAD "
-                       f"{_short(commit)}: that batch was checkpointed elsewhere; nothing changed")
+        raise BadInput(f"tag {tag} already points at {short(existing)}, not at HEAD "
+                       f"{short(commit)}: that batch was checkpointed elsewhere; nothing changed")
     git(repo, "update-ref", "-m", "runbook: checkpoint", f"refs/tags/{tag}", commit, "")
     return True
 
 
 def delete_tag(repo: Path, tag: str, expected: str | None = None) -> bool:
-    return _delete_ref(repo, f"refs/tags/{tag}", expected)
+    return delete_ref(repo, f"refs/tags/{tag}", expected)
 
 
 def delete_branch(repo: Path, branch: str, expected: str | None = None) -> bool:
     """Delete a branch no worktree has checked out; False when it does not exist."""
-    holder = _checkout_of(repo, branch)
+    holder = checkout_of(repo, branch)
     if holder is not None:
         raise BadInput(f"branch {branch} is checked out in {holder}: not deleting it")
-    return _delete_ref(repo, f"refs/heads/{branch}", expected)
+    return delete_ref(repo, f"refs/heads/{branch}", expected)
+
+
+def rename_ref(repo: Path, old: str, new: str, commit: str, why: str) -> None:
+    """Give the ref `old` (at commit) the name `new`, in one transaction that creates the
+    new name before it deletes the old: a crash leaves both names, never neither."""
+    script = f"start\ncreate {new} {commit}\ndelete {old} {commit}\nprepare\ncommit\n"
+    git(repo, "update-ref", "-m", f"runbook: {why}", "--stdin", input_text=script)
+
+
+def put_ref(repo: Path, ref: str, new: str, old: str | None, why: str) -> None:
+    """Set ref to new only if it holds old (None: only if it does not exist)."""
+    git(repo, "update-ref", "-m", f"runbook: {why}", ref, new, old or "")
 
 
 def cas_ref(repo: Path, ref: str, new: str, old: str, why: str) -> None:
@@ -200,60 +149,23 @@ def cas_ref(repo: Path, ref: str, new: str, old: str, why: str) -> None:
     found = gitrepo.resolve_commit(repo, ref)
     name = ref.removeprefix("refs/heads/")
     if found != old:
-        raise RunbookError(f"branch {name} moved since the checkpoint (expected {_short(old)}, "
-                           f"found {_short(found)}); nothing promoted")
+        raise RunbookError(f"branch {name} moved since the checkpoint (expected {short(old)}, "
+                           f"found {short(found)}); nothing promoted")
     detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
     raise RunbookError(f"could not update {name}: {detail}; nothing promoted")
 
 
-def _delete_ref(repo: Path, ref: str, expected: str | None) -> bool:
+def delete_ref(repo: Path, ref: str, expected: str | None) -> bool:
     raw = git(repo, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
     if not raw:
         return False
     if expected is not None and gitrepo.resolve_commit(repo, ref) != expected:
-        raise BadInput(f"{ref} moved (expected {_short(expected)}): not deleting it")
+        raise BadInput(f"{ref} moved (expected {short(expected)}): not deleting it")
     git(repo, "update-ref", "-m", "runbook: delete", "-d", ref, raw)
     return True
 
 
-def _check_checkout(checkout: Path, old: str, new: str) -> None:
-    strays = _strays(checkout, old, new, changed_paths(checkout, old, new))
-    if strays:
-        raise BadInput(f"files in {checkout} are in the way of the batch (untracked, ignored "
-                       f"or edited): {', '.join(strays[:5])}; nothing promoted")
-    git(checkout, "update-index", "-q", "--refresh", check=False)
-    dry = git(checkout, "read-tree", "-m", "-u", "-n", old, new, check=False)
-    if dry.returncode != 0:
-        detail = (dry.stderr.strip().splitlines() or ["no output"])[0]
-        raise BadInput(f"the checkout {checkout} cannot take the batch: {detail}; "
-                       "commit or stash local changes first; nothing promoted")
-
-
-def _strays(root: Path, old: str, new: str, changed: dict[str, str]) -> list[str]:
-    """Changed paths whose file on disk is neither the old nor the new version.
-
-    read-tree -m -u would overwrite an ignored file in the way, so we look first.
-    """
-    before = gitrepo.tree_entries(root, old, list(changed))
-    after = gitrepo.tree_entries(root, new, list(changed))
-    strays = []
-    for path in changed:
-        allowed = {before.get(path, ("", None))[1], after.get(path, ("", None))[1], None}
-        if gitrepo.disk_blob(root / path) not in allowed or _blocked_parent(root, path, changed):
-            strays.append(path)
-    return strays
-
-
-def _blocked_parent(root: Path, path: str, changed: dict[str, str]) -> bool:
-    """A file or symlink git does not manage sits where the batch needs a folder."""
-    for parent in PurePosixPath(path).parents:
-        full = root / parent
-        if str(parent) != "." and (full.is_symlink() or full.is_file()):
-            return str(parent) not in changed
-    return False
-
-
-def _checkout_of(repo: Path, branch: str) -> Path | None:
+def checkout_of(repo: Path, branch: str) -> Path | None:
     for entry in gitrepo.worktrees(repo):
         if entry.get("branch") == f"refs/heads/{branch}" and "bare" not in entry:
             return Path(entry["worktree"])
@@ -277,10 +189,10 @@ def _is_linked_worktree(path: Path) -> bool:
 
 def _depth(repo: Path, commit: str, base: str) -> int:
     if not gitrepo.is_ancestor(repo, commit, base):
-        raise BadInput(f"{_short(commit)} is not in the history of {_short(base)}: cannot "
+        raise BadInput(f"{short(commit)} is not in the history of {short(base)}: cannot "
                        "revert it there; nothing changed")
     return int(git(repo, "rev-list", "--count", commit).stdout.strip())
 
 
-def _short(sha: str | None) -> str:
+def short(sha: str | None) -> str:
     return sha[:12] if sha else "nothing"

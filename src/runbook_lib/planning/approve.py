@@ -9,7 +9,6 @@ from typing import Any
 
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.errors import BadInput
-from runbook_lib.planning.plan import plan_sha256
 
 
 @dataclass(frozen=True)
@@ -57,3 +56,11 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def plan_sha256(path: Path) -> str:
+    """The sha256 approval signs (here, not in plan.py: recovery reads it without pandas)."""
+    try:
+        return workspace.sha256_file(path)
+    except OSError as exc:
+        raise BadInput(f"{path} is missing: run `runbook plan` first") from exc

@@ -12,6 +12,7 @@ from runbook_lib.checks.context import touched_paths
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.errors import BadInput
 from runbook_lib.gitops import gitrepo
+from runbook_lib.planning.approve import plan_sha256
 from runbook_lib.planning.groups import Group, Tables, Waiting, cluster_groups, retire_groups
 from runbook_lib.planning.rewrites import rewrite_groups
 
@@ -148,9 +149,3 @@ def _file_hashes(repo: Path, batches: list[dict[str, Any]]) -> dict[str, str]:
 
 file_sha256 = workspace.sha256_or_empty
 
-
-def plan_sha256(path: Path) -> str:
-    try:
-        return workspace.sha256_file(path)
-    except OSError as exc:
-        raise BadInput(f"{path} is missing: run `runbook plan` first") from exc
