@@ -14,7 +14,7 @@ from runbook_lib.checks.static import STATIC_CHECKS
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.core.workspace import batch_dir
-from runbook_lib.execution import checkpoint, lock, snapshots
+from runbook_lib.execution import batchrefs, checkpoint, lock, snapshots
 from runbook_lib.execution.journal import Journal, promoted_again
 from runbook_lib.gitops import checkout, gitrepo, gitwrite
 from runbook_lib.planning import actions
@@ -150,7 +150,7 @@ def _execute(journal: Journal, ws: Path, repo: Path, batch: dict[str, Any],
     number = params.batch
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    cp = _checkpoint(journal, repo, ws, number, params)
+    cp = batchrefs.checkpoint_step(journal, repo, ws, number, params.backup_max_file_bytes)
     timings["checkpoint_s"] = _lap(start)
     tree = ws / "worktrees" / f"batch-{number:03d}"
     outcome = BatchOutcome(number, "rolled_back", "", checkpoint=cp.tag)
@@ -172,57 +172,12 @@ def _execute(journal: Journal, ws: Path, repo: Path, batch: dict[str, Any],
     return outcome
 
 
-def _checkpoint(journal: Journal, repo: Path, ws: Path, number: int,
-                params: BatchParams) -> checkpoint.Checkpoint:
-    """The checkpoint step; what it finds and renames is journalled first, so that `recover`
-    can put the tags back as they were."""
-    tag = checkpoint.tag_name(number)
-    was = gitrepo.resolve_commit(repo, f"refs/tags/{tag}")
-    kept = _earlier_checkpoint(repo, ws, number, was)
-    journal.step("checkpoint", tag=tag, tag_was=was, tag_kept_as=kept)
-    if kept is not None and was is not None:
-        gitwrite.rename_ref(repo, f"refs/tags/{tag}", f"refs/tags/{kept}", was,
-                            "keep an earlier checkpoint")
-    cp = checkpoint.create_checkpoint(repo, ws, number, params.backup_max_file_bytes)
-    journal.done("checkpoint", tag=cp.tag, commit=cp.commit, branch=cp.branch)
-    return cp
-
-
 def _fresh_journal(ws: Path, number: int) -> Path:
     """journal.jsonl of this run; an earlier run's (complete) journal is kept beside it."""
     path = batch_dir(ws, number) / "journal.jsonl"
     if path.exists():
         path.rename(path.with_name(f"journal-{auditlog.stamp()}.jsonl"))
     return path
-
-
-def _earlier_checkpoint(repo: Path, ws: Path, number: int, old: str | None) -> str | None:
-    """A batch run again after a rollback: the name its earlier checkpoint tag is kept
-    under, None when there is none to keep (or it is not ours to move: create_checkpoint
-    then refuses with the reason)."""
-    if old is None or old == gitrepo.head_commit(repo):
-        return None
-    earlier = batch_dir(ws, number) / "validation.json"
-    rolled_back = earlier.exists() and workspace.read_json(earlier).get("status") == \
-        "rolled_back"
-    if not ((batch_dir(ws, number) / "rollback.json").exists() or rolled_back):
-        return None
-    return f"{checkpoint.tag_name(number)}-before-{auditlog.stamp()}"
-
-
-def _worktree(journal: Journal, repo: Path, tree: Path, number: int, base: str) -> str:
-    """The batch's worktree on its branch; a branch kept from an earlier rolled-back run is
-    renamed first (both journalled, so that `recover` can name it back)."""
-    branch = f"runbook/batch-{number:03d}"
-    was = gitrepo.resolve_commit(repo, f"refs/heads/{branch}")
-    kept = f"{branch}-rolled-back-{auditlog.stamp()}" if was else None
-    journal.step("worktree", path=str(tree), branch=branch, branch_was=was,
-                 branch_kept_as=kept)
-    if kept is not None and was is not None:
-        gitwrite.rename_ref(repo, f"refs/heads/{branch}", f"refs/heads/{kept}", was,
-                            "keep an earlier batch branch")
-    gitwrite.add_worktree(repo, tree, branch, base)
-    return branch
 
 
 def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path,
@@ -233,7 +188,7 @@ def _apply_validate(journal: Journal, repo: Path, ws: Path, tree: Path,
         journal.step("snapshots", specs=list(params.snapshots))
         taken = snapshots.snapshot_services(list(params.snapshots), cp.backup_dir)
         journal.done("snapshots", files=[t.get("file", "") for t in taken])
-    _worktree(journal, repo, tree, int(batch["batch"]), cp.commit)
+    batchrefs.worktree_step(journal, repo, tree, int(batch["batch"]), cp.commit)
     timings["worktree_s"] = _lap(start)
     journal.step("apply")
     lines = actions.apply_actions(tree, batch)
