@@ -9,9 +9,10 @@ A recover trial first kills a batch at a random moment, then kills the recover o
 at a random moment, then recovers: the end state must be the batch's before or after.
 
 Usage: .venv/bin/python bench/crash.py [N] [--seed S] [--scripts K]
-Prints one line per failure (the moment: operation, milliseconds after the start, share of
-the operation's clean duration, the last journal step and git command started) and
-survived/N. Runs use --direct and the default batch parameters.
+Prints one line per failure (-v: per trial) with the moment: operation, milliseconds after
+the start, share of the operation's clean duration, inside which git command or between them,
+the last journal step and git command; then where the kills landed, and survived/N. Runs use
+--direct and the default batch parameters.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,44 +108,56 @@ def timed(bench: Bench, op: str) -> str:
     return out
 
 
-def kill_at(bench: Bench, op: str, delay: float) -> str:
-    """Start op, SIGKILL its process group `delay` seconds later; the moment, described."""
+def kill_at(bench: Bench, op: str, delay: float) -> tuple[str, str]:
+    """Start op, SIGKILL its process group `delay` seconds later: the moment described, and
+    where it landed (inside which git command, between them, or after the end)."""
     trace = bench.stages.work / "git.trace"
     trace.unlink(missing_ok=True)
     env = {**os.environ, **GIT_ENV, TRACE_ENV: str(trace)}
+    started = time.time()
     proc = subprocess.Popen([sys.executable, "-m", "runbook_lib.cli", *bench.args(op)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
         proc.wait(timeout=delay)
-        ended = "it had ended"
+        landed = "after the operation ended"
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        ended = "killed"
+        phase, name = last_git(trace)
+        landed = f"inside git {name}" if phase == "start" else "between git commands"
     share = delay / bench.seconds[op] * 100
-    return (f"{op} at {delay * 1000:.0f} ms ({share:.0f}%, {ended}; last step "
-            f"{last_step(bench)}, last git command {last_git(trace)})")
+    return (f"{op} at {delay * 1000:.0f} ms ({share:.0f}%, {landed}; last step "
+            f"{last_step(bench, started)}, last git command "
+            f"{' '.join(last_git(trace)).strip()})"), landed
 
 
-def last_step(bench: Bench) -> str:
-    journals = sorted(bench.stages.ws.glob("*/*/journal.jsonl"), key=lambda p: p.stat().st_mtime)
+def last_step(bench: Bench, since: float) -> str:
+    """The last record of the newest journal this run wrote to."""
+    journals = sorted((p for p in bench.stages.ws.glob("*/*/journal.jsonl")
+                       if p.stat().st_mtime >= since), key=lambda p: p.stat().st_mtime)
     records = read_journal(journals[-1]) if journals else []
-    return f"{records[-1]['step']} {records[-1]['phase']}" if records else "none"
+    return f"{records[-1]['step']} {records[-1]['phase']}" if records else "none yet"
 
 
-def last_git(trace: Path) -> str:
+def last_git(trace: Path) -> tuple[str, str]:
+    """(start or end, NAME) of the last git command traced."""
     lines = trace.read_text(encoding="utf-8").splitlines() if trace.exists() else []
-    return lines[-1].split(" ", 2)[2] if lines else "none"
+    if not lines:
+        return "", "none"
+    _, _, phase, name = lines[-1].split(" ", 3)
+    return phase, name
 
 
-def trial(bench: Bench, rng: random.Random, op: str) -> tuple[bool, str]:
+def trial(bench: Bench, rng: random.Random, op: str, landed: Counter[str]) -> tuple[bool, str]:
     stage, expected = EXPECTED[op]
     bench.stages.load(stage)
     moment = ""
     if op == "recover":
-        moment = kill_at(bench, "batch", rng.uniform(0, bench.seconds["batch"])) + "; then "
-    moment += kill_at(bench, op, rng.uniform(0, bench.seconds[op]))
+        moment = kill_at(bench, "batch", rng.uniform(0, bench.seconds["batch"]))[0] + "; then "
+    text, where = kill_at(bench, op, rng.uniform(0, bench.seconds[op]))
+    moment += text
+    landed[where] += 1
     first = runbook(*bench.args("recover"))
     if first.returncode != 0:
         return False, f"{moment}: recover failed: {first.stderr.strip()}"
@@ -163,21 +177,24 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=200)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scripts", type=int, default=300)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every trial")
     args = parser.parse_args()
     bench = prepare(args.scripts)
     rng = random.Random(args.seed)
     print(f"sample of {args.scripts} scripts, batch {bench.number}; clean runs: "
           + ", ".join(f"{op} {s:.2f} s" for op, s in bench.seconds.items()), flush=True)
-    survived, by_op = 0, {op: [0, 0] for op in EXPECTED}
+    survived, by_op, landed = 0, {op: [0, 0] for op in EXPECTED}, Counter[str]()
     for i in range(args.n):
         op = rng.choice(sorted(EXPECTED))
-        ok, moment = trial(bench, rng, op)
+        ok, moment = trial(bench, rng, op, landed)
         survived += ok
         by_op[op][0] += ok
         by_op[op][1] += 1
-        if not ok:
-            print(f"FAILED trial {i + 1}: {moment}", flush=True)
+        if not ok or args.verbose:
+            print(f"{'survived' if ok else 'FAILED'} trial {i + 1}: {moment}", flush=True)
     print("by operation: " + ", ".join(f"{op} {s}/{n}" for op, (s, n) in by_op.items()))
+    print("the kills landed: " + ", ".join(f"{where} {n}" for where, n in sorted(
+        landed.items(), key=lambda item: -item[1])))
     print(f"survived {survived}/{args.n}")
 
 

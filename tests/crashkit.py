@@ -70,7 +70,8 @@ def kill_points(trace: Path) -> list[str]:
     seen: Counter[str] = Counter()
     points = []
     for line in trace.read_text(encoding="utf-8").splitlines():
-        name = line.split(" ", 2)[2]
-        seen[name] += 1
-        points.append(f"{name}#{seen[name]}")
+        _, _, phase, name = line.split(" ", 3)
+        if phase == "start":
+            seen[name] += 1
+            points.append(f"{name}#{seen[name]}")
     return points

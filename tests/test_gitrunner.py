@@ -60,8 +60,11 @@ def test_kill_switch_stops_at_the_named_command(tmp_path: Path, switch: str,
     made = subprocess.run(["git", "-C", str(repo), "for-each-ref", "--format=%(refname:short)",
                            "refs/heads"], capture_output=True, text=True, check=True).stdout
     assert sorted(made.split()) == sorted(["main", *refs])
-    names = [line.split(" ", 2)[2] for line in trace.read_text().splitlines()]
-    assert names == ["rev-parse", "update-ref", "update-ref"][:len(printed) + 1]
+    lines = [line.split(" ", 3)[2:] for line in trace.read_text().splitlines()]
+    ran = [["start", "rev-parse"], ["end", "rev-parse"], ["start", "update-ref"],
+           ["end", "update-ref"], ["start", "update-ref"], ["end", "update-ref"]]
+    # killed at a start: that command never ends; at an end: it ended
+    assert lines == ran[:2 * len(printed) + (1 if "@end" not in switch else 2)]
 
 
 def test_the_switch_spares_a_group_it_does_not_lead(tmp_path: Path) -> None:

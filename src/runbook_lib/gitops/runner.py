@@ -7,7 +7,8 @@ environment at each command, so a test sets them on the process it starts):
   before its caller saw the result). NAME is the subcommand, plus the verb for `worktree`
   ("worktree add"), as `command_name` gives it. Crash tests use it to stop a run inside a
   named git command without depending on timing.
-- RUNBOOK_GIT_TRACE=FILE appends one line per git command started: time, pid, NAME.
+- RUNBOOK_GIT_TRACE=FILE appends a line when a git command starts and one when it ends:
+  time, pid, `start` or `end`, NAME.
 """
 
 from __future__ import annotations
@@ -72,17 +73,22 @@ def _prepare(args: Sequence[str]) -> tuple[str, Started | None]:
     """Count and trace the command; the kill hook when the switch names this occurrence."""
     name = command_name(args)
     _seen[name] += 1
-    trace = os.environ.get(TRACE_ENV)
-    if trace:
-        with open(trace, "a", encoding="utf-8") as fh:
-            fh.write(f"{time.time():.6f} {os.getpid()} {name}\n")
+    _trace("start", name)
     return name, (_kill_all if _wanted(name, "start") else None)
 
 
 def _ended(name: str) -> None:
     """Failed or not, the command has ended: a kill "@end" lands before the caller sees it."""
+    _trace("end", name)
     if _wanted(name, "end"):
         _kill_all(None)
+
+
+def _trace(phase: str, name: str) -> None:
+    path = os.environ.get(TRACE_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"{time.time():.6f} {os.getpid()} {phase} {name}\n")
 
 
 def _wanted(name: str, phase: str) -> bool:
