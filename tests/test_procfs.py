@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 from runbook_lib.proc import procfs
@@ -12,6 +13,10 @@ def test_alive_running_zombie_and_gone(tmp_path: Path) -> None:
     child = subprocess.Popen(["sleep", "60"], cwd=tmp_path)
     try:
         assert procfs.alive(child.pid)
+        for _ in range(500):  # the name changes when exec is done, which may lag a moment
+            if procfs.name(child.pid) == "sleep":
+                break
+            time.sleep(0.01)
         assert procfs.name(child.pid) == "sleep"
         assert procfs.working_folder(child.pid) == tmp_path
         assert child.pid in procfs.others()
