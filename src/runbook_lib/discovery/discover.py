@@ -12,15 +12,17 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from runbook_lib.core import auditlog, workspace
-from runbook_lib.core.parallel import Progress, map_chunks
+from runbook_lib.core.parallel import Progress
 from runbook_lib.discovery import classify, inventory, risks
 from runbook_lib.discovery.listing import Listing, list_repo
-from runbook_lib.discovery.probe import Probe, probe
-from runbook_lib.discovery.references import Reference, RepoIndex, prepare, scan_file
+from runbook_lib.discovery.probe import Probe
+from runbook_lib.discovery.references import Reference
 from runbook_lib.discovery.references.containers import container_references
+from runbook_lib.discovery.scanning import build_index, probe_all, scan_all
 from runbook_lib.gitops import gitrepo
 
-REFERENCE_COLUMNS = ("source", "line", "target", "kind", "status", "resolved", "live", "text")
+REFERENCE_COLUMNS = ("source", "line", "target", "kind", "status", "resolved", "live", "text",
+                     "rule", "confidence")
 SKIPPED_COLUMNS = ("path", "reason", "detail", "files")
 
 
@@ -48,43 +50,33 @@ class DiscoveryResult:
     notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
 
 
-# Set in the parent before the pool forks, so workers share them without pickling.
-_ROOT = Path()
-_MAX_BYTES = 0
-_INDEX: RepoIndex | None = None
-
-
 def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> DiscoveryResult:
-    global _ROOT, _MAX_BYTES, _INDEX
     start = time.perf_counter()
     root = workspace.check_repo(params.repo)
     ws = workspace.prepare(params.workspace, root)
     listing = list_repo(root)
     paths = _filtered(listing.files, params.include, params.exclude)
-    _ROOT, _MAX_BYTES = root, params.max_bytes
-    probes = list(map_chunks(_probe_chunk, paths, params.workers, "probe", progress))
-    _INDEX = _build_index(probes, params.deploy_roots)
-    prepare(_INDEX, root)  # shared lookup tables, built once before the workers fork
-    scanned = [p for p in probes if p.kind is not None]
-    rows: list[inventory.ScriptRow] = []
-    refs: list[Reference] = []
-    for row, found in map_chunks(_scan_chunk, scanned, params.workers, "scan", progress):
-        if row is not None:
-            rows.append(row)
-        refs.extend(found)
-    notes: list[str] = []
+    probes = probe_all(root, paths, params.max_bytes, params.deploy_roots, params.workers,
+                       progress)
+    index = build_index(probes, params.deploy_roots)
+    rows, refs = scan_all(root, index, probes, params.workers, progress)
+    notes: list[str] = [] if listing.how in ("git", "walk (not a git repository)") else [
+        listing.how]
     if params.containers:
-        found, note = container_references(root, _INDEX)
+        found, note = container_references(root, index)
         refs.extend(found)
         notes += [note] if note else []
+    if not rows:
+        notes.append(f"no script found in {root}: nothing to consolidate (check --include, "
+                     "--exclude and the folder)")
     refs.sort(key=lambda r: (r.source, r.line, r.target))
     dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
     result = DiscoveryResult(
         root, ws, _inventory_frame(rows), _references_frame(refs),
-        _skipped_frame(listing, probes, _INDEX.scripts), time.perf_counter() - start, notes,
+        _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
     )
-    _write(result, params, listing.in_git)
+    _write(result, params, listing)
     return result
 
 
@@ -97,40 +89,6 @@ def _filtered(paths: list[str], include: Sequence[str], exclude: Sequence[str]) 
     return [p for p in paths if keep(p)]
 
 
-def _probe_chunk(paths: Sequence[str]) -> list[Probe]:
-    return [probe(_ROOT, p, _MAX_BYTES) for p in paths]
-
-
-def _build_index(probes: list[Probe], deploy_roots: Sequence[str]) -> RepoIndex:
-    scripts = {p.path for p in probes if p.language}
-    files = {p.path for p in probes if not p.skip}
-    links = {p.path: p.link_target for p in probes if p.link_target in scripts}
-    archived = {p.path for p in probes if p.kind and classify.is_archived(p.path)}
-    return RepoIndex.build(scripts, files, links, archived, tuple(deploy_roots))
-
-
-Scanned = tuple[inventory.ScriptRow | None, list[Reference]]
-
-
-def _scan_chunk(probes: Sequence[Probe]) -> list[Scanned]:
-    assert _INDEX is not None
-    return [_scan(p, _INDEX) for p in probes]
-
-
-def _scan(p: Probe, index: RepoIndex) -> Scanned:
-    try:
-        data = (_ROOT / p.path).read_bytes()
-    except OSError:
-        return None, []
-    text, encoding = inventory.decode(data)
-    row = None
-    if p.language:
-        row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode, index.scripts)
-    archived = p.path in index.archived
-    assert p.kind is not None
-    return row, scan_file(p.path, text, p.kind, index, _ROOT, archived)
-
-
 def _finish_rows(rows: list[inventory.ScriptRow], refs: list[Reference], timers: set[str],
                  dates: dict[str, str]) -> None:
     """Caller counts, last commit dates and the flags that come from callers: scheduled, ci."""
@@ -141,6 +99,8 @@ def _finish_rows(rows: list[inventory.ScriptRow], refs: list[Reference], timers:
         if not ref.resolved:
             continue
         callers[ref.target] += 1
+        if "+shadows" in ref.rule:  # a file beside a script hides a stdlib or installed module
+            derived.setdefault(ref.source, set()).add("shadows_module")
         if ref.live:
             live[ref.target] += 1
             derived.setdefault(ref.target, set()).update(_derived_flags(ref, timers))
@@ -187,8 +147,8 @@ def _inventory_frame(rows: list[inventory.ScriptRow]) -> pd.DataFrame:
 
 
 def _references_frame(refs: list[Reference]) -> pd.DataFrame:
-    data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text]
-            for r in refs]
+    data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text, r.rule,
+             r.confidence] for r in refs]
     return pd.DataFrame(data, columns=list(REFERENCE_COLUMNS))
 
 
@@ -209,7 +169,8 @@ def _worth_recording(p: Probe, scripts: frozenset[str]) -> bool:
     return p.link_target in scripts or PurePosixPath(p.path).suffix in classify.EXTENSION_LANGUAGE
 
 
-def _write(result: DiscoveryResult, params: DiscoveryParams, in_git: bool) -> None:
+def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -> None:
+    in_git = listing.in_git
     ws = result.workspace
     _frame_csv(result.inventory, ws / "inventory.csv")
     _frame_csv(result.references, ws / "references.csv")
@@ -220,7 +181,7 @@ def _write(result: DiscoveryResult, params: DiscoveryParams, in_git: bool) -> No
         "skipped": len(result.skipped), "seconds": round(result.seconds, 3),
         "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
         "include": list(params.include), "exclude": list(params.exclude),
-        "notes": result.notes,
+        "listing": listing.how, "notes": result.notes,
     }
     workspace.write_json(ws / "discovery.json", summary)
     auditlog.append(ws, "discover", result="ok", scripts=summary["scripts"],

@@ -20,11 +20,22 @@ class Listing:
     files: list[str]  # repo-relative POSIX paths, sorted, vendored trees removed
     in_git: bool
     vendored: dict[str, tuple[str, int]] = field(default_factory=dict)  # tree -> (reason, files)
+    how: str = ""  # how the files were listed: "git", "walk", or why git's listing was not used
 
 
 def list_repo(root: Path) -> Listing:
     in_git = gitrepo.is_git_repo(root)
     paths = gitrepo.listed_files(root) if in_git else _walk(root)
+    how = "git" if in_git else "walk (not a git repository)"
+    if in_git and not paths:
+        walked = _walk(root)
+        if walked:
+            # git lists nothing in a folder that has files: an enclosing repository ignores it
+            # (or it is an export with a stray .git); its files are still the ones to look at
+            top = gitrepo.toplevel(root)
+            how = (f"walk: git listed no file here although the folder has {len(walked)}; "
+                   f"the enclosing repository {top or '?'} ignores it or does not track it")
+            paths, in_git = walked, False
     venvs = {str(PurePosixPath(p).parent) for p in paths if PurePosixPath(p).name == "pyvenv.cfg"}
     kept: list[str] = []
     trees: Counter[tuple[str, str]] = Counter()
@@ -35,7 +46,7 @@ def list_repo(root: Path) -> Listing:
         else:
             trees[tree] += 1
     vendored = {t: (reason, n) for (t, reason), n in sorted(trees.items())}
-    return Listing(files=kept, in_git=in_git, vendored=vendored)
+    return Listing(files=kept, in_git=in_git, vendored=vendored, how=how)
 
 
 def _vendored_tree(path: str, venvs: set[str]) -> tuple[str, str] | None:
@@ -56,7 +67,7 @@ def _walk(root: Path) -> list[str]:
         prefix = "" if rel == "." else rel + "/"
         dirs[:] = sorted(d for d in dirs if d != ".git")
         # symlinks to folders are listed as entries, not followed, so loops cannot trap us
-        found.extend(prefix + name for name in files)
+        found.extend(prefix + name for name in files if name != ".git")
         found.extend(prefix + d for d in list(dirs) if Path(folder, d).is_symlink())
         dirs[:] = [d for d in dirs if not Path(folder, d).is_symlink()]
     return sorted(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,14 +26,21 @@ class Probe:
     link_target: str = ""  # repo-relative target of a symlink inside the repo
 
 
-def probe(root: Path, path: str, max_bytes: int) -> Probe:
+def probe(root: Path, path: str, max_bytes: int,
+          deployed: Callable[[str], str | None] = lambda raw: None) -> Probe:
+    """`deployed` maps an absolute symlink target under a deploy root onto a repo path."""
     full = root / path
     try:
         st = full.lstat()
     except OSError as exc:
         return Probe(path, None, None, skip="unreadable", detail=exc.strerror or "")
     if stat.S_ISLNK(st.st_mode):
-        return _symlink(root, path)
+        found = _symlink(root, path)
+        mapped = deployed(found.detail) if found.detail.startswith("/") else None
+        if not found.link_target and mapped is not None and (root / mapped).is_file():
+            return Probe(path, None, None, skip="symlink", detail=found.detail,
+                         link_target=mapped)
+        return found
     if not stat.S_ISREG(st.st_mode):
         return Probe(path, None, None, skip="not_a_file" if not stat.S_ISDIR(st.st_mode)
                      else "submodule")
@@ -70,5 +78,5 @@ def _symlink(root: Path, path: str) -> Probe:
     try:
         rel = target.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return Probe(path, None, None, skip="symlink", detail=f"{raw} (outside the repo)")
+        return Probe(path, None, None, skip="symlink", detail=raw)
     return Probe(path, None, None, skip="symlink", detail=raw, link_target=rel)

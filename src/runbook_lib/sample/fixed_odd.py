@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runbook_lib.sample.common import write_hand
-from runbook_lib.sample.model import DEPLOY_ROOT, Meta, ln, missing, plain
+from runbook_lib.sample.model import DEPLOY_ROOT, Line, Meta, ln, plain
 from runbook_lib.sample.sink import Sink
 
 SAME_JOB = ["build/build-all-images.sh", "build/build_all_images.sh",
@@ -45,11 +45,12 @@ def write_generators(sink: Sink) -> None:
     write_hand(sink, "scripts/db/restore_drill.sh", ("bash", "db", "restore-drill"), [
         *plain("#!/bin/bash", "# Monthly restore drill into a scratch database.",
                "set -euo pipefail", "TMPD=$(mktemp -d)", "trap 'rm -rf \"$TMPD\"' EXIT"),
-        ln(f"cat > {step} <<EOF", missing(step)),
+        # writing a file is no reference, and $TMPD is unknown: neither line names a repo file
+        Line(f"cat > {step} <<EOF"),
         *plain("#!/bin/sh", "set -e", "createdb drill_$(date +%Y%m)",
                "gunzip -c /var/backups/app/latest.sql.gz | psql -q drill_$(date +%Y%m)",
                "dropdb drill_$(date +%Y%m)", "EOF"),
-        ln(f"bash {step}", missing(step))], 2)
+        Line(f"bash {step}")], 2)
 
 
 def write_build_and_db(sink: Sink) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from runbook_lib.sample.common import write_hand
 from runbook_lib.sample.fixed_libs import usage_report
 from runbook_lib.sample.fixed_scripts import Fixed
-from runbook_lib.sample.model import Line, ln, plain
+from runbook_lib.sample.model import Line, imported, ln, plain
 
 NOTIFY_PY = "tools/pylib/notify.py"
 
@@ -16,7 +16,8 @@ def write_tools(fx: Fixed) -> None:
     fx.put("tools/maint_steps.py", fx.recipe("py_db", "reports", "python", blocks=("root",)),
            1, "vacuum-reports")
     fx.put("tools/nightly_report.py", fx.recipe(
-        "py_monitor", "nightly", "python", head=(ln("from pylib import notify", NOTIFY_PY),),
+        "py_monitor", "nightly", "python",
+        head=(ln("from pylib import notify", imported(NOTIFY_PY)),),
         calls=(Line('notify.send(f"nightly report finished with status {status}")'),)),
         1, "nightly-report")
     write_hand(fx.sink, NOTIFY_PY, ("python", "lib", "notify-chat"), notify_module(), 1)
@@ -38,9 +39,8 @@ def run_maintenance() -> list[Line]:
            "scripts/cleanup/cleanup_tmp.sh"),
         *plain("    if status != 0:",
                '        print(f"cleanup exited with {status}", file=sys.stderr)'),
-        ln('    steps = os.path.join(os.path.dirname(__file__), "maint_steps.py")',
-           "tools/maint_steps.py"),
-        Line('    runpy.run_path(steps, run_name="__main__")'),
+        Line('    steps = os.path.join(os.path.dirname(__file__), "maint_steps.py")'),
+        ln('    runpy.run_path(steps, run_name="__main__")', "tools/maint_steps.py"),
         ln('    runpy.run_module("opstools.purge_cache", run_name="__main__")',
            "opstools/purge_cache.py"),
         *plain("    return 0", "", "", 'if __name__ == "__main__":', "    sys.exit(main())"),
@@ -65,13 +65,13 @@ def notify_module() -> list[Line]:
 def write_api_service(fx: Fixed) -> None:
     """services/api: the Dockerfile's COPY and WORKDIR decide what its words mean."""
     sink = fx.sink
-    write_hand(sink, "services/api/entrypoint.sh", ("sh", "deploy", "api-entrypoint"), plain(
-        "#!/bin/sh",
-        "# Container entrypoint: run migrations, then hand over to the command.",
-        "set -e",
-        "# inside the image; no deploy root or mount maps this path onto the repo",
-        "/app/scripts/migrate.sh",
-        'exec "$@"'), 1)
+    write_hand(sink, "services/api/entrypoint.sh", ("sh", "deploy", "api-entrypoint"), [
+        *plain("#!/bin/sh",
+               "# Container entrypoint: run migrations, then hand over to the command.",
+               "set -e",
+               "# a path inside the image its Dockerfile copies scripts/ into"),
+        ln("/app/scripts/migrate.sh", "services/api/scripts/migrate.sh"),
+        Line('exec "$@"')], 1)
     write_hand(sink, "services/api/scripts/start.sh", ("sh", "deploy", "api-start"), plain(
         "#!/bin/sh", "# Start the api under gunicorn.", "set -eu",
         'exec gunicorn --bind "0.0.0.0:${PORT:-8000}" --workers "${WORKERS:-4}" app.main:app'),

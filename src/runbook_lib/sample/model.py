@@ -29,6 +29,11 @@ class Ref:
 
     target: str  # resolved repo path, or the word as written when not resolved
     status: str = RESOLVED
+    kind: str = ""  # the row's kind when it is not the file's (`import`)
+
+
+def imported(path: str) -> Ref:
+    return Ref(path, RESOLVED, "import")
 
 
 def missing(word: str) -> Ref:

@@ -48,8 +48,10 @@ class Sink:
         runs = kind in LIVE_KINDS and not archived
         comment = "//" if PurePosixPath(path).name == "Jenkinsfile" else "#"
         for number, line in enumerate(lines, start=1):
-            live = runs and not line.text.lstrip().startswith(comment)
-            self._record(path, number, line, kind, live)
+            # a comment in a file that runs things is no reference at all (docs/discovery.md)
+            if kind in LIVE_KINDS and line.text.lstrip().startswith(comment):
+                continue
+            self._record(path, number, line, kind, runs)
 
     def _record(self, path: str, number: int, line: Line, kind: str, live: bool) -> None:
         seen: set[str] = set()
@@ -57,7 +59,7 @@ class Sink:
             if ref.target in seen or (ref.status == RESOLVED and ref.target == path):
                 continue
             seen.add(ref.target)
-            self.truth.add_ref((path, number, ref.target, kind, ref.status, live))
+            self.truth.add_ref((path, number, ref.target, ref.kind or kind, ref.status, live))
 
     def write_script(self, meta: Meta, lines: list[Line], commit: int) -> None:
         kind = "python" if meta.language == "python" else "script"

@@ -1,30 +1,32 @@
-"""CI: GitHub Actions, GitLab CI, CircleCI steps, and Jenkinsfile `dir('x') {` blocks.
+"""CI: GitHub Actions (workflows and composite actions), GitLab CI, CircleCI, Cloud Build,
+pre-commit hooks and release-tool commands, and Jenkinsfile `sh` steps.
 
-Each step runs in a fresh shell at the repo root (or its `working-directory`): a `cd` carries
-to the later lines of its own step only.
+Each step is shell code run in a fresh shell at the repo root (or its `working-directory`, or a
+Cloud Build step's `dir`): a `cd` carries to the later commands of its own step only. A GitLab
+job's `script:` items share one shell.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 
 import yaml
 
-from .composefile import last_line
-from .lines import Hit, leading_cd, scan_line
-from .resolve import Where
+from .argv import Word, interpret
+from .lines import Hit
+from .shwalk import Shell, act, walk
 from .source import Source
 from .values import norm
-from .words import hash_comment, slash_comment
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_RUN_KEYS = frozenset({"run", "script", "before_script", "after_script", "command"})
-_WORKDIR_KEYS = ("working-directory", "working_directory")
+_RUN_KEYS = ("run", "script", "before_script", "after_script", "command",
+             "preReleaseCommand", "postReleaseCommand")
+_WORKDIR_KEYS = ("working-directory", "working_directory", "dir")
 _GHA = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
-_ITEM = re.compile(r"\s*(?:-\s+)?(?:[\w-]+:\s*(?:[|>][-+]?\s*)?)?")
 _DIR = re.compile(r"\bdir\s*\(\s*(?:path\s*:\s*)?['\"]([^'\"]+)['\"]\s*\)\s*\{")
-Block = tuple[int, int, str]  # first line, last line, working folder
+_SH = re.compile(r"""\bsh\s*\(?\s*(?:script\s*:\s*)?('''|\"\"\"|'|")""")
 
 
 def extract_ci(src: Source) -> Iterator[Hit]:
@@ -34,83 +36,132 @@ def extract_ci(src: Source) -> Iterator[Hit]:
 
 
 def _yaml_ci(src: Source) -> Iterator[Hit]:
-    blocks = _blocks("\n".join(src.lines)) or _item_blocks(src.lines)
-    owner: dict[int, int] = {}
-    for i, (first, last, _) in enumerate(blocks):
-        owner.update(dict.fromkeys(range(first, last + 1), i))
-    wheres = [Where(src.path, (folder,)) for _, _, folder in blocks]
-    outside = Where(src.path, ("",))
-    cd: tuple[str, ...] = ()
-    current = -1
-    for no, raw in enumerate(src.lines, 1):
-        line = _GHA.sub(_expression, raw) if "${{" in raw else raw
-        block = owner.get(no, -1)
-        if block != current:
-            cd, current = (), block
-        where = wheres[block] if block >= 0 else outside
-        yield from scan_line(no, line, where, src.lookup, hash_comment, cd)
-        if block >= 0:
-            moved = leading_cd(_ITEM.sub("", line, count=1), where, src.lookup, cd)
-            cd = cd if moved is None else moved
-
-
-def _expression(match: re.Match[str]) -> str:
-    return "$GITHUB_WORKSPACE" if match.group(1) == "github.workspace" else "$GITHUB_EXPRESSION"
-
-
-def _blocks(text: str) -> list[Block]:
-    """Steps (mappings with a run/script/command) with their working folders."""
     try:
-        stack: list[yaml.Node] = list(yaml.compose_all(text, Loader=_Loader))
-    except Exception:  # odd YAML: fall back to list items as steps
-        return []
-    out: list[Block] = []
+        documents = list(yaml.compose_all("\n".join(src.lines), Loader=_Loader))
+    except Exception:  # odd YAML: nothing can be said about its steps
+        return iter(())
+    shell = src.shell(src.where(""))
+    stack: list[yaml.Node] = [d for d in documents if d is not None]
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-            if any(isinstance(keys.get(k), yaml.ScalarNode | yaml.SequenceNode) for k in _RUN_KEYS):
-                out.append((node.start_mark.line + 1, last_line(node), _folder(keys)))
-            stack.extend(v for _, v in node.value)
+            _step(keys, src, shell)
+            stack.extend(v for _, v in node.value if isinstance(v, yaml.Node))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return sorted(out)
+    return iter(shell.hits)
 
 
-def _folder(keys: dict[str, yaml.Node]) -> str:
+def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
+    folder = _folder(keys, src)
+    shell.where = src.where(folder)
+    shell.where.variables["GITHUB_ACTION_PATH"] = "\x00" + src.folder
+    shell.cd = ()
+    if "args" in keys and isinstance(keys["args"], yaml.SequenceNode) and "name" in keys:
+        _cloudbuild(keys, shell)
+    if "entry" in keys and "id" in keys:
+        _hook(keys["entry"], shell)
+    for key in _RUN_KEYS:
+        node = keys.get(key)
+        if isinstance(node, yaml.ScalarNode) and node.value:
+            _code(node, src, shell)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:  # one shell for the whole list (GitLab)
+                if isinstance(item, yaml.ScalarNode):
+                    _code(item, src, shell, keep=True)
+
+
+def _folder(keys: dict[str, yaml.Node], src: Source) -> str:
     for key in _WORKDIR_KEYS:
         node = keys.get(key)
         if isinstance(node, yaml.ScalarNode) and node.value:
             value = node.value
             if value.startswith(("~", "$")):
                 return ""
-            return norm(value) or ""
-    return ""
+            base = src.folder if key == "dir" else ""
+            return norm(base + "/" + value) or ""
+    return src.folder if src.path.rpartition("/")[2].startswith("cloudbuild") else ""
 
 
-def _item_blocks(lines: list[str]) -> list[Block]:
-    starts = [no for no, line in enumerate(lines, 1) if line.lstrip().startswith("- ")]
-    ends = [*(s - 1 for s in starts[1:]), len(lines)]
-    return [(s, e, "") for s, e in zip(starts, ends, strict=True)]
+def _code(node: yaml.ScalarNode, src: Source, shell: Shell, keep: bool = False) -> None:
+    text = _GHA.sub(_expression, node.value) if "${{" in node.value else node.value
+    block = node.style in ("|", ">")
+    shell.line0 = node.start_mark.line + (1 if block else 0)
+    shell.fixed = 0
+    if not keep:
+        shell.cd = ()
+    walk(text, shell)
+
+
+def _expression(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name == "github.workspace":
+        return "$GITHUB_WORKSPACE"
+    if name == "github.action_path":
+        return "$GITHUB_ACTION_PATH"
+    return "$GITHUB_EXPRESSION"
+
+
+def _argv(items: list[yaml.Node]) -> list[Word]:
+    return [Word(str(i.value), str(i.value), i.start_mark.line + 1) for i in items
+            if isinstance(i, yaml.ScalarNode)]
+
+
+def _cloudbuild(keys: dict[str, yaml.Node], shell: Shell) -> None:
+    args = _argv(keys["args"].value)
+    entry = keys.get("entrypoint")
+    if isinstance(entry, yaml.ScalarNode) and entry.value:
+        args = [Word(entry.value, entry.value, entry.start_mark.line + 1), *args]
+    elif not args or "/" not in (args[0].value or ""):
+        return  # the builder image's own entrypoint gets the arguments
+    for action in interpret(args, "cloudbuild"):
+        act(action, shell)
+
+
+def _hook(entry: yaml.Node, shell: Shell) -> None:
+    if not isinstance(entry, yaml.ScalarNode):
+        return
+    try:
+        parts = shlex.split(entry.value)
+    except ValueError:
+        return
+    words = [Word(p, p, entry.start_mark.line + 1) for p in parts]
+    for action in interpret(words, "pre-commit"):
+        act(action, shell)
 
 
 def _jenkins(src: Source) -> Iterator[Hit]:
     stack: list[tuple[int, str]] = []
     depth = 0
-    triple = False
-    cd: tuple[str, ...] = ()
-    variables: dict[str, str | None] = {}
-    for no, line in enumerate(src.lines, 1):
+    shell = src.shell(src.where(""))
+    text = "\n".join(src.lines)
+    starts = [0]
+    for line in src.lines:
+        starts.append(starts[-1] + len(line) + 1)
+    folders = []
+    for _no, line in enumerate(src.lines, 1):
         for match in _DIR.finditer(line):
             folder = stack[-1][1] if stack else ""
             stack.append((depth + 1, norm(folder + "/" + match.group(1)) or folder))
-        where = Where(src.path, (stack[-1][1] if stack else "",), variables)
-        yield from scan_line(no, line, where, src.lookup, slash_comment, cd if triple else ())
-        if triple:
-            moved = leading_cd(line, where, src.lookup, cd)
-            cd = cd if moved is None else moved
-        if (line.count("'''") + line.count('"""')) % 2:
-            triple, cd = not triple, ()
+        folders.append(stack[-1][1] if stack else "")
         depth += line.count("{") - line.count("}")
         while stack and depth < stack[-1][0]:
             stack.pop()
+    for match in _SH.finditer(text):
+        if _commented(text, match.start()):
+            continue
+        quote = match.group(1)
+        end = text.find(quote, match.end())
+        if end < 0:
+            continue
+        row = text.count("\n", 0, match.end())
+        shell.where = src.where(folders[row] if row < len(folders) else "")
+        shell.cd, shell.line0, shell.fixed = (), row, 0
+        walk(text[match.end():end], shell)
+    return iter(shell.hits)
+
+
+def _commented(text: str, pos: int) -> bool:
+    start = text.rfind("\n", 0, pos) + 1
+    return "//" in text[start:pos]

@@ -31,6 +31,9 @@ class Service:
     dockerfile: str | None = None  # repo path of the Dockerfile it builds
     working_dir: str | None = None
     volumes: list[Volume] = field(default_factory=list)
+    # (command | entrypoint | healthcheck, a string or an argv, 1-based line)
+    commands: list[tuple[str, str | list[str], int]] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
 
 
 def read_services(text: str, folder: str) -> list[Service]:
@@ -41,7 +44,7 @@ def read_services(text: str, folder: str) -> list[Service]:
         return []
     out: list[Service] = []
     for document in documents:
-        mapping = _get(document, "services") or document
+        mapping = _get(document, "services") or (None if _get(document, "version") else document)
         if isinstance(mapping, yaml.MappingNode):
             out.extend(_service(value, folder) for _, value in mapping.value
                        if isinstance(value, yaml.MappingNode))
@@ -49,10 +52,26 @@ def read_services(text: str, folder: str) -> list[Service]:
 
 
 def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """A key of a mapping, also through `<<: *anchor` merges (the mapping's own keys win)."""
     if isinstance(node, yaml.MappingNode):
+        merged: list[yaml.Node] = []
         for k, value in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
                 return value if isinstance(value, yaml.Node) else None
+            if isinstance(k, yaml.ScalarNode) and k.value == "<<":
+                merged += value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for other in merged:
+            found = _get(other, key)
+            if found is not None:
+                return found
+    return None
+
+
+def _command_value(node: yaml.Node | None) -> str | list[str] | None:
+    if isinstance(node, yaml.ScalarNode) and node.value:
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [str(v.value) for v in node.value if isinstance(v, yaml.ScalarNode)]
     return None
 
 
@@ -80,6 +99,19 @@ def _service(node: yaml.MappingNode, folder: str) -> Service:
         if service.context is not None:
             service.dockerfile = norm(service.context + "/" + name)
     service.working_dir = _scalar(_get(node, "working_dir"))
+    for field_name, value in (("command", _get(node, "command")),
+                              ("entrypoint", _get(node, "entrypoint")),
+                              ("healthcheck", _get(_get(node, "healthcheck"), "test"))):
+        command = _command_value(value)
+        if command and value is not None:
+            service.commands.append((field_name, command, value.start_mark.line + 1))
+    env = _get(node, "environment")
+    if isinstance(env, yaml.MappingNode):
+        service.environment = {str(k.value): str(v.value) for k, v in env.value
+                               if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+    elif isinstance(env, yaml.SequenceNode):
+        pairs = [str(v.value).partition("=") for v in env.value if isinstance(v, yaml.ScalarNode)]
+        service.environment = {k: v for k, _, v in pairs}
     volumes = _get(node, "volumes")
     if isinstance(volumes, yaml.SequenceNode):
         service.volumes = [v for v in map(_volume, volumes.value) if v is not None]

@@ -1,29 +1,27 @@
-"""Dockerfiles: COPY/ADD map the build context into the image; RUN/CMD/... call through it."""
+"""Dockerfiles through BuildKit's own parser (the `dockerfile` package): COPY/ADD map the build
+context into the image (a COPY of a script is itself a live reference, `dockerfile-copy`);
+RUN, CMD, ENTRYPOINT and HEALTHCHECK in shell form are shell code, in exec form an argv, each
+resolved through the stage's WORKDIR and maps; stages, `COPY --from` and ENV are followed."""
 
 from __future__ import annotations
 
-import json
+import fnmatch
 import posixpath
-import re
-import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from .argv import SHELLS, Word, interpret, program
 from .composefile import compose_contexts
-from .lines import Hit, scan_line
+from .lines import Hit
 from .lookup import Lookup
-from .resolve import GONE, Maps, Where, absolute, resolve_word
+from .model import CERTAIN, RESOLVED
+from .resolve import GONE, OUTSIDE, Found, Maps, Where, absolute
+from .shwalk import Shell, act, walk
 from .source import Source
 from .values import evaluate, norm
-from .words import has_extension, hash_comment, split_words
 
-_INSTRUCTION = re.compile(r"\s*([A-Za-z]+)(?:\s+(.*))?$")
-_KEYWORDS = frozenset({
-    "FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
-    "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL",
-})
-_REDIRECT = re.compile(r"(?:>>?|\btee\s+(?:-a\s+)?)\s*([^\s;&|)'\"]+)")
-Line = tuple[int, str]
+_RUNS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
 
 
 @dataclass(slots=True)
@@ -31,129 +29,97 @@ class Stage:
     workdir: str = "/"
     maps: Maps = field(default_factory=list)  # newest first
     env: dict[str, str | None] = field(default_factory=dict)
+    entrypoint: list[Word] = field(default_factory=list)
 
     def copy(self) -> Stage:
-        return Stage(self.workdir, list(self.maps), dict(self.env))
+        return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint))
+
+
+def parse(text: str) -> tuple[Any, ...]:
+    """The instructions of a Dockerfile; () when BuildKit's parser refuses it."""
+    import dockerfile
+
+    try:
+        return tuple(dockerfile.parse_string(text))
+    except (dockerfile.GoParseError, dockerfile.GoIOError, ValueError, UnicodeError):
+        return ()
 
 
 def extract_dockerfile(src: Source) -> Iterator[Hit]:
-    context = _context(src)
-    for group, word, args, stage in walk(src.lines, context, src.lookup, src.path):
-        where = Where(src.path, (context,), stage.env, stage.maps, stage.workdir)
-        if word in ("COPY", "ADD"):
-            yield from _copied(group, args, Where(src.path, (context,)), src.lookup)
-        elif word != "FROM":
-            for no, line in group:
-                yield from scan_line(no, line, where, src.lookup, hash_comment)
+    context = context_of(src.path, src.lookup, src)
+    shell = src.shell(src.where())
+    for command, stage in walk_stages(parse("\n".join(src.lines)), context, src.lookup):
+        if command.cmd in ("COPY", "ADD"):
+            _copied(command, context, src, shell)
+        elif command.cmd in _RUNS:
+            _runs(command, stage, src, shell)
+    yield from shell.hits
 
 
-def image(text: str, context: str, lk: Lookup, path: str) -> Stage:
-    """The final stage of a Dockerfile: its WORKDIR and what its COPY/ADD put where."""
+def context_of(path: str, lk: Lookup, src: Source | None = None) -> str:
+    contexts = lk.compose_contexts
+    if contexts is None and src is not None:
+        contexts = lk.compose_contexts = compose_contexts(lk, src.read)
+    return (contexts or {}).get(path, posixpath.dirname(path))
+
+
+def image(text: str, context: str, lk: Lookup) -> Stage:
+    """The final stage of a Dockerfile: its WORKDIR, ENV and what its COPY/ADD put where."""
     last = Stage()
-    for _group, _word, _args, stage in walk(text.split("\n"), context, lk, path):
+    for _command, stage in walk_stages(parse(text), context, lk):
         last = stage
     return last
 
 
-def walk(
-    lines: list[str], context: str, lk: Lookup, path: str,
-) -> Iterator[tuple[list[Line], str, str, Stage]]:
-    """Each instruction with the stage as it stands before it; applied once resumed."""
+def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator[tuple[Any, Stage]]:
+    """Each instruction with its stage as it stands before it (applied after the yield)."""
     stages: dict[str, Stage] = {}
     stage = Stage()
-    for group in _groups(lines):
-        match = _INSTRUCTION.match(group[0][1])
-        word = match.group(1).upper() if match else "#"
-        args = " ".join(
-            t.strip().rstrip("\\") for _, t in group if not t.lstrip().startswith("#")
-        )[len(word):].strip()
-        if match is None or word.startswith("#"):
-            word = "#"
-        if word == "RUN":
-            _overwrite(args, stage)
-        yield group, word, args, stage
-        if word == "FROM":
-            stage = _from(args, stage, stages)
-        elif word in ("COPY", "ADD"):
-            _map(args, stage, context, lk, stages)
-        elif word in ("WORKDIR", "ENV", "ARG"):
-            _set(word, args, stage)
+    for command in commands:
+        yield command, stage
+        cmd = command.cmd
+        if cmd == "FROM":
+            stage = _from(command.value, stages)
+        elif cmd in ("COPY", "ADD"):
+            _map(command, stage, context, lk, stages)
+        elif cmd == "WORKDIR" and command.value:
+            value = evaluate(command.value[0], stage.env, "") or command.value[0]
+            stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, value))
+        elif cmd in ("ENV", "ARG"):
+            _set(cmd, command.value, stage)
+        elif cmd == "ENTRYPOINT":
+            stage.entrypoint = _argv(command, stage) if command.json else []
+        elif cmd == "RUN" and not command.json and command.value:
+            _overwrite(command.value[0], stage)
 
 
-def _groups(lines: list[str]) -> Iterator[list[Line]]:
-    """Physical lines grouped by instruction: continuations, heredoc bodies, comments alone."""
-    group: list[Line] = []
-    for no, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if group and _open(group):
-            group.append((no, line))
-        elif stripped.startswith("#"):
-            if group:
-                yield group
-                group = []
-            yield [(no, line)]
-        elif stripped:
-            starts = _INSTRUCTION.match(line)
-            if group and starts and starts.group(1).upper() in _KEYWORDS:
-                yield group
-                group = []
-            group.append((no, line))
-    if group:
-        yield group
-
-
-def _open(group: list[Line]) -> bool:
-    for _, line in reversed(group):
-        if not line.lstrip().startswith("#"):
-            return line.rstrip().endswith("\\")
-    return False
-
-
-def _from(args: str, stage: Stage, stages: dict[str, Stage]) -> Stage:
-    parts = [p for p in args.split() if not p.startswith("--")]
-    if len(parts) >= 3 and parts[-2].lower() == "as":
-        stages[parts[-1].lower()] = new = Stage()
-    else:
-        new = Stage()
+def _from(value: tuple[str, ...], stages: dict[str, Stage]) -> Stage:
+    parts = list(value)
     base = stages.get(parts[0].lower()) if parts else None
-    if base is not None and base is not new:
-        new.workdir, new.maps, new.env = base.workdir, list(base.maps), dict(base.env)
+    new = base.copy() if base is not None else Stage()
+    if len(parts) >= 3 and parts[-2].lower() == "as":
+        stages[parts[-1].lower()] = new
     return new
 
 
-def _set(word: str, args: str, stage: Stage) -> None:
-    if word == "WORKDIR":
-        value = evaluate(args.strip("\"'"), stage.env, "") or ""
-        stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, value or "."))
+def _set(cmd: str, value: tuple[str, ...], stage: Stage) -> None:
+    pairs: list[tuple[str, str]] = []
+    if cmd == "ENV":
+        pairs = list(zip(value[0::2], value[1::2], strict=False))
+    else:
+        pairs = [(v.partition("=")[0], v.partition("=")[2]) for v in value]
+    for name, raw in pairs:
+        if cmd == "ARG" and not raw:
+            stage.env.setdefault(name, None)
+        else:
+            stage.env[name] = evaluate(raw, stage.env, "")
+
+
+def _map(command: Any, stage: Stage, context: str, lk: Lookup, stages: dict[str, Stage]) -> None:
+    origin = _origin(command.flags, stages)
+    if origin is False or len(command.value) < 2:
         return
-    pairs = re.findall(r"([A-Za-z_]\w*)=(\"[^\"]*\"|'[^']*'|\S*)", args)
-    if not pairs and word == "ENV" and len(args.split(None, 1)) == 2:
-        pairs = [tuple(args.split(None, 1))]
-    for name, value in pairs:
-        stage.env[name] = evaluate(value, stage.env, "")
-
-
-def _arguments(args: str) -> list[str]:
-    if args.startswith("["):
-        try:
-            parts = json.loads(args)
-            return [str(p) for p in parts] if isinstance(parts, list) else []
-        except ValueError:
-            pass
-    try:
-        return shlex.split(args)
-    except ValueError:
-        return args.split()
-
-
-def _map(args: str, stage: Stage, context: str, lk: Lookup, stages: dict[str, Stage]) -> None:
-    origin = _origin(args, stages)
-    if origin is False:
-        return
-    parts = _arguments(" ".join(p for p in args.split() if not p.startswith("--")))
-    if len(parts) < 2:
-        return
-    *sources, dest = parts
+    *sources, dest = command.value
     dest = posixpath.join(stage.workdir, evaluate(dest, stage.env, "") or dest)
     into = dest.endswith("/") or len(sources) > 1
     dest = posixpath.normpath(dest)
@@ -170,12 +136,12 @@ def _map(args: str, stage: Stage, context: str, lk: Lookup, stages: dict[str, St
             stage.maps.insert(0, (target, repo))
 
 
-def _origin(args: str, stages: dict[str, Stage]) -> Stage | bool | None:
+def _origin(flags: tuple[str, ...], stages: dict[str, Stage]) -> Stage | bool | None:
     """None: the build context; a Stage: `--from` an earlier stage; False: another image."""
-    match = re.search(r"--from=(\S+)", args)
-    if match is None:
-        return None
-    return stages.get(match.group(1).lower(), False)
+    for flag in flags:
+        if flag.startswith("--from="):
+            return stages.get(flag[len("--from="):].lower(), False)
+    return None
 
 
 def _source(source: str, context: str, origin: Stage | bool | None, lk: Lookup) -> str | None:
@@ -185,31 +151,118 @@ def _source(source: str, context: str, origin: Stage | bool | None, lk: Lookup) 
     return None if mapped == GONE else mapped
 
 
-def _overwrite(args: str, stage: Stage) -> None:
+def _overwrite(code: str, stage: Stage) -> None:
     """`RUN echo ... > /app/x.sh` replaces what COPY put there: no longer the repo's file."""
-    for match in _REDIRECT.finditer(args):
-        target = match.group(1)
-        if target.startswith("&") or target.startswith("/dev/"):
+    from . import shparse
+
+    for node in _redirects(shparse.parse(code)):
+        dest = node.child_by_field_name("destination")
+        if dest is None:
             continue
-        path = posixpath.normpath(posixpath.join(stage.workdir, target))
-        stage.maps.insert(0, (path, None))
+        target = shparse.text(dest).strip("\"'")
+        if target.startswith(("&", "/dev/")) or "$" in target:
+            continue
+        stage.maps.insert(0, (posixpath.normpath(posixpath.join(stage.workdir, target)), None))
 
 
-def _copied(group: list[Line], args: str, where: Where, lk: Lookup) -> Iterator[Hit]:
-    if "--from=" in args:
+def _redirects(node: Any) -> Iterator[Any]:
+    if node.type == "file_redirect" and node.children and node.children[0].type in (">", ">>"):
+        yield node
+    for child in node.children:
+        yield from _redirects(child)
+
+
+def _copied(command: Any, context: str, src: Source, shell: Shell) -> None:
+    """A COPY/ADD of a script into an image that is built: a live reference to it."""
+    if any(f.startswith("--from=") for f in command.flags) or len(command.value) < 2:
         return
-    parts = _arguments(" ".join(p for p in args.split() if not p.startswith("--")))
-    sources = set(parts[:-1])
-    for no, line in group:
-        for start, word in split_words(line):
-            if word in sources and (has_extension(word) or lk.is_name(word.rpartition("/")[2])):
-                result = resolve_word(word, where, lk)
-                if result is not None:
-                    yield Hit(no, result[0], result[1], start >= hash_comment(line))
+    for source in command.value[:-1]:
+        if "://" in source:
+            continue
+        line = _line_of(src.lines, command, source)
+        for target in _sources(source, context, src.lookup):
+            shell.add(line, Found(RESOLVED, target, CERTAIN), "dockerfile-copy")
 
 
-def _context(src: Source) -> str:
-    contexts = src.lookup.compose_contexts
-    if contexts is None:
-        contexts = src.lookup.compose_contexts = compose_contexts(src.lookup, src.read)
-    return contexts.get(src.path, src.folder)
+def _sources(source: str, context: str, lk: Lookup) -> list[str]:
+    path = norm(context + "/" + source)
+    if path is None:
+        return []
+    if "*" in source or "?" in source:
+        folder, _, name = path.rpartition("/")
+        return [p for p in lk.in_folder(folder) if fnmatch.fnmatchcase(posixpath.basename(p), name)]
+    found = lk.find(path)
+    return [found] if found is not None else []
+
+
+def _line_of(lines: list[str], command: Any, needle: str) -> int:
+    for no in range(command.start_line, command.end_line + 1):
+        if 0 < no <= len(lines) and needle in lines[no - 1]:
+            return int(no)
+    return int(command.start_line)
+
+
+def _argv(command: Any, stage: Stage) -> list[Word]:
+    return [Word(evaluate(v, stage.env, "") if "$" in v else v, v, 0) for v in command.value]
+
+
+def _runs(command: Any, stage: Stage, src: Source, shell: Shell) -> None:
+    if command.cmd == "HEALTHCHECK" and command.value[:1] != ("CMD",):
+        return
+    shell.where = Where(src.path, (), dict(stage.env), stage.maps, stage.workdir, strict=True)
+    shell.cd = ()
+    mapped = absolute(stage.workdir, shell.where, src.lookup)
+    shell.path_dirs = _path_dirs(stage, shell)
+    if mapped is None and not stage.maps:
+        shell.cd = OUTSIDE
+    if command.json:
+        words = [Word(w.value, w.text, _line_of(src.lines, command, w.text))
+                 for w in _argv(command, stage)]
+        if command.cmd == "HEALTHCHECK":
+            words = words[1:]
+        if command.cmd == "CMD" and stage.entrypoint and _interpreter(stage.entrypoint[0]):
+            # an interpreter as ENTRYPOINT runs CMD's words; a script entrypoint usually ends
+            # in `exec "$@"`, which runs CMD as a command of its own
+            words = [Word(w.value, w.text, command.start_line) for w in stage.entrypoint] + words
+        for action in interpret(words):
+            act(action, shell)
+        return
+    code = _shell_text(src.lines, command)
+    shell.line0, shell.fixed = command.start_line - 1, 0
+    walk(code, shell)
+
+
+def _interpreter(entry: Word) -> bool:
+    name = program(entry)
+    return name == "python" or name in SHELLS or "/" not in (entry.value or "/")
+
+
+def _path_dirs(stage: Stage, shell: Shell) -> list[tuple[str, str]]:
+    out = []
+    for part in (stage.env.get("PATH") or "").split(":"):
+        if part.startswith("/"):
+            mapped = absolute(part, shell.where, shell.lk)
+            if mapped is not None and mapped != GONE and mapped in shell.lk.index.dirs:
+                out.append((mapped, CERTAIN))
+    return out
+
+
+def _shell_text(lines: list[str], command: Any) -> str:
+    """The raw lines of a shell-form instruction, keyword and flags blanked, so rows keep their
+    file lines; comment lines inside a continued instruction are dropped as Docker does."""
+    raw = lines[command.start_line - 1:command.end_line]
+    if not raw:
+        return ""
+    first = raw[0]
+    upper = first.upper()
+    start = upper.find(command.cmd) + len(command.cmd)
+    if command.cmd == "HEALTHCHECK":
+        start = upper.find("CMD", start) + 3
+    rest = first[start:]
+    for flag in command.flags:
+        if command.cmd != "HEALTHCHECK":
+            rest = rest.replace(flag, " " * len(flag), 1)
+    out = [" " * start + rest]
+    for line in raw[1:]:
+        out.append(" \\" if line.lstrip().startswith("#") else line)
+    return "\n".join(out)

@@ -8,7 +8,9 @@ _MAKE = frozenset({"Makefile", "makefile", "GNUmakefile"})
 _DOCS = (".md", ".rst", ".txt", ".adoc")
 _DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
 _YAML = (".yml", ".yaml")
-_CI = frozenset({".gitlab-ci.yml", "Jenkinsfile"})
+_CI = frozenset({".gitlab-ci.yml", "Jenkinsfile", ".pre-commit-config.yaml", ".craft.yml",
+                 "action.yml", "action.yaml"})
+_CONFIG = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 
 
 def source_kind(path: str) -> str | None:
@@ -38,6 +40,12 @@ def _by_name(name: str) -> str | None:
         return "package_json"
     if name == "crontab" or name.endswith((".crontab", ".cron")):
         return "cron"
+    if name == "Procfile":
+        return "procfile"
+    if name in _CONFIG:
+        return "config"
+    if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
+        return "ci"
     return None
 
 

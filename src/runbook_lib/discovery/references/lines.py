@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .lookup import Lookup
-from .resolve import Result, Where, cd_folders, resolve_module, resolve_word
-from .words import has_extension, is_module, is_python, split_words
+from .model import CERTAIN
+from .resolve import Result, Where, cd_folders, resolve_word
+from .words import has_extension, split_words
 
 _INLINE_CD = re.compile(
     r"(?:^|[;&|(`\s])(?:builtin\s+)?(?:cd|pushd)\s+"
@@ -18,7 +19,6 @@ _INLINE_CD = re.compile(
 _LEADING_CD = re.compile(
     r"\s*(?:builtin\s+)?(?:cd|pushd)(?:\s+(\"[^\"]*\"|'[^']*'|[^\s;&|#]+))?\s*(?:$|&&|;|\|\||#|>)"
 )
-_RUN_MODULE = re.compile(r"run_module\(\s*(?:mod_name\s*=\s*)?[\"']([\w.]+)[\"']")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,10 @@ class Hit:
     status: str
     target: str
     comment: bool
+    rule: str = "word"
+    confidence: str = CERTAIN
+    kind: str = ""  # the row's kind when it is not the source file's (`import`)
+    live: bool = True  # False: evidence only, even from a file that runs (ssh to a remote)
 
 
 Comment = Callable[[str], int]
@@ -51,22 +55,16 @@ def scan_words(
     words = split_words(line)
     cds = _inline_cds(line, where, lk, cd) if "cd " in line or "pushd " in line else []
     cut = -1
-    seen_python = False
-    for i, (start, word) in enumerate(words):
+    for start, word in words:
         here = _cd_at(cds, start, cd)
         if values and word in values:
             result = resolve_word(values[word], where, lk, here, written=word)
         else:
             result = _word(word, where, lk, here)
-        if result is None and word == "-m" and seen_python and i + 1 < len(words):
-            result = _module(words[i + 1][1], where, lk, here)
-        seen_python = seen_python or is_python(word)
         if result is not None:
             if cut < 0:
                 cut = comment(line)
-            yield Hit(no, result[0], result[1], start >= cut)
-    if "run_module" in line:
-        yield from _run_modules(no, line, where, lk, comment)
+            yield Hit(no, result[0], result[1], start >= cut, "mention")
 
 
 def _word(word: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> Result | None:
@@ -74,17 +72,6 @@ def _word(word: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> Result | 
     if lk.is_name(last) or has_extension(word):
         return resolve_word(word, where, lk, cd)
     return None
-
-
-def _module(word: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> Result | None:
-    return resolve_module(word, where, lk, cd, main=True) if is_module(word) else None
-
-
-def _run_modules(no: int, line: str, where: Where, lk: Lookup, comment: Comment) -> Iterator[Hit]:
-    for match in _RUN_MODULE.finditer(line):
-        result = resolve_module(match.group(1), where, lk, main=True)
-        if result is not None:
-            yield Hit(no, result[0], result[1], match.start() >= comment(line))
 
 
 def _inline_cds(

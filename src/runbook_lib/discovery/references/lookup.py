@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .model import SCRIPT_EXTENSIONS, RepoIndex
+
+if TYPE_CHECKING:
+    from .facts import Facts
 
 # A line can only hold a reference when it names a script extension, runs a module or
 # imports one; otherwise only an extensionless script name can make it one.
@@ -21,8 +26,25 @@ class Lookup:
     by_base: dict[str, list[tuple[str, str]]]  # basename -> (listed path, script path)
     names: frozenset[str]  # basenames without a script extension
     compose_contexts: dict[str, str] | None = field(default=None)  # Dockerfile -> context
+    repo_names: frozenset[str] = frozenset()  # names the checkout goes by (its folder's)
+    py_roots: list[Any] = field(default_factory=list)  # modules.Root, repo-wide
+    third_party: frozenset[str] = frozenset()  # top-level names of declared dependencies
+    facts: Facts | None = None  # what other files tell about this one (facts.py)
+    by_folder: dict[str, list[str]] | None = None  # folder -> listed scripts, built on demand
+    root: Path | None = None  # the repo on disk, for configuration files (pytest, alembic)
+    memo: dict[Any, Any] = field(default_factory=dict)  # per-run caches of derived answers
+    _sorted: list[str] | None = None
+
+    def sorted_scripts(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self.index.scripts)
+        return self._sorted
 
     def find(self, path: str | None) -> str | None:
+        return None if path is None else self.real.get(path)
+
+    def find_file(self, path: str | None) -> str | None:
+        """A Python module or package marker: the same as find (every .py is a script)."""
         return None if path is None else self.real.get(path)
 
     def may_hold(self, line: str) -> bool:
@@ -39,6 +61,15 @@ class Lookup:
             if (listed == rel or listed.endswith(tail)) and script not in found:
                 found.append(script)
         return found
+
+    def in_folder(self, folder: str) -> list[str]:
+        """Scripts (and links to scripts) directly in a repo folder, as their script paths."""
+        if self.by_folder is None:
+            table: dict[str, list[str]] = {}
+            for path, _script in sorted(self.real.items()):
+                table.setdefault(path.rpartition("/")[0], []).append(path)
+            self.by_folder = table
+        return [self.real[p] for p in self.by_folder.get(folder, ())]
 
     def is_name(self, word: str) -> bool:
         return word in self.by_base

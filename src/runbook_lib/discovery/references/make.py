@@ -1,14 +1,15 @@
-"""Makefiles: `$(VAR)` expanded from the file's assignments; recipes run in its folder."""
+"""Makefiles: `$(VAR)` expanded from the file's assignments; each recipe line (with its
+backslash continuations) is shell code run in the Makefile's folder."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from .lines import Hit, last_cd, scan_line
+from .lines import Hit
+from .shwalk import walk
 from .source import Source
 from .values import ANCHOR
-from .words import hash_comment
 
 _ASSIGN = re.compile(
     r"(?:(?:export|override)\s+)?([A-Za-z_][\w.-]*)\s*(::?=|:::=|\?=|\+=|!=|=)\s*(.*?)\s*$"
@@ -16,21 +17,28 @@ _ASSIGN = re.compile(
 _REF = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 _HERE = re.compile(r"\$[({](?:CURDIR|dir\s+\$[({](?:lastword|firstword)\s+\$[({]MAKEFILE_LIST"
                    r"[)}][)}]|shell\s+pwd)[)}]/?")
+_UNKNOWN = re.compile(r"\$\(([^()]*)\)")
 
 
 def extract_make(src: Source) -> Iterator[Hit]:
     where = src.where(src.folder)
     where.variables["CURDIR"] = ANCHOR + src.folder
+    shell = src.shell(where)
     known: dict[str, str] = {}
-    cd: tuple[str, ...] = ()
+    recipe: list[str] = []
+    first = 0
     for no, raw in enumerate(src.lines, 1):
-        line = expand(raw, known) if "$" in raw else raw
-        yield from scan_line(no, line, where, src.lookup, hash_comment, cd)
-        if not raw.startswith("\t"):
-            _assign(raw, known)
-        # a recipe line is its own shell, unless continued with a backslash
-        moved = last_cd(line, where, src.lookup, cd) if raw.rstrip().endswith("\\") else None
-        cd = moved or ()
+        if raw.startswith("\t") or recipe:
+            if not recipe:
+                first = no
+            recipe.append(expand(raw, known).lstrip("\t").lstrip("@-+"))
+            if not raw.rstrip().endswith("\\"):
+                shell.cd, shell.line0, shell.fixed = (), first - 1, 0
+                walk("\n".join(recipe), shell)
+                recipe = []
+            continue
+        _assign(raw, known)
+    yield from shell.hits
 
 
 def expand(line: str, known: dict[str, str]) -> str:
@@ -40,6 +48,8 @@ def expand(line: str, known: dict[str, str]) -> str:
         if replaced == line:
             break
         line = replaced
+    # what is left unexpanded is unknown to us: a shell variable that is never set
+    line = _UNKNOWN.sub(lambda m: "${MAKE_" + re.sub(r"\W", "_", m.group(1)) + "}", line)
     return line.replace("$$", "$")
 
 

@@ -8,16 +8,22 @@ from pathlib import PurePosixPath
 # Kinds of file that refer to scripts. A reference is `live` only when its kind runs things.
 KINDS = (
     "script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd",
-    "package_json", "docs", "data", "container",
+    "package_json", "procfile", "config", "docs", "data", "container",
 )
+# Kinds a row may carry that are not kinds of file: an import, a symlink in the repo.
+ROW_KINDS = (*KINDS, "import", "symlink")
 LIVE_KINDS = frozenset(
     {"script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd", "package_json",
+     "procfile", "config", "import", "symlink",
      "container"}  # container: a running container's command, healthcheck or mount
 )
 SCRIPT_EXTENSIONS = (".sh", ".bash", ".ksh", ".zsh", ".py")
 
 # status of a reference row
 RESOLVED, AMBIGUOUS, MISSING = "resolved", "ambiguous", "missing"
+# confidence of a reference row: `likely` rows keep a script from being an orphan, but
+# rewrite_reference never rewrites them
+CERTAIN, LIKELY = "certain", "likely"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,8 @@ class Reference:
     status: str  # RESOLVED, AMBIGUOUS or MISSING
     live: bool
     text: str  # the whole line, stripped, at most 300 characters
+    rule: str = "word"  # the resolution rule that made the row (docs/discovery.md)
+    confidence: str = CERTAIN
 
     @property
     def resolved(self) -> bool:

@@ -127,3 +127,25 @@ def expressions(line: str) -> Iterator[ast.AST]:
             yield from ast.walk(ast.parse(match.group(), mode="eval"))
         except (SyntaxError, ValueError, RecursionError):
             continue
+
+
+UNKNOWN_WORD = "$__UNKNOWN__"  # an unknown part of a string, as an unknown shell variable
+
+
+def text_of(node: ast.AST, variables: Vars, file: str) -> str:
+    """The text of a string expression, unknown parts standing as UNKNOWN_WORD."""
+    value = value_of(node, variables, file)
+    if value is not None:
+        return value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(text_of(p, variables, file) for p in node.values)
+    if isinstance(node, ast.FormattedValue):
+        return text_of(node.value, variables, file)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return text_of(node.left, variables, file) + text_of(node.right, variables, file)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return text_of(node.left, variables, file)
+    if isinstance(node, ast.Call) and dotted(node.func).endswith("format") and isinstance(
+            node.func, ast.Attribute):
+        return text_of(node.func.value, variables, file)
+    return UNKNOWN_WORD

@@ -10,19 +10,21 @@ from .compose import extract_compose
 from .composefile import compose_contexts
 from .cron import extract_cron
 from .dockerfile import extract_dockerfile
+from .entrypoints import extract_config, extract_procfile
+from .facts import FileNotes
 from .lines import Hit
 from .lookup import lookup_for
 from .make import extract_make
-from .model import LIVE_KINDS, RESOLVED, Reference, RepoIndex
+from .model import CERTAIN, LIKELY, LIVE_KINDS, RESOLVED, Reference, RepoIndex
 from .package_json import extract_package_json
-from .python import extract_python
-from .shell import extract_shell
+from .pyfile import extract_python
+from .shell import scan_shell
 from .source import Extractor, Source
 from .systemd import extract_systemd
-from .text import extract_lines, extract_text
+from .text import extract_text
 
 EXTRACTORS: dict[str, Extractor] = {
-    "script": extract_shell,
+    "script": lambda src: scan_shell(src)[0],
     "python": extract_python,
     "dockerfile": extract_dockerfile,
     "compose": extract_compose,
@@ -31,6 +33,8 @@ EXTRACTORS: dict[str, Extractor] = {
     "make": extract_make,
     "systemd": extract_systemd,
     "package_json": extract_package_json,
+    "procfile": extract_procfile,
+    "config": extract_config,
     "docs": extract_text,
     "data": extract_text,
 }
@@ -38,27 +42,46 @@ _TEXT_MAX = 300
 
 
 def prepare(index: RepoIndex, root: Path) -> None:
-    """Build what every scan of `index` shares (basename tables, compose build contexts) once,
-    in this process: call it before forking workers so they inherit it."""
+    """Build what every scan of `index` shares (basename tables, compose build contexts, images,
+    import roots) once, in this process: call it before forking workers so they inherit it."""
+    from .prepare import prepare_lookup
+
     lk = lookup_for(index)
     if lk.compose_contexts is None:
         lk.compose_contexts = compose_contexts(lk, Source("", "", [], lk, root).read)
+    prepare_lookup(lk, root)
 
 
 def scan_file(
     path: str, text: str, kind: str, index: RepoIndex, root: Path, archived: bool,
 ) -> list[Reference]:
     """Every reference `path` makes to a script, one row per (line, target)."""
+    return scan_file_notes(path, text, kind, index, root, archived)[0]
+
+
+def scan_file_notes(
+    path: str, text: str, kind: str, index: RepoIndex, root: Path, archived: bool,
+) -> tuple[list[Reference], FileNotes]:
+    """scan_file, and what the scan learnt for other files (sourced libraries, runners)."""
     extractor = EXTRACTORS.get(kind)
+    notes = FileNotes()
     if extractor is None:
-        return []
+        return [], notes
     lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
-    src = Source(path, kind, lines, lookup_for(index), root)
+    lk = lookup_for(index)
+    if lk.root is None:
+        lk.root = root
+    src = Source(path, kind, lines, lk, root)
+    live = kind in LIVE_KINDS and not archived
     try:
-        hits = list(extractor(src))
-    except Exception:  # odd input never stops discovery: fall back to plain lines
-        hits = list(extract_lines(src))
-    return _rows(src, hits, kind in LIVE_KINDS and not archived)
+        if kind == "script":
+            hits, notes = scan_shell(src)
+        else:
+            hits = list(extractor(src))
+    except Exception:  # odd input never stops discovery: its mentions are evidence only
+        hits = [Hit(h.line, h.status, h.target, h.comment, "unparsed", LIKELY, live=False)
+                for h in extract_text(src)]
+    return _rows(src, hits, live), notes
 
 
 def _rows(src: Source, hits: Iterable[Hit], live: bool) -> list[Reference]:
@@ -66,10 +89,19 @@ def _rows(src: Source, hits: Iterable[Hit], live: bool) -> list[Reference]:
     for hit in hits:
         if hit.status == RESOLVED and hit.target == src.path:
             continue
+        if hit.line < 1 or hit.line > len(src.lines):
+            continue
         key = (hit.line, hit.target)
         known = rows.get(key)
-        here = live and not hit.comment
-        if known is None or (here and not known.live):
+        here = live and not hit.comment and hit.live
+        if known is None or _better(here, hit.confidence, known):
             text = src.lines[hit.line - 1].strip()[:_TEXT_MAX]
-            rows[key] = Reference(src.path, hit.line, hit.target, src.kind, hit.status, here, text)
+            rows[key] = Reference(src.path, hit.line, hit.target, hit.kind or src.kind,
+                                  hit.status, here, text, hit.rule, hit.confidence)
     return sorted(rows.values(), key=lambda r: (r.line, r.target))
+
+
+def _better(live: bool, confidence: str, known: Reference) -> bool:
+    if live != known.live:
+        return live
+    return confidence == CERTAIN and known.confidence != CERTAIN

@@ -1,40 +1,38 @@
-"""Shell scripts: variables that mean "my folder", and the `cd` an earlier line made."""
+"""Shell scripts: the whole file walked on its syntax tree (shwalk.py), with what other files
+tell about it: variables its sourcing callers set, functions that run their arguments, and the
+container paths of the images it is copied into."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from .lines import Hit, leading_cd, scan_line
-from .resolve import Where
+from .facts import FileNotes
+from .lines import Hit
+from .resolve import GONE, absolute
+from .shwalk import walk
 from .source import Source
-from .values import evaluate
-from .words import hash_comment
-
-_NEST = r"\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
-_ASSIGN = re.compile(
-    r"\s*(?:(?:export|local|readonly|declare|typeset)\s+(?:-\w+\s+)*)?([A-Za-z_]\w*)="
-    r"((?:\"(?:[^\"\\$]|\\.|" + _NEST + r"|\$(?!\())*\"|'[^']*'|" + _NEST
-    + r"|\$\{[^}]{0,256}\}|[^\s;&|()'\"])*)"
-)
 
 
 def extract_shell(src: Source) -> Iterator[Hit]:
-    where = src.where(src.folder, "")
-    cd: tuple[str, ...] = ()
-    for no, line in enumerate(src.lines, 1):
-        yield from scan_line(no, line, where, src.lookup, hash_comment, cd)
-        if "=" in line:
-            assign(line, where)
-        moved = leading_cd(line, where, src.lookup, cd)
-        if moved is not None:
-            cd = moved
+    shell, _ = scan_shell(src)
+    yield from shell
 
 
-def assign(line: str, where: Where) -> None:
-    """Record `NAME=value` so later words using $NAME resolve the way the shell would."""
-    match = _ASSIGN.match(line)
-    if match is None or line.lstrip().startswith("#"):
-        return
-    name, value = match.groups()
-    where.variables[name] = evaluate(value, where.variables, where.file) if value else None
+def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
+    where = src.script_where()
+    facts = src.lookup.facts
+    runners: dict[str, int] = {}
+    path_dirs = []
+    if facts is not None:
+        where.variables.update(facts.inherited.get(src.path, {}))
+        runners = dict(facts.runners)
+        for image in facts.images_of(src.path):
+            where.maps.extend(image.maps)
+            path_dirs += [p for p in (absolute(d, where, src.lookup) for d in image.path)
+                          if p is not None and p != GONE]
+    shell = src.shell(where, runners=runners)
+    shell.path_dirs += [(d, "certain") for d in path_dirs]
+    before = set(runners.items())
+    walk("\n".join(src.lines), shell)
+    own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
+    return shell.hits, FileNotes(shell.sources, own, shell.names)

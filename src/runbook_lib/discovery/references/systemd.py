@@ -1,29 +1,48 @@
-"""systemd units: Exec*= lines, relative paths against WorkingDirectory=."""
+"""systemd units: Exec*= commands (systemd splits them itself; a `/bin/sh -c` inside is shell),
+relative paths against WorkingDirectory=."""
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 
-from .lines import Hit, scan_line
+from .argv import Word, interpret
+from .lines import Hit
 from .resolve import GONE, absolute
+from .shwalk import act
 from .source import Source
 from .values import norm
-from .words import line_comment
 
 _WORKDIR = re.compile(r"\s*WorkingDirectory\s*=\s*-?(\S+)")
-_EXEC_PREFIX = re.compile(r"^(\s*Exec\w*\s*=\s*)[-@+!:]+")
+_EXEC = re.compile(r"\s*Exec\w*\s*=\s*[-@+!:]*(.*)$")
+
+
+def exec_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(0-based row, command) of every Exec*= line that is not a comment."""
+    out = []
+    for row, line in enumerate(lines):
+        if line.lstrip()[:1] in ("#", ";"):
+            continue
+        match = _EXEC.match(line)
+        if match and match.group(1).strip():
+            out.append((row, match.group(1)))
+    return out
 
 
 def extract_systemd(src: Source) -> Iterator[Hit]:
-    where = src.where()
     folder = _working_folder(src)
-    if folder is not None:
-        where.bases = (folder,)
-    for no, line in enumerate(src.lines, 1):
-        if "Exec" in line:
-            line = _EXEC_PREFIX.sub(r"\1", line)
-        yield from scan_line(no, line, where, src.lookup, line_comment)
+    where = src.where(*(() if folder is None else (folder,)))
+    shell = src.shell(where)
+    for row, command in exec_lines(src.lines):
+        try:
+            parts = shlex.split(command)
+        except ValueError:
+            parts = command.split()
+        words = [Word(p, p, row + 1) for p in parts]
+        for action in interpret(words):
+            act(action, shell)
+    yield from shell.hits
 
 
 def _working_folder(src: Source) -> str | None:

@@ -13,12 +13,20 @@ from collections.abc import Mapping
 
 ANCHOR = "\x00"
 Vars = Mapping[str, "str | None"]
+# Names the checkout goes by: `$(dirname "$0")/../../<name>` climbs out of the repo and back
+# in through its own folder. Set once per run (before workers fork) by set_repo_names.
+REPO_NAMES: set[str] = set()
+
+
+def set_repo_names(names: set[str]) -> None:
+    REPO_NAMES.clear()
+    REPO_NAMES.update(names)
 
 _PART = re.compile(
     r"\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|\$\{[^}]{0,256}\}|\$(?:[A-Za-z_]\w*|\d)"
 )
 _CD_PWD = re.compile(
-    r"(?:builtin\s+)?cd\s+(?:-[LP]\s+)?(?:--\s+)?(.+?)\s*(?:[12]?>\s*/dev/null\s*|2>&1\s*)*"
+    r"(?:builtin\s+)?cd\s+(?:-[LP]\s+)?(?:--\s+)?(.+?)\s*(?:[12&]?>>?\s*/dev/null\s*|2>&1\s*)*"
     r"(?:&&|;)\s*(?:builtin\s+)?pwd(?:\s+-[LP])?"
 )
 _DIRNAME = re.compile(r"dirname\s+(?:--\s+)?(.+)")
@@ -36,6 +44,8 @@ def norm(path: str) -> str | None:
     out = posixpath.normpath(path)
     if out == ".":
         return ""
+    if out.startswith("../") and out.split("/")[1] in REPO_NAMES:
+        return norm(out.split("/", 2)[2] if out.count("/") > 1 else "")
     return None if out == ".." or out.startswith("../") else out
 
 
@@ -50,14 +60,17 @@ def parent(value: str | None) -> str | None:
     return posixpath.normpath(posixpath.join(value, ".."))
 
 
-def evaluate(word: str, variables: Vars, file: str) -> str | None:
-    """The value of a shell word, or None when it holds an unknown variable."""
+def evaluate(word: str, variables: Vars, file: str, unknown: str | None = None) -> str | None:
+    """The value of a shell word, or None when it holds an unknown variable (or, with
+    `unknown`, the value with that text standing for each unknown part)."""
     if "$" not in word:
         return _unquote(word)
     out: list[str] = []
     pos = 0
     for match in _PART.finditer(word):
         value = _expand(match.group(), variables, file)
+        if value is None and unknown is not None and match.start() > 0:
+            value = unknown
         if value is None:
             return None
         out.append(_unquote(word[pos:match.start()]))

@@ -1,0 +1,261 @@
+"""What an argument vector runs: the positions of docs/discovery.md, found by the program's rules.
+
+`interpret(words)` reads argv the way the programs themselves do (`bash [opts] FILE`, `python -m
+MOD`, `sudo -u U CMD`, `timeout 5 CMD`, `uvicorn app.main:app`, ...) and yields Actions: a path
+that is run or sourced, a module, an application spec, a shell or Python code string, test paths
+for pytest. Every other word is an argument and never a reference.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+UNKNOWN = "\x03"  # stands for the unknown parts of a partly known value
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    value: str | None  # evaluated (quotes removed, variables expanded); None when unknown
+    text: str  # as written
+    line: int
+    var: str = ""  # the variable name when the whole word is one unknown `$VAR`
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    what: str  # run, source, module, app, shell, python, pytest, unittest, alembic, fastapi
+    words: tuple[Word, ...]
+    rule: str  # the chain of programs that led here, e.g. "sudo>bash"
+    remote: bool = False  # ssh: runs on another machine
+    env: tuple[tuple[str, str | None], ...] = ()  # NAME=value before the command
+
+
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
+_PYTHON = re.compile(r"^(?:python|pypy)(?:\d+(?:\.\d+)?)?$")
+_INTERPRETER_VARS = re.compile(r"^(?:PYTHON\w*|PY|PY_BIN|BASH|SHELL)$")
+_MODULE = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*$")
+_APP = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?::[\w.()\[\]'\"=, ]+)?$")
+_ASSIGN = re.compile(r"^[A-Za-z_]\w*=")
+# options that take a value, per program (the value is never a reference)
+_VALUED = {
+    "sudo": set("ugCDhprtUT"), "timeout": {"s", "k", "signal", "kill-after"},
+    "nice": {"n", "adjustment"}, "stdbuf": set("ioe"), "ionice": {"c", "n", "p"},
+    "xargs": {"I", "L", "n", "P", "d", "E", "s", "a", "i"}, "watch": {"n", "interval"},
+    "flock": {"w", "E", "timeout", "conflict-exit-code"}, "env": {"u", "C", "S", "unset",
+                                                                "chdir", "split-string"},
+    "ssh": set("bcDEeFIiJLlmOopQRSWw"), "exec": {"a"}, "su": {"s", "shell", "g", "group"},
+    "python": {"W", "X"}, "shell": {"o", "O", "+O", "+o"},
+    "gunicorn": {"b", "bind", "w", "workers", "k", "worker-class", "t", "timeout", "c",
+                 "config", "log-level", "access-logfile", "error-logfile", "e", "env", "p",
+                 "pid", "threads", "max-requests", "u", "user", "g", "group", "chdir",
+                 "pythonpath", "name", "n", "certfile", "keyfile", "graceful-timeout",
+                 "keep-alive", "worker-connections", "forwarded-allow-ips", "log-config",
+                 "max-requests-jitter", "worker-tmp-dir", "m", "umask", "limit-request-line"},
+    "uvicorn": {"host", "port", "uds", "fd", "workers", "loop", "http", "ws", "lifespan",
+                "env-file", "log-config", "log-level", "root-path", "app-dir", "timeout-keep-alive",
+                "reload-dir", "reload-include", "reload-exclude", "ssl-keyfile", "ssl-certfile",
+                "forwarded-allow-ips", "limit-concurrency", "backlog",
+                "h11-max-incomplete-event-size", "proxy-headers-forwarded"},
+    "hypercorn": {"b", "bind", "w", "workers", "k", "worker-class", "c", "config",
+                  "log-level", "access-logfile", "error-logfile", "root-path"},
+    "uv": {"with", "python", "p", "project", "directory", "group", "extra", "env-file",
+           "package", "with-requirements", "index", "index-url"},
+    "coverage": {"rcfile", "source", "include", "omit", "data-file", "context", "concurrency"},
+    "pytest": {"c", "k", "m", "p", "rootdir", "confcutdir", "basetemp", "o", "override-ini",
+               "junitxml", "junit-xml", "cov", "cov-report", "cov-config", "maxfail", "durations",
+               "tb", "log-level", "ignore", "deselect", "n", "numprocesses", "dist", "W",
+               "import-mode", "capture", "reruns", "timeout", "html", "color"},
+}
+_WRAPPERS = ("exec", "nohup", "setsid", "nice", "stdbuf", "time", "command", "builtin",
+             "ionice", "chronic", "unbuffer", "caffeinate", "xargs", "watch", "timeout",
+             "env", "sudo", "doas", "flock", "su", "ssh", "gosu", "su-exec", "tini", "dumb-init",
+             "uv", "poetry", "pipenv", "pdm", "hatch", "rye", "coverage")
+_APP_RUNNERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne"})
+_MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hypercorn", "celery",
+                             "flask", "unittest", "coverage", "alembic", "fastapi", "daphne"})
+
+
+def program(word: Word) -> str:
+    """The program a command word names: its basename, or an interpreter behind `$PYTHON`."""
+    if word.value is None:
+        return "python" if _INTERPRETER_VARS.match(word.var) and "PY" in word.var else (
+            "bash" if _INTERPRETER_VARS.match(word.var) else "")
+    name = posixpath.basename(word.value)
+    return "python" if _PYTHON.match(name) or word.value == "sys.executable" else name
+
+
+def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> Iterator[Action]:
+    """The actions of one simple command (words[0] is the command word)."""
+    env: list[tuple[str, str | None]] = []
+    while words and words[0].value is not None and _ASSIGN.match(words[0].value):
+        name, _, value = words[0].value.partition("=")
+        env.append((name, value))
+        words = words[1:]
+    if not words:
+        return
+    head, rest = words[0], list(words[1:])
+    name = program(head)
+    chain = f"{rule}>{name}" if rule else name
+    if name in ("source", ".") and rest:
+        yield Action("source", (rest[0],), chain or "source", remote, tuple(env))
+    elif name in SHELLS:
+        yield from _shell(head, rest, chain, remote)
+    elif name == "python":
+        yield from _python(head, rest, chain, remote, tuple(env))
+    elif name in _WRAPPERS:
+        yield from _wrapper(name, head, rest, chain, remote)
+    elif name in _MODULE_RUNNERS:
+        yield from runner(name, rest, chain, remote, tuple(env))
+    elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
+        yield Action("run", (head,), chain or "command", remote, tuple(env))
+    elif head.value:
+        yield Action("bare", (head,), chain or "command", remote, tuple(env))
+
+
+def _options(rest: list[Word], valued: set[str]) -> tuple[list[Word], list[Word]]:
+    """(options with their values, the words after them); `--` ends the options."""
+    i = 0
+    while i < len(rest):
+        value = rest[i].value or ""
+        if value == "--":
+            return rest[:i + 1], rest[i + 1:]
+        if not value.startswith("-") or value == "-":
+            break
+        flag = value.lstrip("-").split("=", 1)[0]
+        takes = flag in valued or (len(value) == 2 and value[1] in valued)
+        i += 2 if takes and "=" not in value else 1
+    return rest[:i], rest[i:]
+
+
+def _shell(head: Word, rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
+    opts, args = _options(rest, _VALUED["shell"])
+    for opt in opts:
+        flags = (opt.value or "")[1:] if not (opt.value or "").startswith("--") else ""
+        if "c" in flags:
+            if args:
+                yield Action("shell", (args[0],), chain, remote)
+            return
+        if "s" in flags:
+            return  # the script comes on standard input
+    if args and args[0].value != "-":
+        yield Action("run", (args[0],), chain, remote)
+
+
+def _python(head: Word, rest: list[Word], chain: str, remote: bool,
+            env: tuple[tuple[str, str | None], ...]) -> Iterator[Action]:
+    i = 0
+    while i < len(rest):
+        value = rest[i].value or ""
+        if value == "-m" and i + 1 < len(rest):
+            module = rest[i + 1]
+            mod = module.value or ""
+            if mod in _MODULE_RUNNERS:
+                yield from runner(mod, rest[i + 2:], f"{chain}-m", remote, env)
+            else:
+                yield Action("module", (module,), f"{chain}-m", remote, env)
+            return
+        if value == "-c" and i + 1 < len(rest):
+            yield Action("python", (rest[i + 1],), f"{chain}-c", remote, env)
+            return
+        if value.startswith("-") and value != "-":
+            i += 2 if value in ("-W", "-X") else 1
+            continue
+        if (value != "-" and rest[i].value is not None) or (rest[i].value is None and rest[i].text):
+            yield Action("run", (rest[i],), chain, remote, env)
+        return
+
+
+def _wrapper(name: str, head: Word, rest: list[Word], chain: str,
+             remote: bool) -> Iterator[Action]:
+    if name == "command" and rest and (rest[0].value or "") in ("-v", "-V"):
+        return
+    if name in ("uv", "poetry", "pipenv", "pdm", "hatch", "rye"):
+        if not rest or rest[0].value != "run":
+            return
+        rest = rest[1:]
+    if name == "coverage":
+        if not rest or rest[0].value != "run":
+            return
+        opts, args = _options(rest[1:], _VALUED["coverage"])
+        yield from _python(head, [o for o in opts if o.value in ("-m",)] + args, chain, remote, ())
+        return
+    opts, args = _options(rest, _VALUED.get(name, set()))
+    if name in ("su", "flock", "ssh") or any(o.value in ("-c", "--command") for o in opts):
+        yield from _command_string(name, opts, args, chain, remote)
+        return
+    if name == "env":
+        yield from interpret(args, chain, remote)
+        return
+    if name in ("timeout",) and args:
+        args = args[1:]  # the duration
+    if name in ("gosu", "su-exec") and args:
+        args = args[1:]  # the user
+    if name == "watch" and len(args) == 1:
+        yield Action("shell", (args[0],), chain, remote)
+        return
+    yield from interpret(args, chain, remote)
+
+
+def _command_string(name: str, opts: list[Word], args: list[Word], chain: str,
+                    remote: bool) -> Iterator[Action]:
+    """`su -c CMD`, `flock F -c CMD` / `flock F CMD...`, `ssh HOST CMD...`."""
+    words = opts + args
+    for i, word in enumerate(words):
+        if word.value in ("-c", "--command") and i + 1 < len(words):
+            yield Action("shell", (words[i + 1],), chain, remote or name == "ssh")
+            return
+    if name == "flock" and len(args) >= 2:
+        yield from interpret(args[1:], chain, remote)
+    elif name == "ssh" and len(args) >= 2:
+        yield Action("shell", tuple(args[1:]), chain, True)
+
+
+def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
+           env: tuple[tuple[str, str | None], ...] = ()) -> Iterator[Action]:
+    """Programs that load a module of the repo by name, or collect its tests."""
+    rest = list(rest)
+    if name in ("pytest", "py.test"):
+        _, args = _options(rest, _VALUED["pytest"])
+        paths = tuple(w for w in rest if w in args and not (w.value or "-").startswith("-"))
+        yield Action("pytest", paths or (Word("", "", rest[0].line if rest else 0),), chain,
+                     remote, env)
+    elif name == "unittest":
+        yield from _unittest(rest, chain, remote)
+    elif name in _APP_RUNNERS:
+        _, args = _options([w for w in rest if w.value not in ("--factory", "--reload")],
+                           _VALUED.get(name, _VALUED["uvicorn"]))
+        apps = [w for w in args if w.value and _APP.match(w.value)]
+        if apps:
+            yield Action("app", (apps[0],), chain, remote, env)
+    elif name in ("celery", "flask"):
+        for i, word in enumerate(rest):
+            value = word.value or ""
+            if value in ("-A", "--app") and i + 1 < len(rest):
+                yield Action("app", (rest[i + 1],), chain, remote, env)
+            elif value.startswith(("--app=", "-A=")):
+                yield Action("app", (Word(value.split("=", 1)[1], word.text, word.line),),
+                             chain, remote, env)
+    elif name in ("alembic", "fastapi"):
+        yield Action(name, tuple(rest), chain, remote, env)
+    elif name == "coverage":
+        yield from _wrapper("coverage", Word("coverage", "coverage", 0), rest, chain, remote)
+
+
+def _unittest(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
+    if not rest or rest[0].value == "discover":
+        words = rest[1:]
+        start = [words[i + 1] for i, w in enumerate(words[:-1]) if w.value in ("-s",
+                                                                               "--start-directory")]
+        plain = [w for i, w in enumerate(words) if not (w.value or "").startswith("-")
+                 and (i == 0 or words[i - 1].value not in ("-s", "-p", "-t", "--pattern",
+                                                           "--start-directory"))]
+        line = rest[0].line if rest else 0
+        yield Action("unittest", tuple(start or plain[:1] or [Word(".", ".", line)]), chain,
+                     remote)
+        return
+    for word in rest:
+        if word.value and _MODULE.match(word.value) and not word.value.startswith("-"):
+            yield Action("module", (word,), chain, remote)

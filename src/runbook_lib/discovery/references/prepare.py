@@ -1,0 +1,164 @@
+"""Run-wide tables built once before scanning: the names the checkout goes by, declared
+third-party dependencies, the images Dockerfiles build (and compose services mount into), and
+the import roots they and the project files give."""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import posixpath
+import re
+import tomllib
+from pathlib import Path
+
+from .composefile import read_services
+from .dockerfile import image
+from .facts import Facts, Image
+from .kinds import source_kind
+from .lookup import Lookup
+from .modules import global_roots
+from .resolve import GONE, Where, absolute
+from .values import norm, set_repo_names
+
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+# distributions whose import name differs from their project name
+_IMPORT_NAMES = {"pyyaml": "yaml", "beautifulsoup4": "bs4", "pillow": "PIL",
+                 "python_dateutil": "dateutil", "scikit_learn": "sklearn", "docker_py": "docker",
+                 "opencv_python": "cv2", "psycopg2_binary": "psycopg2", "python_dotenv": "dotenv",
+                 "pyjwt": "jwt", "python_jose": "jose", "attrs": "attr", "protobuf": "google",
+                 "gitpython": "git", "pymysql": "pymysql", "msgpack_python": "msgpack"}
+
+
+def repo_names(root: Path) -> set[str]:
+    """The checkout's folder name, and `name` for a folder called `owner+name`."""
+    name = root.resolve().name
+    return {name, name.rpartition("+")[2]}
+
+
+def prepare_lookup(lk: Lookup, root: Path) -> None:
+    lk.root = root
+    names = repo_names(root)
+    lk.repo_names = frozenset(names)
+    set_repo_names(names)
+    lk.third_party = frozenset(_dependencies(lk, root))
+    facts = Facts(images=_images(lk, root))
+    lk.facts = facts
+    pythonpath: list[tuple[str, str]] = []
+    for img in facts.images:
+        where = Where(img.dockerfile, (), maps=img.maps)
+        for folder in (img.workdir, *img.pythonpath):
+            mapped = absolute(folder, where, lk)
+            if mapped is not None and mapped != GONE and mapped in lk.index.dirs:
+                pythonpath.append((mapped, img.context))
+    lk.py_roots = global_roots(lk.index, pythonpath)
+
+
+def _read(root: Path, path: str) -> str | None:
+    try:
+        return (root / path).read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
+
+
+def _images(lk: Lookup, root: Path) -> list[Image]:
+    images: dict[str, Image] = {}
+    contexts = lk.compose_contexts or {}
+    for path in sorted(lk.index.files):
+        if source_kind(path) != "dockerfile" or path in lk.index.archived:
+            continue
+        text = _read(root, path)
+        if text is None:
+            continue
+        context = contexts.get(path, posixpath.dirname(path))
+        stage = image(text, context, lk)
+        env_path = [p for p in (stage.env.get("PATH") or "").split(":") if p.startswith("/")]
+        pythonpath = [p for p in (stage.env.get("PYTHONPATH") or "").split(":")
+                      if p.startswith("/")]
+        images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath)
+    for path in sorted(lk.index.files):
+        if source_kind(path) == "compose":
+            _mounts(path, _read(root, path) or "", images)
+    return list(images.values())
+
+
+def _mounts(path: str, text: str, images: dict[str, Image]) -> None:
+    """A compose service's bind mounts are part of the image it builds, as its scripts see it."""
+    folder = posixpath.dirname(path)
+    for service in read_services(text, folder):
+        img = images.get(service.dockerfile or "")
+        if img is None:
+            continue
+        for volume in service.volumes:
+            repo = norm(folder + "/" + volume.source) if volume.source.startswith(".") else None
+            if repo is not None and volume.target.startswith("/"):
+                img.maps.insert(0, (posixpath.normpath(volume.target), repo))
+        extra = service.environment.get("PYTHONPATH")
+        if extra:
+            img.pythonpath += [p for p in extra.split(":") if p.startswith("/")]
+
+
+def _dependencies(lk: Lookup, root: Path) -> set[str]:
+    names: set[str] = set()
+    for path in lk.index.files:
+        name = posixpath.basename(path)
+        if name.startswith("requirements") and name.endswith((".txt", ".in")):
+            names |= _requirements(_read(root, path) or "")
+        elif name == "pyproject.toml":
+            names |= _pyproject(_read(root, path) or "")
+        elif name == "setup.cfg":
+            names |= _setup_cfg(_read(root, path) or "")
+        elif name == "setup.py":
+            names |= _setup_py(_read(root, path) or "")
+    return {_IMPORT_NAMES.get(n, n) for n in names}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-.]+", "_", name).lower()
+
+
+def _requirements(text: str) -> set[str]:
+    out = set()
+    for line in text.splitlines():
+        match = _REQUIREMENT.match(line)
+        if match and not line.lstrip().startswith(("-", "#")):
+            out.add(_normal(match.group(1)))
+    return out
+
+
+def _pyproject(text: str) -> set[str]:
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return set()
+    project = data.get("project", {})
+    specs = list(project.get("dependencies", []))
+    for extra in (project.get("optional-dependencies") or {}).values():
+        specs += list(extra)
+    for group in (data.get("dependency-groups") or {}).values():
+        specs += [s for s in group if isinstance(s, str)]
+    poetry = data.get("tool", {}).get("poetry", {})
+    specs += [k for k in (poetry.get("dependencies") or {}) if k != "python"]
+    return _requirements("\n".join(s for s in specs if isinstance(s, str)))
+
+
+def _setup_cfg(text: str) -> set[str]:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+        return _requirements(parser.get("options", "install_requires", fallback=""))
+    except configparser.Error:
+        return set()
+
+
+def _setup_py(text: str) -> set[str]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("install_requires", "tests_require"):
+            for item in ast.walk(node.value):
+                if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                    out |= _requirements(item.value)
+    return out

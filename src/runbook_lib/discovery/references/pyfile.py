@@ -1,0 +1,280 @@
+"""Python files through `ast`: imports (kind `import`) and what the code runs.
+
+Only these are references: imports resolved through the import roots (modules.py), and the
+program, script or module arguments of subprocess.*, os.system/popen/exec*/spawn*, runpy,
+importlib, `mock.patch("mod.x")` (likely) and a setup.py's scripts/entry points, followed through
+module constants and `Path(__file__).parent / "x"` expressions. A string passed to anything else
+(a message, a file that is read or written, a docstring) is not a reference.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from .argv import Word, interpret
+from .lines import Hit
+from .model import LIKELY, RESOLVED
+from .modules import Root, resolve_module, roots_for
+from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
+from .resolve import Found, Where
+from .shwalk import Shell, act, nested
+from .source import Source
+from .values import ANCHOR, norm, parent
+
+_SUBPROCESS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
+                         "subprocess.check_output", "subprocess.Popen", "Popen", "check_call",
+                         "check_output", "asyncio.create_subprocess_exec",
+                         "create_subprocess_exec", "pexpect.spawn", "pexpect.run"})
+_SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "commands.getoutput",
+                          "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
+                          "create_subprocess_shell", "system"})
+_EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
+_IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s")
+
+
+def extract_python(src: Source) -> Iterator[Hit]:
+    text = "\n".join(src.lines)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        yield from _old_imports(src)
+        return
+    scan = PyScan(src, _direct(src, tree))
+    scan.visit(tree)
+    yield from scan.shell.hits
+
+
+def _direct(src: Source, tree: ast.Module) -> bool:
+    """Run directly: a shebang, or a `__main__` guard."""
+    if src.lines and src.lines[0].startswith("#!"):
+        return True
+    return any(isinstance(node, ast.If) and "__main__" in ast.dump(node.test) for node in tree.body)
+
+
+def _old_imports(src: Source) -> Iterator[Hit]:
+    """A file `ast` cannot parse (Python 2): its import lines, each parsed alone."""
+    scan = PyScan(src, False)
+    for no, line in enumerate(src.lines, 1):
+        if _IMPORT_LINE.match(line):
+            try:
+                tree = ast.parse(line.strip())
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    node.lineno = no
+                    scan.imports(node)
+    yield from scan.shell.hits
+
+
+class PyScan:
+    def __init__(self, src: Source, direct: bool) -> None:
+        self.src = src
+        self.direct = direct
+        where = src.script_where()
+        self.shell: Shell = src.shell(where)
+        self.variables = where.variables
+        self.extra: list[str] = []
+
+    def visit(self, node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            self._assign(node)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            self.imports(node)
+        elif isinstance(node, ast.Call):
+            self._call(node)
+
+    def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        assert node.value is not None
+        value = value_of(node.value, self.variables, self.src.path)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.variables[target.id] = value
+
+    def roots(self) -> list[Root]:
+        return roots_for(self.src.path, self.src.lookup, self.extra, self.direct)
+
+    def imports(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self._module(alias.name, node.lineno, "import")
+            return
+        if node.level:
+            self._relative(node)
+            return
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*" or not self._module(f"{module}.{alias.name}", node.lineno,
+                                                     "import", quiet=True):
+                self._module(module, node.lineno, "import")
+
+    def _module(self, name: str, line: int, rule: str, quiet: bool = False,
+                confidence: str = "") -> bool:
+        found = resolve_module(name, self.roots(), self.src.lookup, direct=self.direct)
+        if found is None:
+            return False
+        last = len(found.files) - 1
+        for i, path in enumerate(found.files):
+            why = rule if i == last else f"{rule}+package"
+            if found.shadows:
+                why += "+shadows"
+            self.shell.add(line, Found(RESOLVED, path, confidence or found.confidence), why,
+                           kind="import")
+        del quiet
+        return True
+
+    def _relative(self, node: ast.ImportFrom) -> None:
+        folder = self.src.folder
+        for _ in range(node.level - 1):
+            folder = folder.rpartition("/")[0]
+        parts = (node.module or "").split(".") if node.module else []
+        base = Root(folder, folder)
+        names = [a.name for a in node.names if a.name != "*"]
+        done = False
+        for name in names:
+            found = resolve_module(".".join([*parts, name]), [base], self.src.lookup,
+                                   relative=True)
+            if found is not None:
+                done = True
+                self._add(node.lineno, found.files, "import-relative")
+        if not done:
+            found = resolve_module(".".join(parts), [base], self.src.lookup,
+                                   relative=True) if parts else None
+            own = self.src.lookup.find(norm(folder + "/__init__.py"))
+            files = found.files if found else ((own,) if own else ())
+            self._add(node.lineno, files, "import-relative")
+
+    def _add(self, line: int, files: tuple[str, ...], rule: str) -> None:
+        for i, path in enumerate(files):
+            why = rule if i == len(files) - 1 else f"{rule}+package"
+            self.shell.add(line, Found(RESOLVED, path, "certain"), why, kind="import")
+
+    def _call(self, node: ast.Call) -> None:
+        name = dotted(node.func)
+        short = name.rpartition(".")[2]
+        if name in _SUBPROCESS:
+            self._argv(node)
+        elif name in _SHELL_CALLS and node.args:
+            self._shell_code(node.args[0], node.lineno, name)
+        elif _EXEC.match(name):
+            self._exec(node, name)
+        elif name in ("runpy.run_path", "run_path") and node.args:
+            self._words([node.args[0]], node.lineno, "runpy", python=True)
+        elif name in ("runpy.run_module", "run_module", "importlib.import_module",
+                      "import_module", "__import__") and node.args:
+            self._named_module(node, name)
+        elif short == "spec_from_file_location" and len(node.args) > 1:
+            self._words([node.args[1]], node.lineno, "spec_from_file_location", python=True)
+        elif short in ("path_append", "append", "insert") and name.startswith("sys.path"):
+            self._sys_path(node)
+        elif short == "patch" and node.args and isinstance(node.args[0], ast.Constant):
+            self._patched(node)
+        elif short == "setup" and self.src.path.endswith("setup.py"):
+            self._setup(node)
+
+    def _text(self, node: ast.AST) -> str:
+        return text_of(node, self.variables, self.src.path)
+
+    def _word(self, node: ast.AST, line: int) -> Word:
+        if dotted(node) == "sys.executable":
+            return Word("python", "sys.executable", line)
+        value = value_of(node, self.variables, self.src.path)
+        if value is None:
+            text = self._text(node)
+            value = None if UNKNOWN_WORD in text else text
+        if value is not None and value.startswith(ANCHOR):
+            return Word(value, ast.unparse(node), line)
+        var = node.id if isinstance(node, ast.Name) else ""
+        return Word(value, value or var or "?", line, var if value is None else "")
+
+    def _argv(self, node: ast.Call) -> None:
+        first = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg == "args"), None)
+        if first is None:
+            return
+        shell = any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value
+                    for k in node.keywords)
+        if isinstance(first, ast.List | ast.Tuple):
+            self._words(list(first.elts), node.lineno, "subprocess")
+        elif shell:
+            self._shell_code(first, node.lineno, "subprocess")
+        else:
+            self._words([first, *node.args[1:]], node.lineno, "subprocess")
+
+    def _words(self, nodes: list[ast.expr], line: int, rule: str, python: bool = False) -> None:
+        words = [self._word(n, line) for n in nodes if not isinstance(n, ast.Starred)]
+        if not words:
+            return
+        if python:
+            words = [Word("python", "python", line), *words]
+        for action in interpret(words, rule):
+            act(action, self.shell)
+
+    def _shell_code(self, node: ast.AST, line: int, rule: str) -> None:
+        nested(self._text(node), line, self.shell, rule)
+
+    def _exec(self, node: ast.Call, name: str) -> None:
+        args = list(node.args)
+        if name.startswith("os.spawn"):
+            args = args[1:]
+        if not args:
+            return
+        if name.endswith(("v", "ve", "vp", "vpe")) and len(args) > 1 and isinstance(
+                args[1], ast.List | ast.Tuple):
+            rest = list(args[1].elts)[1:]
+        else:
+            rest = args[2:]
+        self._words([args[0], *rest], node.lineno, name)
+
+    def _named_module(self, node: ast.Call, name: str) -> None:
+        value = value_of(node.args[0], self.variables, self.src.path)
+        if not value or value.startswith((ANCHOR, "/", ".")):
+            return
+        if name.endswith("run_module"):
+            words = [Word("python", "python", node.lineno), Word("-m", "-m", node.lineno),
+                     Word(value, value, node.lineno)]
+            for action in interpret(words, "runpy"):
+                act(action, self.shell)
+        else:
+            self._module(value, node.lineno, "import_module")
+
+    def _sys_path(self, node: ast.Call) -> None:
+        arg = node.args[-1] if node.args else None
+        value = None if arg is None else value_of(arg, self.variables, self.src.path)
+        if value is None:
+            return
+        if value.startswith(ANCHOR):
+            folder = norm(value[1:])
+        elif value.startswith("/"):
+            return
+        else:
+            folder = norm(self.src.folder + "/" + value)
+        if folder is not None and folder in self.src.lookup.index.dirs:
+            self.extra.append(folder)
+
+    def _patched(self, node: ast.Call) -> None:
+        value = node.args[0].value  # type: ignore[attr-defined]
+        if not isinstance(value, str) or "." not in value:
+            return
+        parts = value.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            if self._module(".".join(parts[:cut]), node.lineno, "mock-patch", confidence=LIKELY):
+                return
+
+    def _setup(self, node: ast.Call) -> None:
+        from .entrypoints import setup_keywords
+
+        setup_keywords(self, node)
+
+
+def parent_folder(value: str) -> str | None:
+    up = parent(value)
+    return None if up is None else norm(up[1:]) if up.startswith(ANCHOR) else None
+
+
+__all__ = ["PyScan", "Where", "extract_python", "parent_folder"]

@@ -1,0 +1,186 @@
+"""Test collection and migration runners: which repo files pytest, unittest, alembic and the
+FastAPI CLI load when they run in a folder.
+
+pytest collects `test_*.py` and `*_test.py` (or the configured `python_files`) under the paths it
+is given, else under its configuration's `testpaths`, else under the folder it runs in; it loads
+every `conftest.py` on the way and the `__init__.py` of each test package. unittest's discovery
+takes `test*.py`. These rows are `likely`: the set depends on options read at run time.
+"""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+import posixpath
+import tomllib
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import Any
+
+from .argv import Word
+from .lookup import Lookup
+from .values import norm
+
+CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+_NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+_FASTAPI_DEFAULTS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
+
+
+def read(lk: Lookup, path: str) -> str | None:
+    if lk.root is None or path not in lk.index.files:
+        return None
+    try:
+        return (lk.root / path).read_text(encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        return None
+
+
+def pytest_config(folder: str, lk: Lookup) -> tuple[str, dict[str, Any]] | None:
+    """(config folder, ini options) of the pytest configuration that applies in `folder`."""
+    key = ("pytest-config", folder)
+    if key in lk.memo:
+        return lk.memo[key]  # type: ignore[no-any-return]
+    found = None
+    current = folder
+    while found is None:
+        for name in CONFIGS:
+            options = _options(name, read(lk, norm(current + "/" + name) or name))
+            if options is not None:
+                found = (current, options)
+                break
+        if not current:
+            break
+        current = posixpath.dirname(current)
+    lk.memo[key] = found
+    return found
+
+
+def _options(name: str, text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    if name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
+        options = data.get("tool", {}).get("pytest", {}).get("ini_options")
+        return options if isinstance(options, dict) else None
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    section = {"pytest.ini": "pytest", "tox.ini": "pytest", "setup.cfg": "tool:pytest"}[name]
+    if not parser.has_section(section):
+        return {} if name == "pytest.ini" else None
+    return {k: v.split() for k, v in parser.items(section)}
+
+
+def collect_tests(paths: Sequence[str], folder: str, lk: Lookup,
+                  unittest: bool = False) -> list[str]:
+    config = pytest_config(folder, lk)
+    top, options = config if config is not None else (folder, {})
+    patterns = tuple(options.get("python_files") or (["test*.py"] if unittest else
+                                                     ["test_*.py", "*_test.py"]))
+    if isinstance(options.get("python_files"), str):
+        patterns = tuple(options["python_files"].split())
+    starts = [norm(folder + "/" + p.split("::")[0]) for p in paths if p and p != "-"]
+    if not starts:
+        testpaths = options.get("testpaths") or []
+        testpaths = testpaths.split() if isinstance(testpaths, str) else testpaths
+        starts = [norm(top + "/" + str(p)) for p in testpaths] or [folder]
+    found: set[str] = set()
+    for start in starts:
+        if start is None:
+            continue
+        if lk.find(start) is not None:
+            found.add(start)
+        else:
+            found.update(p for p in under(start, lk) if _collects(p, start, patterns))
+    return sorted(found | _support(found, top, lk))
+
+
+def under(folder: str, lk: Lookup) -> list[str]:
+    """Every script below `folder`."""
+    ordered = lk.sorted_scripts()
+    prefix = folder + "/" if folder else ""
+    out = []
+    for path in ordered[bisect_left(ordered, prefix):]:
+        if not path.startswith(prefix):
+            break
+        out.append(path)
+    return out
+
+
+def _collects(path: str, start: str, patterns: tuple[str, ...]) -> bool:
+    rel = path[len(start) + 1:] if start else path
+    parts = rel.split("/")
+    if any(fnmatch.fnmatchcase(p, n) for p in parts[:-1] for n in _NORECURSE):
+        return False
+    return any(fnmatch.fnmatchcase(parts[-1], n) for n in patterns)
+
+
+def _support(tests: set[str], top: str, lk: Lookup) -> set[str]:
+    """conftest.py from each test's folder up to the rootdir, and test package markers."""
+    out: set[str] = set()
+    for test in tests:
+        folder = posixpath.dirname(test)
+        while True:
+            for name in ("conftest.py", "__init__.py"):
+                found = lk.find(norm(folder + "/" + name))
+                if found is not None:
+                    out.add(found)
+            if folder == top or not folder or not folder.startswith(top):
+                break
+            folder = posixpath.dirname(folder)
+    return out
+
+
+def alembic_files(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
+    """`alembic upgrade head` runs env.py and the revisions of its ini's script_location."""
+    config = "alembic.ini"
+    values = [w.value or "" for w in words]
+    for i, value in enumerate(values[:-1]):
+        if value in ("-c", "--config"):
+            config = values[i + 1]
+    text = read(lk, norm(folder + "/" + config) or config)
+    if text is None:
+        return []
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+        location = parser.get("alembic", "script_location")
+    except configparser.Error:
+        return []
+    base = norm(folder + "/" + location.replace("%(here)s/", ""))
+    if base is None:
+        return []
+    return [p for p in under(base, lk)
+            if p == base + "/env.py" or p.startswith(base + "/versions/")]
+
+
+def fastapi_target(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
+    """`fastapi run|dev [PATH]`: the path, or pyproject's [tool.fastapi] entrypoint, or the
+    CLI's default file names."""
+    from .modules import Root, resolve_module
+
+    args = [w.value for w in words if w.value and not w.value.startswith("-")]
+    if args[:1] and args[0] in ("run", "dev"):
+        args = args[1:]
+    if args and args[0].endswith(".py"):
+        found = lk.find(norm(folder + "/" + args[0]))
+        return [found] if found else []
+    text = read(lk, norm(folder + "/pyproject.toml") or "pyproject.toml")
+    if text:
+        try:
+            entry = tomllib.loads(text).get("tool", {}).get("fastapi", {}).get("entrypoint")
+        except (tomllib.TOMLDecodeError, ValueError):
+            entry = None
+        if isinstance(entry, str):
+            module = resolve_module(entry.split(":")[0], [Root(folder, folder)], lk)
+            return list(module.files) if module else []
+    for name in _FASTAPI_DEFAULTS:
+        found = lk.find(norm(folder + "/" + name))
+        if found:
+            return [found]
+    return []

@@ -1,0 +1,387 @@
+"""Shell code walked on its tree-sitter-bash syntax tree: which words run or source a repo file.
+
+Only the positions of docs/discovery.md are references: the argument of `source`/`.`, a command
+word that is a path (or a bare name found on a PATH folder the repo sets), and the script or
+module argument of an interpreter, wrapper or runner (argv.py). Variables are followed in the
+order the shell assigns them, `cd` moves the working folder until the end of its (sub)shell,
+and a `for` loop over a glob runs or sources every script the glob matches.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import shparse
+from .argv import Action, Word, interpret
+from .lines import Hit
+from .lookup import Lookup
+from .model import CERTAIN, LIKELY, MISSING, RESOLVED
+from .resolve import OUTSIDE, Found, Where, cd_value, locate
+from .values import ANCHOR, evaluate, norm
+
+Node = shparse.Node
+_SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"})
+_SKIP = frozenset({"comment", "heredoc_body", "heredoc_start", "heredoc_end", "test_operator"})
+_ALL_ARGS = frozenset({"$@", "${@}"})
+# programs that run the command they are given: `flock F "$@"` runs the function's arguments
+_WRAPS = frozenset({"exec", "nohup", "flock", "timeout", "nice", "sudo", "env", "setsid",
+                    "xargs", "command", "time", "stdbuf", "ionice"})
+_GLOB_MAX = 40  # a glob or a partly known path matching more than this is not followed
+# Actions the shell walker hands to other modules (modules, tests, python code, written files)
+ActionHook = Callable[["Shell", Action], None]
+
+
+@dataclass(slots=True)
+class Shell:
+    """The state of one walk: how paths look from here, and what was found."""
+
+    where: Where
+    lk: Lookup
+    cd: tuple[str, ...] = ()  # () the default folders, OUTSIDE, or the folders a cd led to
+    line0: int = 0  # file line of the code's first row, minus one
+    fixed: int = 0  # when set, every row is on this line (code held in a string)
+    remote: bool = False
+    confidence: str = CERTAIN  # at most this sure (a written script is only likely to run)
+    rule: str = ""  # prefix of every row's rule
+    kind: str = ""  # kind of every row, when not the file's
+    path_dirs: list[tuple[str, str]] = field(default_factory=list)  # (repo folder, confidence)
+    globs: dict[str, str] = field(default_factory=dict)  # loop variable -> glob value
+    runners: dict[str, int] = field(default_factory=dict)  # function -> index of its command
+    hits: list[Hit] = field(default_factory=list)
+    sources: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
+    names: set[str] = field(default_factory=set)  # bare command names used
+    hook: ActionHook | None = None  # modules, tests, Python code, written files
+
+    def line(self, node: Node) -> int:
+        return self.fixed or shparse.row(node) + self.line0 + 1
+
+    def add(self, line: int, found: Found, rule: str, kind: str = "") -> None:
+        confidence = LIKELY if LIKELY in (found.confidence, self.confidence) else CERTAIN
+        if self.remote:
+            confidence = LIKELY
+        full = f"{self.rule}>{rule}" if self.rule else rule
+        self.hits.append(Hit(line, found.status, found.target, False, full, confidence,
+                             kind or self.kind, not self.remote))
+
+
+def walk(code: str, shell: Shell) -> Shell:
+    _visit(shparse.parse(code), shell)
+    return shell
+
+
+def _visit(node: Node, sh: Shell) -> None:
+    kind = node.type
+    if kind in _SKIP:
+        return
+    handler = _HANDLERS.get(kind)
+    if handler is not None:
+        handler(node, sh)
+        return
+    for child in node.children:
+        _visit(child, sh)
+
+
+def _scoped(node: Node, sh: Shell) -> None:
+    cd, variables = sh.cd, dict(sh.where.variables)
+    for child in node.children:
+        _visit(child, sh)
+    sh.cd = cd
+    sh.where.variables = variables
+
+
+def _function(node: Node, sh: Shell) -> None:
+    cd = sh.cd
+    body = node.child_by_field_name("body")
+    name = node.child_by_field_name("name")
+    if body is not None:
+        if name is not None:
+            index = runner_index(body)
+            if index is not None:
+                sh.runners[shparse.text(name)] = index
+        _visit(body, sh)
+    sh.cd = cd
+
+
+def runner_index(body: Node) -> int | None:
+    """A function that runs its arguments as a command (`"$@"` after N `shift`s): the index of
+    the argument that is the command word."""
+    shifts = 0
+    stack = [body]
+    while stack:
+        node = stack.pop(0)
+        if node.type == "command":
+            name = node.child_by_field_name("name")
+            head = shparse.text(name) if name is not None else ""
+            args = [shparse.text(a).strip('"') for a in node.children_by_field_name("argument")]
+            if head == "shift":
+                shifts += int(args[0]) if args and args[0].isdigit() else 1
+            elif head.strip('"') in _ALL_ARGS or (head in _WRAPS and _ALL_ARGS & set(args)):
+                return shifts
+            continue
+        if node.type not in ("function_definition",):
+            stack[0:0] = list(node.named_children)
+    return None
+
+
+def _assign(node: Node, sh: Shell) -> None:
+    for child in node.children:
+        if child.type not in ("variable_name",):
+            _visit(child, sh)
+    name_node = node.child_by_field_name("name")
+    value_node = node.child_by_field_name("value")
+    if name_node is None:
+        return
+    name = shparse.text(name_node)
+    value = None if value_node is None else _value(value_node, sh)
+    if value_node is not None and value_node.type == "array":
+        value = None
+    if name == "PATH" and value_node is not None:
+        _path(shparse.text(value_node), sh)
+    sh.where.variables[name] = value if not (value or "").startswith("~") else None
+    sh.globs.pop(name, None)
+
+
+def _declaration(node: Node, sh: Shell) -> None:
+    for child in node.children:
+        if child.type == "variable_assignment":
+            _assign(child, sh)
+        elif child.type not in ("variable_name", "word"):
+            _visit(child, sh)
+
+
+def _path(value: str, sh: Shell) -> None:
+    for part in value.strip("\"'").split(":"):
+        folder = _folder(evaluate(part, sh.where.variables, sh.where.file), sh)
+        if folder is not None and (folder, CERTAIN) not in sh.path_dirs:
+            sh.path_dirs.insert(0, (folder, CERTAIN))
+
+
+def _folder(value: str | None, sh: Shell) -> str | None:
+    folders = cd_value(value, sh.where, sh.lk, sh.cd) if value else OUTSIDE
+    return None if folders == OUTSIDE or not folders else folders[0]
+
+
+def _value(node: Node, sh: Shell) -> str | None:
+    raw = shparse.text(node)
+    value = evaluate(raw, sh.where.variables, sh.where.file)
+    return value
+
+
+def word(node: Node, sh: Shell) -> Word:
+    raw = shparse.text(node)
+    value = evaluate(raw, sh.where.variables, sh.where.file)
+    if value is not None and value.startswith("~"):
+        value = None
+    var = ""
+    if value is None:
+        bare = raw.strip('"')
+        if bare.startswith("${") and bare.endswith("}"):
+            var = bare[2:-1]
+        elif bare.startswith("$"):
+            var = bare[1:]
+    return Word(value, raw, sh.line(node), var if var.isidentifier() else "")
+
+
+def _command(node: Node, sh: Shell) -> None:
+    for child in node.children:
+        if child.type not in ("command_name", "variable_assignment"):
+            _visit(child, sh)  # command substitutions inside arguments run first
+    words: list[Word] = []
+    prefix: list[Word] = []
+    for child in node.children:
+        if child.type == "variable_assignment":
+            _assign_prefix(child, sh, prefix)
+        elif child.type == "command_name":
+            for inner in child.named_children:
+                _visit(inner, sh)
+            words.append(word(child, sh))
+    if not words:
+        return
+    words += [word(arg, sh) for arg in node.children_by_field_name("argument")]
+    run_words(prefix + _split(words), sh)
+
+
+def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:
+    raw = shparse.text(node)
+    name, _, rest = raw.partition("=")
+    value = evaluate(rest, sh.where.variables, sh.where.file)
+    prefix.append(Word(f"{name}={value}" if value is not None else f"{name}=", raw, sh.line(node)))
+
+
+def _split(words: list[Word]) -> list[Word]:
+    """An unquoted `$CMD` whose value holds spaces is several words (a command in a variable)."""
+    head = words[0]
+    if head.value and " " in head.value.strip() and not head.text.startswith(('"', "'")):
+        parts = [Word(p, p, head.line) for p in head.value.split()]
+        return parts + words[1:]
+    return words
+
+
+def run_words(words: list[Word], sh: Shell) -> None:
+    head = words[0].value if words[0].value is not None else ""
+    if head in ("cd", "pushd"):
+        target = next((w for w in words[1:] if not (w.value or "").startswith("-")), None)
+        sh.cd = cd_value(None if target is None else target.value, sh.where, sh.lk, sh.cd)
+        return
+    if head in ("popd",):
+        sh.cd = ()
+        return
+    if head == "eval":
+        code = " ".join(w.value or "" for w in words[1:])
+        nested(code, words[0].line, sh, "eval", LIKELY)
+        return
+    if head in sh.runners and len(words) > sh.runners[head] + 1:
+        inner = words[sh.runners[head] + 1:]
+        for action in interpret(inner, f"function:{head}"):
+            act(action, sh, LIKELY)
+    for action in interpret(words):
+        act(action, sh)
+
+
+def act(action: Action, sh: Shell, confidence: str = CERTAIN) -> None:
+    """Turn one action of argv.py into rows (or hand it to the hook for modules and tests)."""
+    before = sh.confidence
+    sh.confidence = LIKELY if LIKELY in (confidence, before) else CERTAIN
+    remote = sh.remote
+    sh.remote = remote or action.remote
+    try:
+        _act(action, sh)
+    finally:
+        sh.confidence, sh.remote = before, remote
+
+
+def _act(action: Action, sh: Shell) -> None:
+    what = action.what
+    if what in ("run", "source"):
+        _path_word(action.words[0], action.rule, sh, what == "source")
+    elif what == "bare":
+        _bare(action.words[0], action.rule, sh)
+    elif what == "shell":
+        first = action.words[0]
+        code = " ".join(w.value or "" for w in action.words)
+        nested(code, first.line, sh, action.rule)
+    elif sh.hook is not None:
+        sh.hook(sh, action)
+
+
+def nested(code: str, line: int, sh: Shell, rule: str, confidence: str = CERTAIN) -> None:
+    """Shell code held in a string (`bash -c`, `ssh host CMD`, `eval`): walked in place."""
+    if not code.strip() or len(code) > 20000:
+        return
+    saved = (sh.fixed, sh.rule, sh.confidence)
+    sh.fixed = line
+    sh.rule = f"{sh.rule}>{rule}" if sh.rule else rule
+    sh.confidence = LIKELY if LIKELY in (confidence, sh.confidence) else CERTAIN
+    _visit(shparse.parse(code), sh)
+    sh.fixed, sh.rule, sh.confidence = saved
+
+
+def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
+    var = w.var or w.text.strip('"').lstrip("$").strip("{}")
+    if w.value is None and var in sh.globs:
+        for target in glob(sh.globs[var], sh):
+            sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+glob")
+        return
+    if w.value is None:
+        partial = evaluate(w.text, sh.where.variables, sh.where.file, unknown="*")
+        if partial is not None and "*" in partial:
+            for target in glob(partial, sh, strict=True):
+                sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+variable")
+        return
+    if "*" in w.value or "?" in w.value:
+        return
+    written = w.text.replace('"', "").replace("'", "")
+    found = locate(w.value, written, sh.where, sh.lk, sh.cd)
+    if found is not None:
+        sh.add(w.line, found, rule)
+        if source and found.status == RESOLVED:
+            sh.sources.append((found.target, dict(sh.where.variables)))
+
+
+def _bare(w: Word, rule: str, sh: Shell) -> None:
+    """A bare command word: a repo script only when a PATH folder the repo sets holds it."""
+    name = w.value or ""
+    sh.names.add(name)
+    for folder, confidence in sh.path_dirs:
+        target = sh.lk.find(norm(folder + "/" + name))
+        if target is not None:
+            sh.add(w.line, Found(RESOLVED, target, confidence), f"{rule}+PATH")
+            return
+
+
+def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
+    """Scripts a glob value matches (relative ones against the working folder)."""
+    import fnmatch
+
+    if pattern.startswith(ANCHOR):
+        path = pattern[1:]
+        bases: tuple[str, ...] = ("",)
+    elif pattern.startswith("/") or sh.cd == OUTSIDE:
+        return []
+    else:
+        path = pattern
+        bases = sh.cd or sh.where.bases[:1]
+    folder, _, name = path.rpartition("/")
+    if any(c in folder for c in "*?[") or not name or (strict and name == "*" and not folder):
+        return []
+    out: list[str] = []
+    for base in bases:
+        repo = norm(base + "/" + folder) if folder else norm(base)
+        if repo is None:
+            continue
+        out += [p for p in sh.lk.in_folder(repo) if fnmatch.fnmatchcase(posixpath.basename(p),
+                                                                       name)]
+        if out:
+            break
+    return sorted(set(out))[:_GLOB_MAX] if len(set(out)) <= _GLOB_MAX else []
+
+
+def _for(node: Node, sh: Shell) -> None:
+    var = node.child_by_field_name("variable")
+    values = node.children_by_field_name("value")
+    if var is not None:
+        name = shparse.text(var)
+        sh.where.variables[name] = None
+        sh.globs.pop(name, None)
+        for value in values:
+            _visit(value, sh)
+            got = evaluate(shparse.text(value), sh.where.variables, sh.where.file)
+            if got is not None and any(c in got for c in "*?["):
+                sh.globs[name] = got
+    body = node.child_by_field_name("body")
+    if body is not None:
+        _visit(body, sh)
+
+
+def _redirected(node: Node, sh: Shell) -> None:
+    from .writers import written
+
+    for child in node.children:
+        _visit(child, sh)
+    written(node, sh)
+
+
+def _pipeline(node: Node, sh: Shell) -> None:
+    from .writers import piped
+
+    for child in node.children:
+        _visit(child, sh)
+    piped(node, sh)
+
+
+_HANDLERS: dict[str, Callable[[Node, Shell], None]] = {
+    "command": _command, "variable_assignment": _assign, "declaration_command": _declaration,
+    "function_definition": _function, "for_statement": _for, "redirected_statement": _redirected,
+    "pipeline": _pipeline, **dict.fromkeys(_SCOPES, _scoped),
+}
+
+
+def missing_row(sh: Shell, line: int, word: str, rule: str) -> None:
+    sh.add(line, Found(MISSING, word, CERTAIN), rule)
+
+
+def new_shell(where: Where, lk: Lookup, **kw: Any) -> Shell:
+    return Shell(where, lk, **kw)

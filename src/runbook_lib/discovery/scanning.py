@@ -1,0 +1,120 @@
+"""The scan passes of discovery, spread over processes: probe every listed file, scan each one
+that may refer to scripts, then rescan the shell files that other files tell more about (the
+variables their sourcing callers set, functions elsewhere that run their arguments)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+
+from runbook_lib.core.parallel import Progress, map_chunks
+from runbook_lib.discovery import classify, inventory
+from runbook_lib.discovery.probe import Probe, probe
+from runbook_lib.discovery.references import Reference, RepoIndex, prepare
+from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
+from runbook_lib.discovery.references.lookup import lookup_for
+from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
+from runbook_lib.discovery.references.scan import scan_file_notes
+
+ROUNDS = 3  # sourcing chains deeper than this keep what they had
+# Set in the parent before the pool forks, so workers share them without pickling.
+_ROOT = Path()
+_MAX_BYTES = 0
+_INDEX: RepoIndex | None = None
+_DEPLOY: tuple[str, ...] = ()
+Scanned = tuple[str, inventory.ScriptRow | None, list[Reference], FileNotes]
+
+
+def probe_all(root: Path, paths: list[str], max_bytes: int, deploy_roots: Sequence[str],
+              workers: int, progress: Progress | None) -> list[Probe]:
+    global _ROOT, _MAX_BYTES, _DEPLOY
+    _ROOT, _MAX_BYTES, _DEPLOY = root, max_bytes, tuple(deploy_roots)
+    return list(map_chunks(_probe_chunk, paths, workers, "probe", progress))
+
+
+def _probe_chunk(paths: Sequence[str]) -> list[Probe]:
+    return [probe(_ROOT, p, _MAX_BYTES, lambda raw: deploy_target(raw, _DEPLOY)) for p in paths]
+
+
+def build_index(probes: list[Probe], deploy_roots: Sequence[str]) -> RepoIndex:
+    scripts = {p.path for p in probes if p.language}
+    files = {p.path for p in probes if not p.skip}
+    links = {p.path: p.link_target for p in probes if p.link_target in scripts}
+    archived = {p.path for p in probes if p.kind and classify.is_archived(p.path)}
+    return RepoIndex.build(scripts, files, links, archived, tuple(deploy_roots))
+
+
+def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
+             progress: Progress | None) -> tuple[list[inventory.ScriptRow], list[Reference]]:
+    global _INDEX
+    _INDEX = index
+    prepare(index, root)  # shared lookup tables, built once before the workers fork
+    scanned = [p for p in probes if p.kind is not None]
+    rows: dict[str, inventory.ScriptRow] = {}
+    refs: dict[str, list[Reference]] = {}
+    notes: dict[str, FileNotes] = {}
+    _collect(map_chunks(_scan_chunk, scanned, workers, "scan", progress), rows, refs, notes)
+    facts = lookup_for(index).facts
+    assert facts is not None
+    for _ in range(ROUNDS):
+        inherited, runners = inherit(notes), runner_functions(notes)
+        again = [p for p in scanned if p.kind == "script" and (
+            inherited.get(p.path) != facts.inherited.get(p.path)
+            or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
+                and runners != facts.runners))]
+        facts.inherited, facts.runners = inherited, runners
+        if not again:
+            break
+        _collect(map_chunks(_scan_chunk, again, workers, "rescan", progress), rows, refs, notes)
+    found = [r for path in sorted(refs) for r in refs[path]]
+    return [rows[p] for p in sorted(rows)], found + symlink_references(probes, index)
+
+
+def _collect(results: object, rows: dict[str, inventory.ScriptRow],
+             refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
+    for path, row, found, note in results:  # type: ignore[attr-defined]
+        if row is not None:
+            rows[path] = row
+        refs[path], notes[path] = found, note
+
+
+def _scan_chunk(probes: Sequence[Probe]) -> list[Scanned]:
+    assert _INDEX is not None
+    return [_scan(p, _INDEX) for p in probes]
+
+
+def _scan(p: Probe, index: RepoIndex) -> Scanned:
+    try:
+        data = (_ROOT / p.path).read_bytes()
+    except OSError:
+        return p.path, None, [], FileNotes()
+    text, encoding = inventory.decode(data)
+    row = None
+    if p.language:
+        row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode, index.scripts)
+    assert p.kind is not None
+    found, notes = scan_file_notes(p.path, text, p.kind, index, _ROOT, p.path in index.archived)
+    return p.path, row, found, notes
+
+
+def symlink_references(probes: list[Probe], index: RepoIndex) -> list[Reference]:
+    """A symlink in the repo is a live reference from the link to the script it points at."""
+    out = []
+    for p in probes:
+        if p.link_target and p.link_target in index.scripts:
+            live = not classify.is_archived(p.path)
+            out.append(Reference(p.path, 1, p.link_target, "symlink", RESOLVED, live,
+                                 f"symlink -> {p.detail}", "symlink", CERTAIN))
+    return out
+
+
+def deploy_target(raw: str, deploy_roots: Sequence[str]) -> str | None:
+    """An absolute symlink target under a deploy root, as a repo path."""
+    for root in deploy_roots:
+        root = root.rstrip("/")
+        if raw.startswith(root + "/"):
+            return posixpath.normpath(raw[len(root) + 1:])
+    return None
+
+
