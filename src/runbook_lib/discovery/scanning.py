@@ -4,7 +4,9 @@ variables their sourcing callers set, functions elsewhere that run their argumen
 
 from __future__ import annotations
 
+import os
 import posixpath
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +66,8 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
             or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
                 and runners != facts.runners))]
         facts.inherited, facts.runners = inherited, runners
+        if os.environ.get("RUNBOOK_DEBUG_RESCAN"):
+            print(f"rescan {len(again)}", file=sys.stderr)
         if not again:
             break
         _collect(map_chunks(_scan_chunk, again, workers, "rescan", progress), rows, refs, notes)

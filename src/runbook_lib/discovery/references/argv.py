@@ -78,6 +78,11 @@ _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hyperc
                              "flask", "unittest", "coverage", "alembic", "fastapi", "daphne"})
 
 
+# every command name interpret() does something with; other commands are never followed
+ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
+                    *_MODULE_RUNNERS, "sys.executable"})
+
+
 def program(word: Word) -> str:
     """The program a command word names: its basename, or an interpreter behind `$PYTHON`."""
     if word.value is None:

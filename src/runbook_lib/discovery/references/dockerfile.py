@@ -6,6 +6,8 @@ resolved through the stage's WORKDIR and maps; stages, `COPY --from` and ENV are
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import os
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,14 +37,31 @@ class Stage:
         return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint))
 
 
+# The parser is Go code: its runtime starts threads, which a forked worker does not have, so a
+# worker calling it hangs. Every Dockerfile is parsed in the parent before the workers fork
+# (parse_all); a worker only reads this table.
+_PARSED: dict[bytes, tuple[Any, ...]] = {}
+_PARSER_PID = [0]
+
+
 def parse(text: str) -> tuple[Any, ...]:
     """The instructions of a Dockerfile; () when BuildKit's parser refuses it."""
+    text = text.replace("\r\n", "\n")
+    key = hashlib.sha1(text.encode("utf-8", errors="replace")).digest()
+    found = _PARSED.get(key)
+    if found is not None:
+        return found
+    if _PARSER_PID[0] and _PARSER_PID[0] != os.getpid():
+        return ()  # a forked worker: never call into the Go runtime here
     import dockerfile
 
+    _PARSER_PID[0] = os.getpid()
     try:
-        return tuple(dockerfile.parse_string(text))
+        found = tuple(dockerfile.parse_string(text))
     except (dockerfile.GoParseError, dockerfile.GoIOError, ValueError, UnicodeError):
-        return ()
+        found = ()
+    _PARSED[key] = found
+    return found
 
 
 def extract_dockerfile(src: Source) -> Iterator[Hit]:

@@ -61,7 +61,8 @@ def inherit(notes: dict[str, FileNotes]) -> dict[str, Env]:
             seen.setdefault(target, []).append(env)
     out: dict[str, Env] = {}
     for target, envs in seen.items():
-        common: Env = {k: v for k, v in envs[0].items() if v is not None}
+        # paths only: they are what a library needs from its caller to find repo files
+        common: Env = {k: v for k, v in envs[0].items() if v and v[0] in "\x00/"}
         for env in envs[1:]:
             common = {k: v for k, v in common.items() if env.get(k) == v}
         if common:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 _MAKE = frozenset({"Makefile", "makefile", "GNUmakefile"})
 _DOCS = (".md", ".rst", ".txt", ".adoc")
 _DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
@@ -15,7 +13,7 @@ _CONFIG = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 
 def source_kind(path: str) -> str | None:
     """One of the kinds of docs/discovery.md for a file that is not a script, or None."""
-    parts = PurePosixPath(path).parts
+    parts = tuple(p for p in path.split("/") if p)
     if not parts:
         return None
     name = parts[-1]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 # A line can only hold a reference when it names a script extension, runs a module or
 # imports one; otherwise only an extensionless script name can make it one.
 # (plain substrings: a lookbehind or \b here costs six times as much per line)
-HINT = re.compile(r"\.(?:[kz]?sh|bash|py)|-m|import|run_module")
+HINT = re.compile(r"\.(?:[kz]?sh|bash|py)")
 _PLAIN = str.maketrans({c: " " for c in "'\"`;|&()<>=,[]{}/$:"})
 
 
@@ -46,6 +46,12 @@ class Lookup:
     def find_file(self, path: str | None) -> str | None:
         """A Python module or package marker: the same as find (every .py is a script)."""
         return None if path is None else self.real.get(path)
+
+    def may_hold_text(self, text: str) -> bool:
+        """Whether any line of a whole file may name a script (most docs and data do not)."""
+        if HINT.search(text):
+            return True
+        return bool(self.names) and not self.names.isdisjoint(text.translate(_PLAIN).split())
 
     def may_hold(self, line: str) -> bool:
         if HINT.search(line):

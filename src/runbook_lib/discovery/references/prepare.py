@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 
 from .composefile import read_services
-from .dockerfile import image
+from .dockerfile import image, parse
 from .facts import Facts, Image
 from .kinds import source_kind
 from .lookup import Lookup
@@ -64,10 +64,13 @@ def _images(lk: Lookup, root: Path) -> list[Image]:
     images: dict[str, Image] = {}
     contexts = lk.compose_contexts or {}
     for path in sorted(lk.index.files):
-        if source_kind(path) != "dockerfile" or path in lk.index.archived:
+        if source_kind(path) != "dockerfile":
             continue
         text = _read(root, path)
         if text is None:
+            continue
+        parse(text)  # in this process, before any worker forks (dockerfile.py says why)
+        if path in lk.index.archived:
             continue
         context = contexts.get(path, posixpath.dirname(path))
         stage = image(text, context, lk)

@@ -32,14 +32,24 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "comm
                           "create_subprocess_shell", "system"})
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
 _IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s")
+# a file without any of these names calls nothing that runs a file (a cheap first look)
+_RUNS = re.compile(r"subprocess|os\.(?:system|popen|exec|spawn|posix_spawn)|runpy|import_module"
+                   r"|__import__|spec_from_file|sys\.path|patch\(|Popen|check_call"
+                   r"|check_output|create_subprocess|pexpect|getoutput|system\(|run_path"
+                   r"|run_module")
 
 
 def extract_python(src: Source) -> Iterator[Hit]:
     text = "\n".join(src.lines)
+    if not _RUNS.search(text) and not src.path.endswith("setup.py"):
+        # nothing here can run a file: only its import statements matter, each parsed alone
+        # (parsing the whole module costs twenty times more)
+        yield from _import_statements(src)
+        return
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        yield from _old_imports(src)
+        yield from _import_statements(src)
         return
     scan = PyScan(src, _direct(src, tree))
     scan.visit(tree)
@@ -53,20 +63,62 @@ def _direct(src: Source, tree: ast.Module) -> bool:
     return any(isinstance(node, ast.If) and "__main__" in ast.dump(node.test) for node in tree.body)
 
 
-def _old_imports(src: Source) -> Iterator[Hit]:
-    """A file `ast` cannot parse (Python 2): its import lines, each parsed alone."""
-    scan = PyScan(src, False)
-    for no, line in enumerate(src.lines, 1):
-        if _IMPORT_LINE.match(line):
-            try:
-                tree = ast.parse(line.strip())
-            except (SyntaxError, ValueError):
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import | ast.ImportFrom):
-                    node.lineno = no
-                    scan.imports(node)
+def _import_statements(src: Source) -> Iterator[Hit]:
+    """Each import statement of the file (also in functions, `try` blocks and across lines in
+    parentheses) parsed alone with `ast`; lines inside triple-quoted strings are skipped."""
+    scan = PyScan(src, bool(src.lines and src.lines[0].startswith("#!")) or any(
+        "__main__" in line for line in src.lines if line.startswith("if ")))
+    quote = ""
+    lines = src.lines
+    no = 0
+    while no < len(lines):
+        line = lines[no]
+        no += 1
+        if not quote and _IMPORT_LINE.match(line):
+            statement, no = _statement(lines, no - 1)
+            _parse_import(scan, statement, no - statement.count("\n"))
+            continue
+        quote = _quote_state(line, quote)
     yield from scan.shell.hits
+
+
+def _statement(lines: list[str], start: int) -> tuple[str, int]:
+    """The logical line starting at `start` (parentheses and backslashes), and the next index."""
+    text = lines[start].strip()
+    end = start + 1
+    while (text.count("(") > text.count(")") or text.endswith("\\")) and end < len(lines) \
+            and end - start < 200:
+        text = text.rstrip("\\") + "\n" + lines[end].strip()
+        end += 1
+    return text, end
+
+
+def _parse_import(scan: PyScan, statement: str, line: int) -> None:
+    try:
+        tree = ast.parse(statement)
+    except (SyntaxError, ValueError, RecursionError):
+        return
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            node.lineno = line
+            scan.imports(node)
+
+
+def _quote_state(line: str, quote: str) -> str:
+    """Whether a triple-quoted string is open after `line` (and which quote closes it)."""
+    pos = 0
+    while True:
+        if quote:
+            end = line.find(quote, pos)
+            if end < 0:
+                return quote
+            pos, quote = end + 3, ""
+            continue
+        hits = [(line.find(q, pos), q) for q in ('"""', "'''") if line.find(q, pos) >= 0]
+        if not hits:
+            return ""
+        start, quote = min(hits)
+        pos = start + 3
 
 
 class PyScan:
@@ -77,16 +129,45 @@ class PyScan:
         self.shell: Shell = src.shell(where)
         self.variables = where.variables
         self.extra: list[str] = []
+        self._roots: list[Root] | None = None
+        self._extra = 0
 
     def visit(self, node: ast.AST) -> None:
+        """Statements in order: imports, assignments (constants a later call may use), and the
+        calls of each statement whose text names something that can run a file."""
         for child in ast.iter_child_nodes(node):
-            self.visit(child)
-        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-            self._assign(node)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            self.imports(node)
-        elif isinstance(node, ast.Call):
-            self._call(node)
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                self.imports(child)
+            elif isinstance(child, ast.stmt):
+                self._statement(child)
+            elif isinstance(child, ast.excepthandler | ast.match_case):
+                self.visit(child)
+
+    def _statement(self, node: ast.stmt) -> None:
+        bodies = [v for _, v in ast.iter_fields(node) if isinstance(v, list) and v
+                  and isinstance(v[0], ast.stmt | ast.excepthandler | ast.match_case)]
+        if not bodies:
+            last = getattr(node, "end_lineno", None) or node.lineno
+            if self._triggered(node.lineno, last):
+                self._calls(node)
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                self._assign(node)
+            return
+        for _name, value in ast.iter_fields(node):  # the header: `with Popen(...)`, `if ...`
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if isinstance(item, ast.expr | ast.withitem | ast.arguments) and \
+                        self._triggered(node.lineno, node.lineno):
+                    self._calls(item)
+        self.visit(node)
+
+    def _triggered(self, first: int, last: int) -> bool:
+        return any(_RUNS.search(line) for line in self.src.lines[first - 1:last])
+
+    def _calls(self, node: ast.AST) -> None:
+        for found in ast.walk(node):
+            if isinstance(found, ast.Call):
+                self._call(found)
 
     def _assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -97,7 +178,10 @@ class PyScan:
                 self.variables[target.id] = value
 
     def roots(self) -> list[Root]:
-        return roots_for(self.src.path, self.src.lookup, self.extra, self.direct)
+        if self._roots is None or self._extra != len(self.extra):
+            self._roots = roots_for(self.src.path, self.src.lookup, self.extra, self.direct)
+            self._extra = len(self.extra)
+        return self._roots
 
     def imports(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import shparse
+from .argv import ACTIVE as _ACTIVE
 from .argv import Action, Word, interpret
 from .lines import Hit
 from .lookup import Lookup
@@ -24,7 +25,11 @@ from .values import ANCHOR, evaluate, norm
 
 Node = shparse.Node
 _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"})
-_SKIP = frozenset({"comment", "heredoc_body", "heredoc_start", "heredoc_end", "test_operator"})
+# nodes that can hold no command (a `$(...)` is never inside one of these)
+_LEAVES = frozenset({"comment", "heredoc_body", "heredoc_start", "heredoc_end", "test_operator",
+                     "word", "number", "string_content", "raw_string", "variable_name",
+                     "simple_expansion", "special_variable_name", "ansi_c_string", "regex",
+                     "extglob_pattern", "file_descriptor", "heredoc_content"})
 _ALL_ARGS = frozenset({"$@", "${@}"})
 # programs that run the command they are given: `flock F "$@"` runs the function's arguments
 _WRAPS = frozenset({"exec", "nohup", "flock", "timeout", "nice", "sudo", "env", "setsid",
@@ -74,13 +79,13 @@ def walk(code: str, shell: Shell) -> Shell:
 
 def _visit(node: Node, sh: Shell) -> None:
     kind = node.type
-    if kind in _SKIP:
+    if kind in _LEAVES:
         return
     handler = _HANDLERS.get(kind)
     if handler is not None:
         handler(node, sh)
         return
-    for child in node.children:
+    for child in node.named_children:
         _visit(child, sh)
 
 
@@ -111,7 +116,7 @@ def runner_index(body: Node) -> int | None:
     shifts = 0
     stack = [body]
     while stack:
-        node = stack.pop(0)
+        node = stack.pop()
         if node.type == "command":
             name = node.child_by_field_name("name")
             head = shparse.text(name) if name is not None else ""
@@ -121,8 +126,8 @@ def runner_index(body: Node) -> int | None:
             elif head.strip('"') in _ALL_ARGS or (head in _WRAPS and _ALL_ARGS & set(args)):
                 return shifts
             continue
-        if node.type not in ("function_definition",):
-            stack[0:0] = list(node.named_children)
+        if node.type not in _LEAVES and node.type != "function_definition":
+            stack.extend(reversed(node.named_children))
     return None
 
 
@@ -186,22 +191,35 @@ def word(node: Node, sh: Shell) -> Word:
 
 
 def _command(node: Node, sh: Shell) -> None:
-    for child in node.children:
-        if child.type not in ("command_name", "variable_assignment"):
-            _visit(child, sh)  # command substitutions inside arguments run first
-    words: list[Word] = []
+    name_node = None
     prefix: list[Word] = []
-    for child in node.children:
+    for child in node.named_children:
         if child.type == "variable_assignment":
             _assign_prefix(child, sh, prefix)
         elif child.type == "command_name":
-            for inner in child.named_children:
-                _visit(inner, sh)
-            words.append(word(child, sh))
-    if not words:
+            name_node = child
+        if child.type not in _LEAVES:
+            _visit(child, sh)  # command substitutions inside the command run first
+    if name_node is None:
         return
-    words += [word(arg, sh) for arg in node.children_by_field_name("argument")]
+    head = word(name_node, sh)
+    if not _may_refer(head, sh):
+        return
+    words = [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
     run_words(prefix + _split(words), sh)
+
+
+def _may_refer(head: Word, sh: Shell) -> bool:
+    """Whether a command can reach a repo file: a path, a program that runs others, a function
+    that does, or a name a repo PATH folder may hold. The rest (echo, grep, ...) never can."""
+    value = head.value
+    if value is None or "/" in value or " " in value.strip():
+        return True
+    name = value.rpartition("/")[2]
+    if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
+        return True
+    sh.names.add(name)
+    return bool(sh.path_dirs)
 
 
 def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:

@@ -11,6 +11,8 @@ from .words import no_comment
 
 
 def extract_text(src: Source) -> Iterator[Hit]:
+    if not src.lookup.may_hold_text("\n".join(src.lines)):
+        return
     where = src.where(src.folder, "")
     where.loose = True
     for no, line in enumerate(src.lines, 1):
