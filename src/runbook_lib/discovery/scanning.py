@@ -19,7 +19,7 @@ from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
 from runbook_lib.discovery.references.scan import scan_file_notes
 
-ROUNDS = 3  # sourcing chains deeper than this keep what they had
+ROUNDS = 8  # sourcing chains deeper than this keep what they had
 # Set in the parent before the pool forks, so workers share them without pickling.
 _ROOT = Path()
 _MAX_BYTES = 0

@@ -4,9 +4,11 @@ script is copied into (their container paths and PATH), and PYTHONPATH/WORKDIR i
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from .resolve import Maps
+from .values import norm
 
 Env = dict[str, "str | None"]
 
@@ -15,7 +17,8 @@ Env = dict[str, "str | None"]
 class FileNotes:
     """What one scan learnt that matters to other files."""
 
-    sources: list[tuple[str, Env]] = field(default_factory=list)  # (sourced file, variables)
+    # (sourced file, variables, sourced by a literal path rather than a glob)
+    sources: list[tuple[str, Env, bool]] = field(default_factory=list)
     runners: dict[str, int] = field(default_factory=dict)  # function -> its command's index
     names: set[str] = field(default_factory=set)  # bare command names used
 
@@ -54,20 +57,42 @@ class Facts:
 
 
 def inherit(notes: dict[str, FileNotes]) -> dict[str, Env]:
-    """For each sourced file, the variables every caller that sources it sets to one value."""
-    seen: dict[str, list[Env]] = {}
+    """For each sourced file, the paths its sourcing callers set before sourcing it, where no two
+    callers disagree (a caller that does not set one is usually a library that inherits it
+    too). Callers that name the file are asked; those that reach it through a glob only when
+    no one names it."""
+    named: dict[str, list[Env]] = {}
+    globbed: dict[str, list[Env]] = {}
     for note in notes.values():
-        for target, env in note.sources:
-            seen.setdefault(target, []).append(env)
+        for target, env, literal in note.sources:
+            (named if literal else globbed).setdefault(target, []).append(env)
     out: dict[str, Env] = {}
-    for target, envs in seen.items():
-        # paths only: they are what a library needs from its caller to find repo files
-        common: Env = {k: v for k, v in envs[0].items() if v and v[0] in "\x00/"}
-        for env in envs[1:]:
-            common = {k: v for k, v in common.items() if env.get(k) == v}
+    for target in named.keys() | globbed.keys():
+        merged: Env = {}
+        clash: set[str] = set()
+        for env in named.get(target) or globbed[target]:
+            # paths only: they are what a library needs from its caller to find repo files
+            for key, raw in env.items():
+                value = _normal(raw)
+                if value is None:
+                    continue
+                if merged.get(key, value) != value:
+                    clash.add(key)
+                merged[key] = value
+        common = {k: v for k, v in merged.items() if k not in clash}
         if common:
             out[target] = common
     return out
+
+
+def _normal(value: str | None) -> str | None:
+    """A path value in one spelling (`\\x00tests/..` and `\\x00` are the same folder)."""
+    if not value or value[0] not in "\x00/":
+        return None
+    if value[0] == "\x00":
+        path = norm(value[1:])
+        return None if path is None else "\x00" + path
+    return posixpath.normpath(value)
 
 
 def runner_functions(notes: dict[str, FileNotes]) -> dict[str, int]:

@@ -57,7 +57,14 @@ def _by_place(parts: tuple[str, ...], name: str) -> str | None:
         return "ci"
     if "cron.d" in folders or "cron" in folders:
         return "cron"
-    return None
+    return "ansible" if _ansible(parts) else None
+
+
+def _ansible(parts: tuple[str, ...]) -> bool:
+    if not parts[-1].endswith((".yml", ".yaml")):
+        return False
+    return "playbooks" in parts[:-1] or (len(parts) >= 3 and parts[-2] in ("tasks", "handlers")
+                                          and "roles" in parts[:-2])
 
 
 def _by_suffix(name: str) -> str | None:

@@ -122,7 +122,7 @@ def _by_repo_name(path: str, lk: Lookup) -> str | None:
     for i, part in enumerate(parts[:-1]):
         if part in lk.repo_names:
             rest = "/".join(parts[i + 1:])
-            if lk.find(rest) is not None:
+            if lk.find(rest) is not None or rest in lk.index.dirs:
                 return rest
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from .ansible import extract_ansible
 from .ci import extract_ci
 from .compose import extract_compose
 from .composefile import compose_contexts
@@ -35,6 +36,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "package_json": extract_package_json,
     "procfile": extract_procfile,
     "config": extract_config,
+    "ansible": extract_ansible,
     "docs": extract_text,
     "data": extract_text,
 }

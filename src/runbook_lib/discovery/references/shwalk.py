@@ -21,7 +21,7 @@ from .lines import Hit
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
-from .values import ANCHOR, evaluate, norm
+from .values import ANCHOR, evaluate, expand_known, norm
 
 Node = shparse.Node
 _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"})
@@ -35,6 +35,7 @@ _ALL_ARGS = frozenset({"$@", "${@}"})
 _WRAPS = frozenset({"exec", "nohup", "flock", "timeout", "nice", "sudo", "env", "setsid",
                     "xargs", "command", "time", "stdbuf", "ionice"})
 _GLOB_MAX = 40  # a glob or a partly known path matching more than this is not followed
+_ROOT_VAR = "__RUNBOOK_REPO_ROOT__"  # stands for the repo root inside code held in a string
 # Actions the shell walker hands to other modules (modules, tests, python code, written files)
 ActionHook = Callable[["Shell", Action], None]
 
@@ -56,9 +57,11 @@ class Shell:
     globs: dict[str, str] = field(default_factory=dict)  # loop variable -> glob value
     runners: dict[str, int] = field(default_factory=dict)  # function -> index of its command
     hits: list[Hit] = field(default_factory=list)
-    sources: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
+    # (sourced file, variables at that point, sourced by a literal path rather than a glob)
+    sources: list[tuple[str, dict[str, str | None], bool]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)  # bare command names used
     hook: ActionHook | None = None  # modules, tests, Python code, written files
+    defaults: set[str] = field(default_factory=set)  # `X=${X:-value}`: the caller may choose
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -147,6 +150,11 @@ def _assign(node: Node, sh: Shell) -> None:
         _path(shparse.text(value_node), sh)
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
+    raw = shparse.text(value_node).strip('"') if value_node is not None else ""
+    if raw.startswith(("${" + name + ":-", "${" + name + "-", "${" + name + ":=")):
+        sh.defaults.add(name)
+    else:
+        sh.defaults.discard(name)
 
 
 def _declaration(node: Node, sh: Shell) -> None:
@@ -279,16 +287,28 @@ def _act(action: Action, sh: Shell) -> None:
         _bare(action.words[0], action.rule, sh)
     elif what == "shell":
         first = action.words[0]
-        code = " ".join(w.value or "" for w in action.words)
+        code = " ".join(w.value if w.value is not None else _code_text(w, sh)
+                        for w in action.words)
         nested(code, first.line, sh, action.rule)
     elif sh.hook is not None:
         sh.hook(sh, action)
+
+
+def _code_text(w: Word, sh: Shell) -> str:
+    """A code string that holds variables the inner shell sets: expand the ones known here."""
+    text = w.text
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1]
+    return expand_known(text, sh.where.variables, sh.where.file) if w.text[:1] != "'" else text
 
 
 def nested(code: str, line: int, sh: Shell, rule: str, confidence: str = CERTAIN) -> None:
     """Shell code held in a string (`bash -c`, `ssh host CMD`, `eval`): walked in place."""
     if not code.strip() or len(code) > 20000:
         return
+    if ANCHOR in code:  # a repo path spliced into the code: a variable the parser can read
+        code = code.replace(ANCHOR, "${" + _ROOT_VAR + "}/")
+        sh.where.variables[_ROOT_VAR] = ANCHOR
     saved = (sh.fixed, sh.rule, sh.confidence)
     sh.fixed = line
     sh.rule = f"{sh.rule}>{rule}" if sh.rule else rule
@@ -300,23 +320,34 @@ def nested(code: str, line: int, sh: Shell, rule: str, confidence: str = CERTAIN
 def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
     var = w.var or w.text.strip('"').lstrip("$").strip("{}")
     if w.value is None and var in sh.globs:
-        for target in glob(sh.globs[var], sh):
-            sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+glob")
+        _globbed(glob(sh.globs[var], sh), w, f"{rule}+glob", sh, source)
         return
     if w.value is None:
         partial = evaluate(w.text, sh.where.variables, sh.where.file, unknown="*")
         if partial is not None and "*" in partial:
-            for target in glob(partial, sh, strict=True):
-                sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+variable")
+            _globbed(glob(partial, sh, strict=True), w, f"{rule}+variable", sh, source)
         return
     if "*" in w.value or "?" in w.value:
         return
+    chosen = [d for d in sh.defaults if d in w.text]
+    if chosen:  # a default the caller may override: every file that fits is likely
+        others = {k: v for k, v in sh.where.variables.items() if k not in chosen}
+        partial = evaluate(w.text, others, sh.where.file, unknown="*")
+        if partial is not None and "*" in partial:
+            _globbed(glob(partial, sh, strict=True), w, f"{rule}+default", sh, source)
     written = w.text.replace('"', "").replace("'", "")
     found = locate(w.value, written, sh.where, sh.lk, sh.cd)
     if found is not None:
         sh.add(w.line, found, rule)
         if source and found.status == RESOLVED:
-            sh.sources.append((found.target, dict(sh.where.variables)))
+            sh.sources.append((found.target, dict(sh.where.variables), True))
+
+
+def _globbed(targets: list[str], w: Word, rule: str, sh: Shell, source: bool) -> None:
+    for target in targets:
+        sh.add(w.line, Found(RESOLVED, target, LIKELY), rule)
+        if source:
+            sh.sources.append((target, dict(sh.where.variables), False))
 
 
 def _bare(w: Word, rule: str, sh: Shell) -> None:

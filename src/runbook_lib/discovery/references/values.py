@@ -133,3 +133,19 @@ def _command(inner: str, variables: Vars, file: str) -> str | None:
     if match:
         return evaluate(match.group(1).strip(), variables, file)
     return None
+
+
+def expand_known(text: str, variables: Vars, file: str) -> str:
+    """Code in a string (`bash -c "..."`): the variables known here expanded, the rest left for
+    the inner shell to see as unknown."""
+    out: list[str] = []
+    pos = 0
+    for match in _PART.finditer(text):
+        if match.start() > 0 and text[match.start() - 1] == "\\":
+            continue
+        value = _expand(match.group(), variables, file)
+        out.append(text[pos:match.start()])
+        out.append(match.group() if value is None else value)
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
