@@ -119,7 +119,7 @@ def _inferred(path: str, maps: Maps) -> str | None:
 def _by_repo_name(path: str, lk: Lookup) -> str | None:
     """`/opt/<repo>/tools/x.sh`: the repo checked out under its own name somewhere."""
     parts = path.split("/")
-    for i, part in enumerate(parts[:-1]):
+    for i, part in enumerate(parts):
         if part in lk.repo_names:
             rest = "/".join(parts[i + 1:])
             if lk.find(rest) is not None or rest in lk.index.dirs:
