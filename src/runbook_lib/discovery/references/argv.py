@@ -75,7 +75,8 @@ _WRAPPERS = ("exec", "nohup", "setsid", "nice", "stdbuf", "time", "command", "bu
              "uv", "poetry", "pipenv", "pdm", "hatch", "rye", "coverage")
 _APP_RUNNERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne"})
 _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hypercorn", "celery",
-                             "flask", "unittest", "coverage", "alembic", "fastapi", "daphne"})
+                             "flask", "unittest", "coverage", "alembic", "fastapi", "daphne",
+                             "sphinx-build"})
 
 
 # every command name interpret() does something with; other commands are never followed
@@ -245,8 +246,20 @@ def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
                              chain, remote, env)
     elif name in ("alembic", "fastapi"):
         yield Action(name, tuple(rest), chain, remote, env)
+    elif name == "sphinx-build":
+        yield from _sphinx(rest, chain, remote)
     elif name == "coverage":
         yield from _wrapper("coverage", Word("coverage", "coverage", 0), rest, chain, remote)
+
+
+def _sphinx(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
+    """`sphinx-build [opts] SOURCEDIR OUTDIR` loads SOURCEDIR/conf.py (or `-c DIR`/conf.py)."""
+    opts, args = _options(rest, set("bdDAjtwcCN") - {"C", "N"})
+    folder = next((opts[i + 1] for i, o in enumerate(opts[:-1]) if o.value == "-c"), None)
+    folder = folder or next((a for a in args if not (a.value or "").startswith("-")), None)
+    if folder is not None and folder.value:
+        yield Action("run-file", (Word(folder.value.rstrip("/") + "/conf.py", folder.text,
+                                       folder.line),), chain, remote)
 
 
 def _unittest(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:

@@ -110,14 +110,17 @@ def _cfg_specs(text: str) -> list[tuple[str, str]]:
         parser.read_string(text)
     except configparser.Error:
         return []
-    if not parser.has_section("options.entry_points"):
-        return []
+    values = [v for _, v in parser.items("options.entry_points")] if parser.has_section(
+        "options.entry_points") else []
+    values.append(parser.get("options", "entry_points", fallback=""))
     out = []
-    for _, value in parser.items("options.entry_points"):
+    for value in values:
         for line in value.split("\n"):
             match = _SPEC.match(line)
             if match:
                 out.append((match.group(2), "entry-point"))
+    for module in parser.get("options", "py_modules", fallback="").split():
+        out.append((module, "setup-py-modules"))
     return out
 
 

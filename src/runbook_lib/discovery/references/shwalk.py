@@ -281,7 +281,7 @@ def act(action: Action, sh: Shell, confidence: str = CERTAIN) -> None:
 
 def _act(action: Action, sh: Shell) -> None:
     what = action.what
-    if what in ("run", "source"):
+    if what in ("run", "source", "run-file"):
         _path_word(action.words[0], action.rule, sh, what == "source")
     elif what == "bare":
         _bare(action.words[0], action.rule, sh)
