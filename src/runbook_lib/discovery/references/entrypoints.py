@@ -16,7 +16,7 @@ from .argv import Word
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module
-from .pytests import collect_tests
+from .pytests import collect_tests, pytest_config
 from .resolve import Found
 from .shwalk import walk
 from .source import Source
@@ -25,6 +25,8 @@ from .values import norm
 if TYPE_CHECKING:
     from .pyfile import PyScan
 
+_PYTEST_SECTIONS = {"pyproject.toml": "[tool.pytest.ini_options]", "pytest.ini": "[pytest]",
+                    "tox.ini": "[pytest]", "setup.cfg": "[tool:pytest]"}
 _SPEC = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)(?::[\w.]+)?")
 
 
@@ -79,10 +81,12 @@ def extract_config(src: Source) -> Iterator[Hit]:
             shell.add(line, Found(RESOLVED, path, "certain"), rule)
     if name == "tox.ini":
         _tox(src, shell)
-    if "pytest" in text:
-        line = _line_of(src.lines, "testpaths") or _line_of(src.lines, "pytest") or 1
-        for path in collect_tests([], src.folder, src.lookup):
-            shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-config")
+    header = _PYTEST_SECTIONS.get(name)
+    if header is not None and pytest_config(src.folder, src.lookup) is not None:
+        line = _line_of(src.lines, "testpaths") or _line_of(src.lines, header)
+        if line:  # this file holds the pytest configuration that collects them
+            for path in collect_tests([], src.folder, src.lookup):
+                shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-config")
     yield from shell.hits
 
 
