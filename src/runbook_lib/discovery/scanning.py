@@ -59,6 +59,11 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     _collect(map_chunks(_scan_chunk, scanned, workers, "scan", progress), rows, refs, notes)
     facts = lookup_for(index).facts
     assert facts is not None
+    facts.sys_paths = sorted({p for note in notes.values() for p in note.sys_paths if p[1]})
+    if facts.sys_paths:  # modules below a script that extends sys.path import through it
+        again = [p for p in scanned if p.kind == "python" and any(
+            p.path.startswith(scope + "/") for _, scope in facts.sys_paths)]
+        _collect(map_chunks(_scan_chunk, again, workers, "rescan", progress), rows, refs, notes)
     for _ in range(ROUNDS):
         inherited, runners = inherit(notes), runner_functions(notes)
         again = [p for p in scanned if p.kind == "script" and (

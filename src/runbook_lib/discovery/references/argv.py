@@ -114,7 +114,7 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
     elif name in _WRAPPERS:
         yield from _wrapper(name, head, rest, chain, remote)
     elif name in _MODULE_RUNNERS:
-        yield from runner(name, rest, chain, remote, tuple(env))
+        yield from runner(name, rest, chain, remote, tuple(env), head.line)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), chain or "command", remote, tuple(env))
     elif head.value:
@@ -159,7 +159,7 @@ def _python(head: Word, rest: list[Word], chain: str, remote: bool,
             module = rest[i + 1]
             mod = module.value or ""
             if mod in _MODULE_RUNNERS:
-                yield from runner(mod, rest[i + 2:], f"{chain}-m", remote, env)
+                yield from runner(mod, rest[i + 2:], f"{chain}-m", remote, env, module.line)
             else:
                 yield Action("module", (module,), f"{chain}-m", remote, env)
             return
@@ -220,16 +220,16 @@ def _command_string(name: str, opts: list[Word], args: list[Word], chain: str,
 
 
 def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
-           env: tuple[tuple[str, str | None], ...] = ()) -> Iterator[Action]:
-    """Programs that load a module of the repo by name, or collect its tests."""
+           env: tuple[tuple[str, str | None], ...] = (), line: int = 0) -> Iterator[Action]:
+    """Programs that load a module of the repo by name, or collect its tests; `line` is where
+    the program is named (the row's line when no argument names a file)."""
     rest = list(rest)
     if name in ("pytest", "py.test"):
         _, args = _options(rest, _VALUED["pytest"])
         paths = tuple(w for w in rest if w in args and not (w.value or "-").startswith("-"))
-        yield Action("pytest", paths or (Word("", "", rest[0].line if rest else 0),), chain,
-                     remote, env)
+        yield Action("pytest", paths or (Word("", "", line),), chain, remote, env)
     elif name == "unittest":
-        yield from _unittest(rest, chain, remote)
+        yield from _unittest(rest or [Word("discover", "", line)], chain, remote)
     elif name in _APP_RUNNERS:
         _, args = _options([w for w in rest if w.value not in ("--factory", "--reload")],
                            _VALUED.get(name, _VALUED["uvicorn"]))
@@ -245,7 +245,7 @@ def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
                 yield Action("app", (Word(value.split("=", 1)[1], word.text, word.line),),
                              chain, remote, env)
     elif name in ("alembic", "fastapi"):
-        yield Action(name, tuple(rest), chain, remote, env)
+        yield Action(name, (Word(None, "", line), *rest), chain, remote, env)
     elif name == "sphinx-build":
         yield from _sphinx(rest, chain, remote)
     elif name == "coverage":

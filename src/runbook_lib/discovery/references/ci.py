@@ -79,8 +79,12 @@ def _folder(keys: dict[str, yaml.Node], src: Source) -> str:
             value = node.value
             if value.startswith(("~", "$")):
                 return ""
-            base = src.folder if key == "dir" else ""
-            return norm(base + "/" + value) or ""
+            if key == "dir":  # Cloud Build: relative to the submitted folder (root or config's)
+                top = norm(value)
+                if top is not None and top in src.lookup.index.dirs:
+                    return top
+                return norm(src.folder + "/" + value) or ""
+            return norm(value) or ""
     return src.folder if src.path.rpartition("/")[2].startswith("cloudbuild") else ""
 
 

@@ -21,6 +21,8 @@ class FileNotes:
     sources: list[tuple[str, Env, bool]] = field(default_factory=list)
     runners: dict[str, int] = field(default_factory=dict)  # function -> its command's index
     names: set[str] = field(default_factory=set)  # bare command names used
+    sys_paths: list[tuple[str, str]] = field(default_factory=list)  # (folder, scope) a script
+    # adds to sys.path: the modules it imports (below its folder) find theirs there too
 
 
 @dataclass(slots=True)
@@ -46,6 +48,7 @@ class Image:
 class Facts:
     inherited: dict[str, Env] = field(default_factory=dict)
     runners: dict[str, int] = field(default_factory=dict)
+    sys_paths: list[tuple[str, str]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     _by_script: dict[str, list[Image]] = field(default_factory=dict)
 

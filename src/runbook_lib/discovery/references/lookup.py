@@ -28,7 +28,8 @@ class Lookup:
     compose_contexts: dict[str, str] | None = field(default=None)  # Dockerfile -> context
     repo_names: frozenset[str] = frozenset()  # names the checkout goes by (its folder's)
     py_roots: list[Any] = field(default_factory=list)  # modules.Root, repo-wide
-    third_party: frozenset[str] = frozenset()  # top-level names of declared dependencies
+    # top-level import name of a declared dependency -> folders whose project declares it
+    third_party: dict[str, tuple[str, ...]] = field(default_factory=dict)
     facts: Facts | None = None  # what other files tell about this one (facts.py)
     by_folder: dict[str, list[str]] | None = None  # folder -> listed scripts, built on demand
     root: Path | None = None  # the repo on disk, for configuration files (pytest, alembic)

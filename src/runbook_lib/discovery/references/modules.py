@@ -87,6 +87,14 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
     out.append(Root(package_root(folder, lk), folder))
     out += [Root(f, folder) for f in (*workdirs, *extra)]
     out += [r for r in lk.py_roots if _under(importer, r.scope)]
+    facts = lk.facts
+    if facts is not None:  # folders another script adds to sys.path before importing this one
+        out += [Root(f, scope, LIKELY) for f, scope in facts.sys_paths if _under(importer, scope)]
+    parts = folder.split("/")
+    if "dags" in parts:  # Airflow and Composer put plugins/ and dags/ on sys.path
+        top = "/".join(parts[:parts.index("dags")])
+        out += [Root(norm(top + "/plugins") or "plugins", top, LIKELY),
+                Root(norm(top + "/dags") or "dags", top, LIKELY)]
     parent = folder
     while parent:
         parent = posixpath.dirname(parent)
@@ -104,18 +112,27 @@ def _under(path: str, scope: str) -> bool:
     return not scope or path.startswith(scope + "/")
 
 
-def is_external(top: str, lk: Lookup) -> bool:
-    return top in STDLIB or top in lk.third_party
+def is_external(top: str, lk: Lookup, importer: str = "") -> bool:
+    """A name of the standard library, or of a dependency that the importer's project (a folder
+    above it, or the repo root) declares: in a monorepo one project's dependency is another's
+    own package."""
+    if top in STDLIB:
+        return True
+    folders = lk.third_party.get(top)
+    if folders is None:
+        return False
+    return not importer or any(_under(importer, f) for f in folders)
 
 
 def resolve_module(dotted: str, roots: Sequence[Root], lk: Lookup, main: bool = False,
-                   direct: bool = False, relative: bool = False) -> ModuleFiles | None:
+                   direct: bool = False, relative: bool = False,
+                   importer: str = "") -> ModuleFiles | None:
     """The files importing `dotted` runs; `main`: `python -m` (a package runs __main__.py);
     `relative`: the roots are a package's folder (`from . import x`), never the stdlib's."""
     parts = dotted.split(".")
     if not all(p.isidentifier() for p in parts):
         return None
-    external = not relative and is_external(parts[0], lk)
+    external = not relative and is_external(parts[0], lk, importer)
     for root in roots:
         if external and not (root.own and direct):
             continue

@@ -40,7 +40,7 @@ def prepare_lookup(lk: Lookup, root: Path) -> None:
     names = repo_names(root)
     lk.repo_names = frozenset(names)
     set_repo_names(names)
-    lk.third_party = frozenset(_dependencies(lk, root))
+    lk.third_party = _dependencies(lk, root)
     facts = Facts(images=_images(lk, root))
     lk.facts = facts
     pythonpath: list[tuple[str, str]] = []
@@ -100,19 +100,23 @@ def _mounts(path: str, text: str, images: dict[str, Image]) -> None:
             img.pythonpath += [p for p in extra.split(":") if p.startswith("/")]
 
 
-def _dependencies(lk: Lookup, root: Path) -> set[str]:
-    names: set[str] = set()
+def _dependencies(lk: Lookup, root: Path) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
     for path in lk.index.files:
         name = posixpath.basename(path)
         if name.startswith("requirements") and name.endswith((".txt", ".in")):
-            names |= _requirements(_read(root, path) or "")
+            names = _requirements(_read(root, path) or "")
         elif name == "pyproject.toml":
-            names |= _pyproject(_read(root, path) or "")
+            names = _pyproject(_read(root, path) or "")
         elif name == "setup.cfg":
-            names |= _setup_cfg(_read(root, path) or "")
+            names = _setup_cfg(_read(root, path) or "")
         elif name == "setup.py":
-            names |= _setup_py(_read(root, path) or "")
-    return {_IMPORT_NAMES.get(n, n) for n in names}
+            names = _setup_py(_read(root, path) or "")
+        else:
+            continue
+        for dep in names:
+            found.setdefault(_IMPORT_NAMES.get(dep, dep), set()).add(posixpath.dirname(path))
+    return {name: tuple(sorted(folders)) for name, folders in found.items()}
 
 
 def _normal(name: str) -> str:

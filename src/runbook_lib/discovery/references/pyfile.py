@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .argv import Word, interpret
+from .facts import FileNotes
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
@@ -40,20 +41,22 @@ _RUNS = re.compile(r"subprocess|os\.(?:system|popen|exec|spawn|posix_spawn)|runp
 
 
 def extract_python(src: Source) -> Iterator[Hit]:
+    yield from scan_python(src)[0]
+
+
+def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     text = "\n".join(src.lines)
     if not _RUNS.search(text) and not src.path.endswith("setup.py"):
         # nothing here can run a file: only its import statements matter, each parsed alone
         # (parsing the whole module costs twenty times more)
-        yield from _import_statements(src)
-        return
+        return _import_statements(src), FileNotes()
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        yield from _import_statements(src)
-        return
+        return _import_statements(src), FileNotes()
     scan = PyScan(src, _direct(src, tree))
     scan.visit(tree)
-    yield from scan.shell.hits
+    return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra])
 
 
 def _direct(src: Source, tree: ast.Module) -> bool:
@@ -63,7 +66,7 @@ def _direct(src: Source, tree: ast.Module) -> bool:
     return any(isinstance(node, ast.If) and "__main__" in ast.dump(node.test) for node in tree.body)
 
 
-def _import_statements(src: Source) -> Iterator[Hit]:
+def _import_statements(src: Source) -> list[Hit]:
     """Each import statement of the file (also in functions, `try` blocks and across lines in
     parentheses) parsed alone with `ast`; lines inside triple-quoted strings are skipped."""
     scan = PyScan(src, bool(src.lines and src.lines[0].startswith("#!")) or any(
@@ -79,7 +82,7 @@ def _import_statements(src: Source) -> Iterator[Hit]:
             _parse_import(scan, statement, no - statement.count("\n"))
             continue
         quote = _quote_state(line, quote)
-    yield from scan.shell.hits
+    return scan.shell.hits
 
 
 def _statement(lines: list[str], start: int) -> tuple[str, int]:
@@ -131,6 +134,7 @@ class PyScan:
         self.extra: list[str] = []
         self._roots: list[Root] | None = None
         self._extra = 0
+        self.setup = src.path.endswith("setup.py")
 
     def visit(self, node: ast.AST) -> None:
         """Statements in order: imports, assignments (constants a later call may use), and the
@@ -156,12 +160,15 @@ class PyScan:
         for _name, value in ast.iter_fields(node):  # the header: `with Popen(...)`, `if ...`
             items = value if isinstance(value, list) else [value]
             for item in items:
+                line = getattr(item, "lineno", node.lineno)
                 if isinstance(item, ast.expr | ast.withitem | ast.arguments) and \
-                        self._triggered(node.lineno, node.lineno):
+                        self._triggered(line, getattr(item, "end_lineno", None) or line):
                     self._calls(item)
         self.visit(node)
 
     def _triggered(self, first: int, last: int) -> bool:
+        if self.setup:
+            return True
         return any(_RUNS.search(line) for line in self.src.lines[first - 1:last])
 
     def _calls(self, node: ast.AST) -> None:
@@ -173,6 +180,8 @@ class PyScan:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         assert node.value is not None
         value = value_of(node.value, self.variables, self.src.path)
+        if value is None and isinstance(node.value, ast.JoinedStr | ast.BinOp):
+            value = self._text(node.value)  # a command line built from parts
         for target in targets:
             if isinstance(target, ast.Name):
                 self.variables[target.id] = value
@@ -199,7 +208,8 @@ class PyScan:
 
     def _module(self, name: str, line: int, rule: str, quiet: bool = False,
                 confidence: str = "") -> bool:
-        found = resolve_module(name, self.roots(), self.src.lookup, direct=self.direct)
+        found = resolve_module(name, self.roots(), self.src.lookup, direct=self.direct,
+                               importer=self.src.path)
         if found is None:
             return False
         last = len(found.files) - 1

@@ -18,7 +18,7 @@ from .lookup import lookup_for
 from .make import extract_make
 from .model import CERTAIN, LIKELY, LIVE_KINDS, RESOLVED, Reference, RepoIndex
 from .package_json import extract_package_json
-from .pyfile import extract_python
+from .pyfile import extract_python, scan_python
 from .shell import scan_shell
 from .source import Extractor, Source
 from .systemd import extract_systemd
@@ -78,6 +78,8 @@ def scan_file_notes(
     try:
         if kind == "script":
             hits, notes = scan_shell(src)
+        elif kind == "python":
+            hits, notes = scan_python(src)
         else:
             hits = list(extractor(src))
     except Exception:  # odd input never stops discovery: its mentions are evidence only
