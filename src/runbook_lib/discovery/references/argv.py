@@ -81,7 +81,7 @@ _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hyperc
 
 # every command name interpret() does something with; other commands are never followed
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
-                    *_MODULE_RUNNERS, "sys.executable"})
+                    *_MODULE_RUNNERS, "sys.executable", "gcloud"})
 
 
 def program(word: Word) -> str:
@@ -115,6 +115,8 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from _wrapper(name, head, rest, chain, remote)
     elif name in _MODULE_RUNNERS:
         yield from runner(name, rest, chain, remote, tuple(env), head.line)
+    elif name == "gcloud":
+        yield from _gcloud(rest, chain)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), chain or "command", remote, tuple(env))
     elif head.value:
@@ -250,6 +252,17 @@ def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
         yield from _sphinx(rest, chain, remote)
     elif name == "coverage":
         yield from _wrapper("coverage", Word("coverage", "coverage", 0), rest, chain, remote)
+
+
+def _gcloud(rest: list[Word], chain: str) -> Iterator[Action]:
+    """`gcloud ai-platform jobs submit training --module-name trainer.task` runs that module
+    (on a machine of the cloud, from the package the same command uploads from the repo)."""
+    for i, word in enumerate(rest):
+        value = word.value or ""
+        if value in ("--module-name", "--module_name") and i + 1 < len(rest):
+            yield Action("module", (rest[i + 1],), chain)
+        elif value.startswith(("--module-name=", "--module_name=")):
+            yield Action("module", (Word(value.split("=", 1)[1], word.text, word.line),), chain)
 
 
 def _sphinx(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:

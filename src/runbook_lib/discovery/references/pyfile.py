@@ -17,7 +17,7 @@ from .argv import Word, interpret
 from .facts import FileNotes
 from .lines import Hit
 from .model import LIKELY, RESOLVED
-from .modules import Root, resolve_module, roots_for
+from .modules import Root, package_files, package_root, resolve_module, roots_for
 from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
@@ -223,6 +223,11 @@ class PyScan:
         return True
 
     def _relative(self, node: ast.ImportFrom) -> None:
+        # a relative import works only inside a package that was imported: its markers ran
+        for path in package_files(package_root(self.src.folder, self.src.lookup),
+                                  self._package_parts(), self.src.lookup):
+            self.shell.add(node.lineno, Found(RESOLVED, path, "certain"),
+                           "import-relative+package", kind="import")
         folder = self.src.folder
         for _ in range(node.level - 1):
             folder = folder.rpartition("/")[0]
@@ -239,9 +244,14 @@ class PyScan:
         if not done:
             found = resolve_module(".".join(parts), [base], self.src.lookup,
                                    relative=True) if parts else None
-            own = self.src.lookup.find(norm(folder + "/__init__.py"))
-            files = found.files if found else ((own,) if own else ())
+            marker = self.src.lookup.find(norm(folder + "/__init__.py"))
+            files = found.files if found else ((marker,) if marker else ())
             self._add(node.lineno, files, "import-relative")
+
+    def _package_parts(self) -> list[str]:
+        top = package_root(self.src.folder, self.src.lookup)
+        rest = self.src.folder[len(top):].strip("/")
+        return rest.split("/") if rest else []
 
     def _add(self, line: int, files: tuple[str, ...], rule: str) -> None:
         for i, path in enumerate(files):
