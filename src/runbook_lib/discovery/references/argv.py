@@ -76,7 +76,7 @@ _WRAPPERS = ("exec", "nohup", "setsid", "nice", "stdbuf", "time", "command", "bu
 _APP_RUNNERS = frozenset({"uvicorn", "gunicorn", "hypercorn", "daphne"})
 _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hypercorn", "celery",
                              "flask", "unittest", "coverage", "alembic", "fastapi", "daphne",
-                             "sphinx-build"})
+                             "sphinx-build", "discover"})
 
 
 # every command name interpret() does something with; other commands are never followed
@@ -230,8 +230,9 @@ def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
         _, args = _options(rest, _VALUED["pytest"])
         paths = tuple(w for w in rest if w in args and not (w.value or "-").startswith("-"))
         yield Action("pytest", paths or (Word("", "", line),), chain, remote, env)
-    elif name == "unittest":
-        yield from _unittest(rest or [Word("discover", "", line)], chain, remote)
+    elif name in ("unittest", "discover"):  # `discover`: unittest2's command of the same job
+        yield from _unittest(rest if name == "unittest" and rest else
+                             [Word("discover", "", line), *rest], chain, remote)
     elif name in _APP_RUNNERS:
         _, args = _options([w for w in rest if w.value not in ("--factory", "--reload")],
                            _VALUED.get(name, _VALUED["uvicorn"]))

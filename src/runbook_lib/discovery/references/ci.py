@@ -59,7 +59,7 @@ def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
     shell.where.variables["GITHUB_ACTION_PATH"] = "\x00" + src.folder
     shell.cd = ()
     if "args" in keys and isinstance(keys["args"], yaml.SequenceNode) and "name" in keys:
-        _cloudbuild(keys, shell)
+        _cloudbuild(keys, src, shell)
     if "entry" in keys and "id" in keys:
         _hook(keys["entry"], shell)
     for key in _RUN_KEYS:
@@ -112,9 +112,15 @@ def _argv(items: list[yaml.Node]) -> list[Word]:
             if isinstance(i, yaml.ScalarNode)]
 
 
-def _cloudbuild(keys: dict[str, yaml.Node], shell: Shell) -> None:
-    args = _argv(keys["args"].value)
+def _cloudbuild(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
+    items = keys["args"].value  # type: ignore[attr-defined]
+    args = _argv(items)
     entry = keys.get("entrypoint")
+    code = items[1] if len(items) > 1 and args[:1] and args[0].value == "-c" else None
+    if isinstance(entry, yaml.ScalarNode) and entry.value in ("bash", "sh") and isinstance(
+            code, yaml.ScalarNode) and code.style in ("|", ">"):
+        _code(code, src, shell)  # a script block: its lines keep their own numbers
+        return
     if isinstance(entry, yaml.ScalarNode) and entry.value:
         args = [Word(entry.value, entry.value, entry.start_mark.line + 1), *args]
     elif not args or "/" not in (args[0].value or ""):

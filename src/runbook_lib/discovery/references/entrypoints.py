@@ -136,11 +136,13 @@ def _line_of(lines: list[str], needle: str) -> int:
 
 
 def _tox(src: Source, shell: Any) -> None:
+    """Each `commands` line of tox.ini runs in the section's `changedir` (else tox.ini's folder)."""
     inside = False
+    folder = src.folder
     for no, line in enumerate(src.lines, 1):
         stripped = line.strip()
         if stripped.startswith("["):
-            inside = False
+            inside, folder = False, _changedir(src, no)
             continue
         key, sep, value = stripped.partition("=")
         if sep and key.strip() in ("commands", "commands_pre", "commands_post"):
@@ -149,9 +151,21 @@ def _tox(src: Source, shell: Any) -> None:
             inside = False
             continue
         if stripped:
-            shell.line0, shell.fixed = 0, no
+            shell.where = src.where(folder)
+            shell.cd, shell.line0, shell.fixed = (), 0, no
             walk(stripped.replace("{posargs}", "").replace("{toxinidir}", "."), shell)
     shell.fixed = 0
+
+
+def _changedir(src: Source, header: int) -> str:
+    for line in src.lines[header:]:
+        stripped = line.strip()
+        if stripped.startswith("["):
+            break
+        key, sep, value = stripped.partition("=")
+        if sep and key.strip() == "changedir":
+            return norm(src.folder + "/" + value.strip().replace("{toxinidir}", ".")) or ""
+    return src.folder
 
 
 def extract_procfile(src: Source) -> Iterator[Hit]:
