@@ -113,7 +113,7 @@ def _argv(items: list[yaml.Node]) -> list[Word]:
 
 
 def _cloudbuild(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
-    items = keys["args"].value  # type: ignore[attr-defined]
+    items = keys["args"].value
     args = _argv(items)
     entry = keys.get("entrypoint")
     code = items[1] if len(items) > 1 and args[:1] and args[0].value == "-c" else None
