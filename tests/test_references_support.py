@@ -1,11 +1,10 @@
-"""Building small real repos and scanning every file the way discovery does."""
+"""Building small real repos and running discovery on them, the way a user would."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from runbook_lib.discovery.references import RepoIndex, scan_file, source_kind
-from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 
 Row = tuple[str, int, str, str, bool]  # source, line, target, status, live
 
@@ -19,35 +18,30 @@ def make_repo(root: Path, files: dict[str, str], links: dict[str, str] | None = 
         (root / link).symlink_to(target)
 
 
-def kind_of(path: str, text: str) -> str | None:
-    if path.endswith(".py") or text.startswith("#!/usr/bin/env python"):
-        return "python"
-    if path.endswith(SCRIPT_EXTENSIONS) or text.startswith("#!/bin/"):
-        return "script"
-    return source_kind(path)
+def discover(root: Path, files: dict[str, str], links: dict[str, str] | None = None,
+             deploy_roots: tuple[str, ...] = ("/opt/app",)) -> list[dict[str, object]]:
+    """Every reference row discovery writes for a repo made of `files` (not a git repo)."""
+    repo = root / "repo"
+    make_repo(repo, files, links)
+    result = run_discovery(DiscoveryParams(repo=repo, workspace=root / "ws",
+                                           deploy_roots=list(deploy_roots), containers=False))
+    return [dict(r) for r in result.references.to_dict("records")]
 
 
-def scan_repo(
-    root: Path, files: dict[str, str], links: dict[str, str] | None = None,
-    archived: set[str] | None = None, deploy_roots: tuple[str, ...] = ("/opt/app",),
-    only: str | None = None,
-) -> set[Row]:
-    make_repo(root, files, links)
-    scripts = {p for p, t in files.items() if kind_of(p, t) in ("script", "python")}
-    index = RepoIndex.build(
-        scripts, set(files), symlinks=links and {k: _target(k, v) for k, v in links.items()},
-        archived=archived, deploy_roots=deploy_roots,
-    )
-    rows: set[Row] = set()
-    for path, text in files.items():
-        kind = kind_of(path, text)
-        if kind is None or (only is not None and path != only):
-            continue
-        for ref in scan_file(path, text, kind, index, root, path in (archived or set())):
-            rows.add((ref.source, ref.line, ref.target, ref.status, ref.live))
-    return rows
+def scan_repo(root: Path, files: dict[str, str], links: dict[str, str] | None = None,
+              deploy_roots: tuple[str, ...] = ("/opt/app",), only: str | None = None,
+              kinds: bool = False) -> set[Row]:
+    """(source, line, target, status, live) of every row that is not docs or data evidence."""
+    rows = discover(root, files, links, deploy_roots)
+    return {(str(r["source"]), int(r["line"]), str(r["target"]), str(r["status"]),  # type: ignore[call-overload]
+             bool(r["live"])) for r in rows
+            if (only is None or r["source"] == only) and (kinds or r["kind"] not in
+                                                          ("docs", "data"))}
 
 
-def _target(link: str, target: str) -> str:
-    parent = link.rpartition("/")[0]
-    return f"{parent}/{target}" if parent and not target.startswith("/") else target
+def rules(root: Path, files: dict[str, str], only: str,
+          links: dict[str, str] | None = None) -> set[tuple[int, str, str, str, str, bool]]:
+    """(line, target, kind, rule, confidence, live) of the rows from one file."""
+    return {(int(r["line"]), str(r["target"]), str(r["kind"]), str(r["rule"]),  # type: ignore[call-overload]
+             str(r["confidence"]), bool(r["live"]))
+            for r in discover(root, files, links) if r["source"] == only}

@@ -82,7 +82,8 @@ def shim_choice(tables: Tables, path: str) -> shims.ShimChoice:
     refs = [r for r in tables.refs_to(path) if r["live"]]
     sourcing = [r for r in refs if _sources(r["text"])]
     by_sh = any(tables.row(r["source"]).get("language") == "sh" for r in sourcing)
-    imported = any(r["kind"] == "python" and _IMPORT.match(str(r["text"])) for r in refs)
+    imported = any(r["kind"] == "import" or (r["kind"] == "python" and
+                                              _IMPORT.match(str(r["text"]))) for r in refs)
     return shims.choose(str(row.get("language", "")), tables.text(path), bool(sourcing), by_sh,
                         imported)
 

@@ -1,7 +1,9 @@
 """rewrite_reference actions: a caller of a shimmed copy names the canonical instead.
 
 Each action changes one line at its exact site (file, line, old text, new text); the word is
-found by the copy's file name on that line and must occur there once. Nothing is replaced
+found by the copy's file name on that line and must occur there once. Only `certain` rows of
+references.csv are rewritten; `likely` ones (a guessed working folder, a glob, a path ending)
+keep their copy as it is. Nothing is replaced
 anywhere else, and a rewrite that would not resolve is caught by the references check.
 """
 
@@ -50,6 +52,8 @@ def _rewrites(tables: Tables, member: str, canonical: str, busy: set[str],
         source = str(ref["source"])
         if ref["kind"] not in kinds or source in busy:
             continue
+        if str(ref.get("confidence", "certain") or "certain") != "certain":
+            continue  # a likely caller is never rewritten: its line may not call this file
         line_no = int(ref["line"])
         old = _line(tables, source, line_no)
         new = rewrite_line(old, source, member, canonical) if old is not None else None

@@ -104,9 +104,11 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         return
     head, rest = words[0], list(words[1:])
     name = program(head)
-    chain = f"{rule}>{name}" if rule else name
+    step = "source" if name == "." else name
+    chain = f"{rule}>{step}" if rule else step
+    plain = rule or "command"  # a command word that is itself the path run
     if name in ("source", ".") and rest:
-        yield Action("source", (rest[0],), chain or "source", remote, tuple(env))
+        yield Action("source", (rest[0],), chain, remote, tuple(env))
     elif name in SHELLS:
         yield from _shell(head, rest, chain, remote)
     elif name == "python":
@@ -118,9 +120,9 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
     elif name == "gcloud":
         yield from _gcloud(rest, chain)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
-        yield Action("run", (head,), chain or "command", remote, tuple(env))
+        yield Action("run", (head,), plain, remote, tuple(env))
     elif head.value:
-        yield Action("bare", (head,), chain or "command", remote, tuple(env))
+        yield Action("bare", (head,), plain, remote, tuple(env))
 
 
 def _options(rest: list[Word], valued: set[str]) -> tuple[list[Word], list[Word]]:

@@ -1,0 +1,360 @@
+"""Shell callers through tree-sitter-bash: one test per reference position and per trap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_references_support import rules, scan_repo
+
+LIB = "#!/bin/bash\n"  # an extensionless library is a script by its shebang
+
+
+def test_source_and_dot_take_their_argument(tmp_path: Path) -> None:
+    files = {"lib/common.sh": "", "lib/paths": LIB, "run.sh": (
+        "source lib/common.sh\n"
+        ". ./lib/paths\n"
+        'source "$(dirname "$0")/lib/common.sh" --quiet\n'
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == {
+        ("run.sh", 1, "lib/common.sh", "resolved", True),
+        ("run.sh", 2, "lib/paths", "resolved", True),
+        ("run.sh", 3, "lib/common.sh", "resolved", True),
+    }
+
+
+def test_command_word_that_is_a_path(tmp_path: Path) -> None:
+    files = {"tools/check.sh": "", "run.sh": "./tools/check.sh -q\nFLAG=1 tools/check.sh\n"}
+    assert scan_repo(tmp_path, files, only="run.sh") == {
+        ("run.sh", 1, "tools/check.sh", "resolved", True),
+        ("run.sh", 2, "tools/check.sh", "resolved", True),
+    }
+
+
+def test_bare_command_is_a_system_command_unless_the_repo_puts_it_on_path(tmp_path: Path) -> None:
+    files = {"bin/opsctl": LIB, "files/cli/openstack": LIB, "run.sh": (
+        "openstack server list\n"  # a system command that shares a repo file's name
+        "opsctl status\n"
+        'export PATH="$(dirname "$0")/bin:$PATH"\n'
+        "opsctl status\n"
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh", deploy_roots=()) == {
+        ("run.sh", 4, "bin/opsctl", "resolved", True),
+    }
+    # a deploy root's bin/ folder is on PATH where the repo is deployed: likely there too
+    assert (2, "bin/opsctl", "script", "command+PATH", "likely", True) in rules(
+        tmp_path / "deployed", files, "run.sh")
+
+
+def test_interpreters_and_wrappers_reach_the_script_argument(tmp_path: Path) -> None:
+    files = {"s/a.sh": "", "s/b.py": "", "s/c.sh": "", "run.sh": (
+        "bash -ex s/a.sh arg\n"
+        "sh s/c.sh\n"
+        "zsh s/a.sh\n"
+        "python3 -u s/b.py --x\n"
+        "exec s/c.sh\n"
+        'nohup s/a.sh > /dev/null 2>&1 &\n'
+        "sudo -u app -E bash s/c.sh\n"
+        "env A=B C=D s/a.sh\n"
+        "timeout -k 5 30 s/c.sh\n"
+        "nice -n 10 setsid stdbuf -oL s/a.sh\n"
+        "flock -n /tmp/lock s/c.sh\n"
+        "flock /tmp/lock -c 's/a.sh now'\n"
+        "su app -c 's/c.sh'\n"
+        "xargs -n1 s/a.sh < list\n"
+        "watch -n 5 s/c.sh\n"
+    )}
+    assert {(line, target) for _, line, target, _, _ in
+            scan_repo(tmp_path, files, only="run.sh")} == {
+        (1, "s/a.sh"), (2, "s/c.sh"), (3, "s/a.sh"), (4, "s/b.py"), (5, "s/c.sh"),
+        (6, "s/a.sh"), (7, "s/c.sh"), (8, "s/a.sh"), (9, "s/c.sh"), (10, "s/a.sh"),
+        (11, "s/c.sh"), (12, "s/a.sh"), (13, "s/c.sh"), (14, "s/a.sh"), (15, "s/c.sh"),
+    }
+
+
+def test_python_dash_m_runs_a_module_and_its_packages(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/cli/__init__.py": "", "pkg/cli/__main__.py": "",
+             "pkg/job.py": "", "run.sh": "python3 -m pkg.job\npython -m pkg.cli --dry\n"}
+    assert scan_repo(tmp_path, files, only="run.sh") == {
+        ("run.sh", 1, "pkg/__init__.py", "resolved", True),
+        ("run.sh", 1, "pkg/job.py", "resolved", True),
+        ("run.sh", 2, "pkg/__init__.py", "resolved", True),
+        ("run.sh", 2, "pkg/cli/__init__.py", "resolved", True),
+        ("run.sh", 2, "pkg/cli/__main__.py", "resolved", True),
+    }
+
+
+def test_ssh_remote_command_is_evidence_not_live(tmp_path: Path) -> None:
+    files = {"deploy.sh": "", "run.sh": "ssh -p 22 app@host /opt/app/deploy.sh now\n"}
+    assert rules(tmp_path, files, "run.sh") == {
+        (1, "deploy.sh", "script", "ssh>command", "likely", False),
+    }
+
+
+def test_variables_local_readonly_export_declare_defaults(tmp_path: Path) -> None:
+    files = {"tools/a.sh": "", "tools/b.sh": "", "tools/c.sh": "", "run.sh": (
+        'HERE="$(cd "$(dirname "$0")" && pwd)"\n'
+        "f() { local T=$HERE/tools; $T/a.sh; }\n"
+        "readonly B=$HERE/tools/b.sh\n"
+        "$B\n"
+        'declare -r C="${TOOL:-$HERE/tools/c.sh}"\n'
+        '"$C"\n'
+        "export D=$HERE/tools\n"
+        "bash $D/a.sh\n"
+    )}
+    assert {(line, target) for _, line, target, _, _ in
+            scan_repo(tmp_path, files, only="run.sh")} == {
+        (2, "tools/a.sh"), (4, "tools/b.sh"), (6, "tools/c.sh"), (8, "tools/a.sh"),
+    }
+
+
+def test_my_folder_forms_and_cd_pwd_chains(tmp_path: Path) -> None:
+    files = {"lib/common.sh": "", "scripts/x/run.sh": (
+        'D1=$(cd "$(dirname "${BASH_SOURCE[0]}")" &>/dev/null && pwd -P)\n'
+        "source $D1/../../lib/common.sh\n"
+        '. "${BASH_SOURCE[0]%/*}/../../lib/common.sh"\n'
+        'TOP=$(cd $(dirname "$0")/../.. && pwd)\n'
+        "source $TOP/lib/common.sh\n"
+    )}
+    assert scan_repo(tmp_path, files, only="scripts/x/run.sh") == {
+        ("scripts/x/run.sh", n, "lib/common.sh", "resolved", True) for n in (2, 3, 5)
+    }
+
+
+def test_climbing_above_the_root_and_back_in_by_the_repo_folder_name(tmp_path: Path) -> None:
+    # the fixture's checkout folder is called `repo` (test_references_support)
+    files = {"openrc": LIB, "tools/verify.sh": (
+        'TOP_DIR=$(cd $(dirname "$0")/../../repo && pwd)\n'
+        "source $TOP_DIR/openrc\n"
+    )}
+    assert scan_repo(tmp_path, files, only="tools/verify.sh") == {
+        ("tools/verify.sh", 2, "openrc", "resolved", True),
+    }
+
+
+def test_a_library_sees_the_variables_its_sourcing_callers_set(tmp_path: Path) -> None:
+    files = {
+        "stack.sh": 'TOP_DIR=$(cd $(dirname "$0") && pwd)\nsource $TOP_DIR/lib/nova\n',
+        "unstack.sh": 'TOP_DIR=$(cd $(dirname "$0") && pwd)\nsource $TOP_DIR/lib/nova\n',
+        "lib/nova": LIB + "source $TOP_DIR/lib/nova_plugins/functions\n"
+                    "$PYTHON $TOP_DIR/tools/nova_stats.py\n",
+        "lib/nova_plugins/functions": LIB + "source $TOP_DIR/lib/common\n",
+        "lib/common": LIB, "tools/nova_stats.py": "",
+    }
+    rows = scan_repo(tmp_path, files)
+    assert ("lib/nova", 2, "lib/nova_plugins/functions", "resolved", True) in rows
+    assert ("lib/nova", 3, "tools/nova_stats.py", "resolved", True) in rows
+    assert ("lib/nova_plugins/functions", 2, "lib/common", "resolved", True) in rows
+
+
+def test_callers_that_disagree_give_a_library_nothing(tmp_path: Path) -> None:
+    files = {
+        "a/run.sh": 'ROOT=$(dirname "$0")\nsource $ROOT/../lib/x.sh\n',
+        "b/run.sh": 'ROOT=$(dirname "$0")\nsource $ROOT/../lib/x.sh\n',
+        "lib/x.sh": "source $ROOT/helper.sh\n", "a/helper.sh": "", "b/helper.sh": "",
+    }
+    assert not {r for r in scan_repo(tmp_path, files) if r[0] == "lib/x.sh"}
+
+
+def test_glob_loops_and_plugin_folders_give_likely_rows(tmp_path: Path) -> None:
+    files = {"tests/test_a.sh": "", "tests/test_b.sh": "", "tests/helper.sh": "",
+             "lib/backends/lvm": LIB, "lib/backends/nfs": LIB, "run.sh": (
+                 "for t in tests/test_*.sh; do $t; done\n"
+                 "BACKENDS=$(dirname $0)/lib/backends\n"
+                 "source $BACKENDS/$DRIVER\n"
+             )}
+    assert rules(tmp_path, files, "run.sh") == {
+        (1, "tests/test_a.sh", "script", "command+glob", "likely", True),
+        (1, "tests/test_b.sh", "script", "command+glob", "likely", True),
+        (3, "lib/backends/lvm", "script", "source+variable", "likely", True),
+        (3, "lib/backends/nfs", "script", "source+variable", "likely", True),
+    }
+
+
+def test_a_default_the_caller_may_override_reaches_every_fitting_file(tmp_path: Path) -> None:
+    files = {"lib/drv/ceph": LIB, "lib/drv/swift": LIB, "run.sh": (
+        "DRV=${DRV:-ceph}\nsource $(dirname $0)/lib/drv/$DRV\n")}
+    assert rules(tmp_path, files, "run.sh") == {
+        (2, "lib/drv/ceph", "script", "source", "certain", True),
+        (2, "lib/drv/swift", "script", "source+default", "likely", True),
+    }
+
+
+def test_a_function_that_runs_its_arguments(tmp_path: Path) -> None:
+    files = {"jobs/lib.sh": 'with_lock() { name="$1"; shift; flock -n "/tmp/$name" "$@"; }\n',
+             "jobs/rotate.sh": "", "jobs/nightly.sh": (
+                 '. "$(dirname "$0")/lib.sh"\n'
+                 'with_lock rotate "$(dirname "$0")/rotate.sh"\n')}
+    assert rules(tmp_path, files, "jobs/nightly.sh") == {
+        (1, "jobs/lib.sh", "script", "source", "certain", True),
+        (2, "jobs/rotate.sh", "script", "function:with_lock", "likely", True),
+    }
+
+
+def test_command_kept_in_a_variable_and_bash_dash_c(tmp_path: Path) -> None:
+    files = {"tools/ping.sh": "", "functions": LIB, "t/run.sh": (
+        'TOP=$(cd $(dirname "$0")/.. && pwd)\n'
+        'cmd="$TOP/tools/ping.sh net1"\n'
+        "$cmd host\n"
+        'bash -c "source $TOP/functions; X=\\$(f \\$Y)"\n'
+        "eval \"$TOP/tools/ping.sh\"\n"
+    )}
+    assert {(line, target) for _, line, target, _, _ in
+            scan_repo(tmp_path, files, only="t/run.sh")} == {
+        (3, "tools/ping.sh"), (4, "functions"), (5, "tools/ping.sh"),
+    }
+
+
+def test_command_substitution_and_process_substitution_run(tmp_path: Path) -> None:
+    files = {"scripts/v.py": "", "tools/f.py": "", "run.sh": (
+        'version="$(python3 scripts/v.py current)"\n'
+        "exec 6> >( python3 tools/f.py -o x )\n")}
+    assert scan_repo(tmp_path, files, only="run.sh") == {
+        ("run.sh", 1, "scripts/v.py", "resolved", True),
+        ("run.sh", 2, "tools/f.py", "resolved", True),
+    }
+
+
+def test_cd_moves_the_working_folder_until_the_subshell_ends(tmp_path: Path) -> None:
+    files = {"x.sh": "", "tools/x.sh": "", "scripts/x.sh": "", "scripts/deploy/x.sh": "",
+             "scripts/run.sh": "./x.sh\n(cd deploy && ./x.sh)\n(cd ../tools; ./x.sh)\n./x.sh\n",
+             "scripts/later.sh": "cd deploy || exit 1\n./x.sh\ncd /tmp && ./x.sh\n"}
+    assert scan_repo(tmp_path, files, only=None) >= {
+        ("scripts/run.sh", 1, "scripts/x.sh", "resolved", True),
+        ("scripts/run.sh", 2, "scripts/deploy/x.sh", "resolved", True),
+        ("scripts/run.sh", 3, "tools/x.sh", "resolved", True),
+        ("scripts/run.sh", 4, "scripts/x.sh", "resolved", True),
+        ("scripts/later.sh", 2, "scripts/deploy/x.sh", "resolved", True),
+    }
+    # after `cd /tmp` a relative path is not the repo's: no row, not even a dangling one
+    assert not {r for r in scan_repo(tmp_path / "again", files) if r[:2] == ("scripts/later.sh", 3)}
+
+
+def test_a_relative_path_tries_the_folders_above_the_script(tmp_path: Path) -> None:
+    # run from svc/: svc/scripts/b.sh, not the root scripts/b.sh
+    files = {"svc/scripts/a.sh": "bash scripts/b.sh\n", "svc/scripts/b.sh": "",
+             "scripts/b.sh": ""}
+    assert rules(tmp_path, files, "svc/scripts/a.sh") == {
+        (1, "svc/scripts/b.sh", "script", "bash", "likely", True),
+    }
+
+
+def test_missing_script_in_a_reference_position_is_dangling(tmp_path: Path) -> None:
+    files = {"run.sh": (
+        "./gone.sh --now\n"
+        'SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"\n'
+        '"$SCRIPT_DIR/notify.sh"\n'
+        "$OTHER_CHECKOUT/tools/gen.sh\n"  # another project's checkout: unknown, no row
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == {
+        ("run.sh", 1, "./gone.sh", "missing", True),
+        ("run.sh", 3, "$SCRIPT_DIR/notify.sh", "missing", True),
+    }
+
+
+# Traps: words that look like script names but are not in a reference position.
+
+
+def test_trap_service_names_and_ini_arguments(tmp_path: Path) -> None:
+    files = {"lib/nova": LIB, "lib/database": LIB, "run.sh": (
+        "if is_service_enabled nova; then stop_service nova; fi\n"
+        "iniset $CONF database connection nova\n"
+        'setup_lib "nova"\n'
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_compares_case_patterns_and_regexes(tmp_path: Path) -> None:
+    files = {"lib/stack": LIB, "update.sh": "", "run.sh": (
+        '[[ "$1" == "stack" ]] && echo yes\n'
+        'if [ "$caller" = "update.sh" ]; then :; fi\n'
+        "case $x in stack|update.sh) : ;; esac\n"
+        '[[ $list =~ "stack" ]]\n'
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_echo_printf_and_messages(tmp_path: Path) -> None:
+    files = {"lib/host": LIB, "tool.sh": "", "run.sh": (
+        'echo "Running tool.sh now"\n'
+        "printf '%s\\n' tool.sh\n"
+        'die $LINENO "could not find host address"\n'
+        'log_f "tool.sh binary not found"\n'
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_assignment_values_that_never_run(tmp_path: Path) -> None:
+    files = {"lib/horizon": LIB, "mvnd.sh": "", "run.sh": (
+        "STACK_USER=stack\n"
+        "ENABLED_SERVICES+=,horizon\n"
+        "MVN_CMD=mvnd.sh\n"
+        'MAP["horizon"]=$DEST/horizon\n'
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_comments(tmp_path: Path) -> None:
+    files = {"build.sh": "", "run.sh": "# ./build.sh is retired\n: # build.sh\n"}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_process_patterns_chmod_and_file_tests(tmp_path: Path) -> None:
+    files = {"monitor.sh": "", "check.py": "", "run.sh": (
+        'pkill -f "monitor.sh"\n'
+        "pgrep -f check.py\n"
+        "ps aux | grep monitor.sh | grep -v grep\n"
+        "chmod +x ./monitor.sh\n"
+        'if [ -x "$(dirname "$0")/monitor.sh" ]; then :; fi\n'
+        "sed -i s/a/b/ check.py\n"
+        "git diff --name-only -- monitor.sh\n"
+    )}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_writing_a_file_is_no_reference(tmp_path: Path) -> None:
+    files = {"state.sh": "", "run.sh": 'cat << EOF >> "./state.sh"\nX=1\nEOF\n'}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+def test_trap_paths_inside_an_upstream_clone(tmp_path: Path) -> None:
+    files = {"scripts/build.sh": "", "run.sh": "git clone https://h/p /src/p && cd /src/p && "
+                                               "scripts/build.sh\n"}
+    assert scan_repo(tmp_path, files, only="run.sh") == set()
+
+
+# Files a script writes.
+
+
+def test_heredoc_echo_and_tee_that_write_a_crontab_or_a_unit(tmp_path: Path) -> None:
+    files = {"scripts/backup.sh": "", "scripts/check.sh": "", "scripts/clean.sh": "",
+             "install.sh": (
+                 "cat > /etc/cron.d/app <<'EOF'\n"
+                 "15 2 * * * root /opt/app/scripts/backup.sh\n"
+                 "EOF\n"
+                 '(crontab -l; echo "*/5 * * * * /opt/app/scripts/check.sh") | crontab -\n'
+                 "sudo tee /etc/systemd/system/clean.service <<EOF\n"
+                 "[Service]\n"
+                 "ExecStart=/opt/app/scripts/clean.sh\n"
+                 "EOF\n"
+             )}
+    assert rules(tmp_path, files, "install.sh") == {
+        (2, "scripts/backup.sh", "cron", "written-crontab>command", "likely", True),
+        (4, "scripts/check.sh", "cron", "written-crontab>command", "likely", True),
+        (7, "scripts/clean.sh", "systemd", "written-unit>command", "likely", True),
+    }
+
+
+def test_heredoc_that_writes_a_script_and_one_fed_to_a_shell(tmp_path: Path) -> None:
+    files = {"scripts/vacuum.sh": "", "scripts/fix.sh": "", "install.sh": (
+        "cat > /usr/local/bin/pg-vacuum <<'EOF'\n"
+        "#!/bin/sh\n"
+        'exec /opt/app/scripts/vacuum.sh "$@"\n'
+        "EOF\n"
+        "bash <<EOF\n"
+        "/opt/app/scripts/fix.sh\n"
+        "EOF\n"
+    )}
+    assert rules(tmp_path, files, "install.sh") == {
+        (3, "scripts/vacuum.sh", "script", "written-script>exec", "likely", True),
+        (6, "scripts/fix.sh", "script", "heredoc-shell>command", "likely", True),
+    }
