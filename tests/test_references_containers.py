@@ -1,4 +1,5 @@
-"""References from Dockerfiles and compose files, through COPY maps and bind volumes."""
+"""References from Dockerfiles (BuildKit's parser) and compose files, through COPY maps and bind
+volumes; a comment is no reference."""
 
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ def test_dockerfile_copy_maps_and_instructions(tmp_path: Path) -> None:
         ("Dockerfile", 6, "scripts/migrate.sh", "resolved", True),
         ("Dockerfile", 7, "scripts/health.sh", "resolved", True),
         ("Dockerfile", 8, "scripts/health.sh", "resolved", True),
-        ("Dockerfile", 9, "scripts/start.sh", "resolved", False),
         ("Dockerfile", 10, "scripts/start.sh", "resolved", True),
         ("Dockerfile", 11, "/app/scripts/gone.sh", "missing", True),
     }
@@ -101,3 +101,70 @@ def test_multi_stage_copy_from_maps_through_the_earlier_stage(tmp_path: Path) ->
         ("Dockerfile", 3, "scripts/migrate.sh", "resolved", True),
         ("Dockerfile", 7, "scripts/start.sh", "resolved", True),
     }
+
+
+def test_copy_of_a_script_into_a_built_image_is_live(tmp_path: Path) -> None:
+    from test_references_support import rules
+
+    files = {**SCRIPTS, "Dockerfile": ("FROM alpine\nCOPY scripts/*.sh /app/\n"
+                                       "ADD docker/entrypoint.sh /e\n"
+                                       "ADD https://x.example/get.sh /g.sh\n")}
+    assert {(line, target, rule) for line, target, _, rule, _, _ in
+            rules(tmp_path, files, "Dockerfile")} == {
+        (2, "scripts/health.sh", "dockerfile-copy"), (2, "scripts/migrate.sh", "dockerfile-copy"),
+        (2, "scripts/start.sh", "dockerfile-copy"), (3, "docker/entrypoint.sh", "dockerfile-copy"),
+    }
+
+
+def test_uvicorn_module_through_workdir_after_copy_from_another_folder(tmp_path: Path) -> None:
+    files = {"backend/app/__init__.py": "", "backend/app/main.py": "",
+             "backend/Dockerfile": "FROM python\nWORKDIR /app\nCOPY . /app/\n"
+                                   'CMD ["uvicorn", "app.main:app", "--port", "80"]\n'
+                                   "HEALTHCHECK CMD python3 /app/app/main.py --check\n"}
+    assert scan_repo(tmp_path, files, only="backend/Dockerfile") == {
+        ("backend/Dockerfile", 4, "backend/app/__init__.py", "resolved", True),
+        ("backend/Dockerfile", 4, "backend/app/main.py", "resolved", True),
+        ("backend/Dockerfile", 5, "backend/app/main.py", "resolved", True),
+    }
+
+
+def test_entrypoint_interpreter_runs_the_cmd_words(tmp_path: Path) -> None:
+    files = {"tools/job.py": "", "Dockerfile": 'FROM python\nCOPY tools /app\n'
+                                               'ENTRYPOINT ["python3"]\nCMD ["/app/job.py"]\n'}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == {
+        ("Dockerfile", 4, "tools/job.py", "resolved", True),
+    }
+
+
+def test_a_script_inside_an_image_reaches_its_siblings_by_container_path(tmp_path: Path) -> None:
+    files = {"img/Dockerfile": "FROM alpine\nCOPY functions.sh /srv/functions.sh\n"
+                               "COPY main.sh /srv/main.sh\nCOPY reload.sh /srv/reload.sh\n",
+             "img/functions.sh": "", "img/reload.sh": "",
+             "img/main.sh": "source /srv/functions.sh\nFLAG=1 /srv/reload.sh\n"}
+    assert scan_repo(tmp_path, files, only="img/main.sh") == {
+        ("img/main.sh", 1, "img/functions.sh", "resolved", True),
+        ("img/main.sh", 2, "img/reload.sh", "resolved", True),
+    }
+
+
+def test_compose_anchor_merged_into_a_service(tmp_path: Path) -> None:
+    files = {"sentry/entrypoint.sh": "", "docker-compose.yml": (
+        "x-defaults: &defaults\n"
+        '  entrypoint: "/etc/sentry/entrypoint.sh"\n'
+        "  volumes:\n"
+        "    - ./sentry:/etc/sentry\n"
+        "services:\n"
+        "  web:\n"
+        "    <<: *defaults\n"
+        "    image: sentry\n"
+    )}
+    assert scan_repo(tmp_path, files, only="docker-compose.yml") == {
+        ("docker-compose.yml", 2, "sentry/entrypoint.sh", "resolved", True),
+    }
+
+
+def test_trap_dockerfile_text_inside_a_python_string(tmp_path: Path) -> None:
+    files = {"scripts/start.sh": "", "gen.py": (
+        'DOCKERFILE = """FROM alpine\\nCOPY scripts/start.sh /s.sh\\nCMD ["/s.sh"]\\n"""\n'
+        "print(DOCKERFILE)\n")}
+    assert scan_repo(tmp_path, files, only="gen.py") == set()

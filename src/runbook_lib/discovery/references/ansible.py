@@ -50,7 +50,9 @@ def extract_ansible(src: Source) -> Iterator[Hit]:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-            _task(keys, variables, src, shell, role)
+            lines = {k.value: k.start_mark.line + 1 for k, _ in node.value
+                     if isinstance(k, yaml.ScalarNode)}
+            _task(keys, lines, variables, src, shell, role)
             stack.extend(v for _, v in node.value if isinstance(v, yaml.Node))
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
@@ -65,8 +67,8 @@ def _role(path: str) -> str | None:
     return None
 
 
-def _task(keys: dict[str, yaml.Node], variables: dict[str, str], src: Source, shell: Shell,
-          role: str | None) -> None:
+def _task(keys: dict[str, yaml.Node], lines: dict[str, int], variables: dict[str, str],
+          src: Source, shell: Shell, role: str | None) -> None:
     args = keys.get("args")
     chdir = _scalar(_get(args, "chdir"))
     for name, node in keys.items():
@@ -80,8 +82,7 @@ def _task(keys: dict[str, yaml.Node], variables: dict[str, str], src: Source, sh
         elif role is not None and "." not in name:
             found = src.lookup.find(f"{role}/library/{name}.py")
             if found is not None:
-                shell.add(node.start_mark.line + 1, Found(RESOLVED, found, CERTAIN),
-                          "ansible-module")
+                shell.add(lines[name], Found(RESOLVED, found, CERTAIN), "ansible-module")
 
 
 def _run(code: str, node: yaml.Node, folder: str | None, variables: dict[str, str],

@@ -46,7 +46,7 @@ _TEXT_MAX = 300
 def prepare(index: RepoIndex, root: Path) -> None:
     """Build what every scan of `index` shares (basename tables, compose build contexts, images,
     import roots) once, in this process: call it before forking workers so they inherit it."""
-    from .prepare import prepare_lookup
+    from .runwide import prepare_lookup
 
     lk = lookup_for(index)
     if lk.compose_contexts is None:

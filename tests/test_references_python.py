@@ -1,0 +1,190 @@
+"""Python callers through `ast`: what code runs, imports through the import roots, and traps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runbook_lib.discovery.references import modules
+from runbook_lib.discovery.references.lookup import lookup_for
+from runbook_lib.discovery.references.model import RepoIndex
+from test_references_support import rules, scan_repo
+
+
+def test_subprocess_os_and_runpy_through_constants_and_file_paths(tmp_path: Path) -> None:
+    files = {
+        "scripts/build.sh": "", "tools/run.sh": "", "tools/gen.py": "", "tools/steps.py": "",
+        "pkg/__init__.py": "", "pkg/mod.py": "", "pkg/cli/__init__.py": "",
+        "pkg/cli/__main__.py": "",
+        "tools/a.py": (
+            "import os, runpy, subprocess, sys\n"
+            "from pathlib import Path\n"
+            "HERE = Path(__file__).resolve().parent\n"
+            'BUILD = os.path.join(os.path.dirname(__file__), "..", "scripts", "build.sh")\n'
+            'subprocess.run(["bash", str(HERE / "run.sh")], check=True)\n'
+            'subprocess.run([sys.executable, "-m", "pkg.cli"])\n'
+            "subprocess.check_call([BUILD, '--fast'])\n"
+            'runpy.run_module("pkg.mod", run_name="__main__")\n'
+            'runpy.run_path(f"{HERE}/gen.py")\n'
+            'os.system("python3 -m pkg.cli --dry-run")\n'
+            'os.execv(str(HERE / "steps.py"), ["steps"])\n'
+            'subprocess.call([HERE / "gone.sh"])\n'
+        ),
+    }
+    got = {(line, target, status) for _, line, target, status, _ in
+           scan_repo(tmp_path, files, only="tools/a.py")}
+    assert got == {
+        (5, "tools/run.sh", "resolved"),
+        (6, "pkg/__init__.py", "resolved"), (6, "pkg/cli/__init__.py", "resolved"),
+        (6, "pkg/cli/__main__.py", "resolved"),
+        (7, "scripts/build.sh", "resolved"),
+        (8, "pkg/__init__.py", "resolved"), (8, "pkg/mod.py", "resolved"),
+        (9, "tools/gen.py", "resolved"),
+        (10, "pkg/__init__.py", "resolved"), (10, "pkg/cli/__init__.py", "resolved"),
+        (10, "pkg/cli/__main__.py", "resolved"),
+        (11, "tools/steps.py", "resolved"),
+        (12, "HERE / gone.sh", "missing"),
+    }
+
+
+def test_a_shell_command_line_built_from_parts(tmp_path: Path) -> None:
+    files = {"test/tests/extract.sh": "", "test/helper.py": (
+        "import os\n"
+        "def dump(p):\n"
+        "    cmd = 'sh tests/extract.sh ' + p\n"
+        "    os.system(cmd)\n")}
+    assert scan_repo(tmp_path, files, only="test/helper.py") == {
+        ("test/helper.py", 4, "test/tests/extract.sh", "resolved", True),
+    }
+
+
+def test_imports_are_kind_import_with_every_package_on_the_way(tmp_path: Path) -> None:
+    files = {"svc/app/__init__.py": "", "svc/app/core/__init__.py": "",
+             "svc/app/core/db.py": "", "svc/app/main.py": (
+                 "from app.core.db import engine\n"
+                 "from app.core import db\n"
+                 "import app.core.db as x\n"
+             )}
+    assert rules(tmp_path, files, "svc/app/main.py") == {
+        (1, "svc/app/__init__.py", "import", "import+package", "certain", True),
+        (1, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
+        (1, "svc/app/core/db.py", "import", "import", "certain", True),
+        (2, "svc/app/__init__.py", "import", "import+package", "certain", True),
+        (2, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
+        (2, "svc/app/core/db.py", "import", "import", "certain", True),
+        (3, "svc/app/__init__.py", "import", "import+package", "certain", True),
+        (3, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
+        (3, "svc/app/core/db.py", "import", "import", "certain", True),
+    }
+
+
+def test_relative_star_multiline_function_and_try_imports(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/util.py": "", "pkg/metrics.py": "",
+             "pkg/sub/__init__.py": "", "pkg/sub/helpers.py": "", "pkg/sub/nav.py": "",
+             "pkg/sub/job.py": (
+                 "from . import helpers\n"
+                 "from ..util import log\n"
+                 "from .nav import (\n"
+                 "    Navigate,\n"
+                 ")\n"
+                 "from pkg.metrics import *\n"
+                 "def f():\n"
+                 "    import pkg.util\n"
+                 "try:\n"
+                 "    from pkg import metrics\n"
+                 "except ImportError:\n"
+                 "    pass\n"
+             )}
+    got = {(line, target) for _, line, target, _, _ in
+           scan_repo(tmp_path, files, only="pkg/sub/job.py")}
+    assert {(1, "pkg/sub/helpers.py"), (2, "pkg/util.py"), (3, "pkg/sub/nav.py"),
+            (6, "pkg/metrics.py"), (8, "pkg/util.py"), (10, "pkg/metrics.py")} <= got
+    # a relative import runs the package markers of its own package
+    assert {(1, "pkg/__init__.py"), (1, "pkg/sub/__init__.py")} <= got
+
+
+def test_stdlib_and_declared_dependencies_are_not_repo_files(tmp_path: Path) -> None:
+    files = {"backend/app/__init__.py": "", "backend/app/core/__init__.py": "",
+             "backend/app/core/logging.py": "", "tests/docker/__init__.py": "",
+             "requirements.txt": "docker==7.1\n",
+             "backend/app/core/config.py": "import logging\nimport docker\n",
+             "tools/report.py": "#!/usr/bin/env python3\nimport logging\n",
+             "tools/logging.py": ""}
+    rows = rules(tmp_path, files, "backend/app/core/config.py")
+    assert rows == set()
+    # a directly-run script finds a file of that name beside it first: a reference, and a risk
+    assert rules(tmp_path, files, "tools/report.py") == {
+        (2, "tools/logging.py", "import", "import+shadows", "certain", True)}
+
+
+def test_dependency_of_one_project_is_another_projects_package(tmp_path: Path) -> None:
+    files = {"tools/exporter/gsuite_exporter/__init__.py": "",
+             "tools/exporter/gsuite_exporter/auth.py": "",
+             "tools/exporter/gsuite_exporter/cli.py": "from gsuite_exporter import auth\n",
+             "tools/function/requirements.txt": "gsuite-exporter\n"}
+    assert (1, "tools/exporter/gsuite_exporter/auth.py", "import", "import", "certain",
+            True) in rules(tmp_path, files, "tools/exporter/gsuite_exporter/cli.py")
+
+
+def test_import_roots_src_layout_sys_path_and_the_nearest_project(tmp_path: Path) -> None:
+    files = {
+        "lib/pyproject.toml": "[project]\nname='x'\n", "lib/src/corelib/__init__.py": "",
+        "lib/src/corelib/io.py": "", "lib/tests/test_io.py": "from corelib import io\n",
+        "ex1/trainer/__init__.py": "", "ex1/trainer/model.py": "",
+        "ex1/trainer/task.py": "from trainer import model\n",
+        "ex2/src/trainer.py": "",
+        "app/server/server.py": 'import sys\nsys.path.append("../proto")\nimport services.s\n',
+        "app/server/services/__init__.py": "",
+        "app/server/services/s.py": "from voice_pb2 import X\n", "app/proto/voice_pb2.py": "",
+    }
+    assert (1, "lib/src/corelib/io.py", "import", "import", "certain", True) in rules(
+        tmp_path / "a", files, "lib/tests/test_io.py")
+    assert (1, "ex1/trainer/model.py", "import", "import", "certain", True) in rules(
+        tmp_path / "b", files, "ex1/trainer/task.py")
+    # a folder an entry script adds to sys.path reaches the modules it imports
+    assert (1, "app/proto/voice_pb2.py", "import", "import", "likely", True) in rules(
+        tmp_path / "c", files, "app/server/services/s.py")
+
+
+def test_mock_patch_imports_its_module(tmp_path: Path) -> None:
+    files = {"auth_util.py": "", "sync_test.py": (
+        "from unittest import mock\n"
+        '@mock.patch("auth_util.get_credentials")\n'
+        "def test_x(c):\n    pass\n")}
+    assert rules(tmp_path, files, "sync_test.py") == {
+        (2, "auth_util.py", "import", "mock-patch", "likely", True)}
+
+
+def test_setup_py_scripts_modules_and_entry_points(tmp_path: Path) -> None:
+    files = {"t/bqutil/__init__.py": "", "t/bqutil/explain.py": "", "t/cli.py": "",
+             "t/single.py": "", "t/setup.py": (
+                 "from setuptools import setup\n"
+                 "setup(name='x', scripts=['bqutil/explain.py'], py_modules=['single'],\n"
+                 "      entry_points={'console_scripts': ['x = cli:main']})\n")}
+    assert {(line, target) for line, target, *_ in rules(tmp_path, files, "t/setup.py")} == {
+        (2, "t/bqutil/explain.py"), (2, "t/single.py"), (3, "t/cli.py")}
+
+
+def test_trap_strings_that_are_not_passed_to_a_runner(tmp_path: Path) -> None:
+    files = {"agent.py": "", "scripts/x.py": "", "tools/t.py": (
+        '"""rglob for ``agent.py``."""\n'
+        "import os\n"
+        'print("put your agent.py here")\n'
+        'if "agent.py" not in path:\n    pass\n'
+        '(tmp / "agent.py").touch()\n'
+        'os.remove("scripts/x.py")\n'
+        'STEPS = ["agent.py", "scripts/x.py"]\n'
+        'CONF_PY = "scripts/x.py"\n'
+        "from airflow.operators.bash import BashOperator\n"
+    )}
+    assert scan_repo(tmp_path, files, only="tools/t.py") == set()
+
+
+def test_resolve_module_api_for_other_stages(tmp_path: Path) -> None:
+    index = RepoIndex.build({"svc/app/__init__.py", "svc/app/main.py", "svc/run.py"},
+                            {"svc/app/__init__.py", "svc/app/main.py", "svc/run.py"})
+    lk = lookup_for(index)
+    roots = modules.roots_for("svc/run.py", lk, direct=True)
+    found = modules.resolve_module("app.main", roots, lk)
+    assert found is not None
+    assert found.files == ("svc/app/__init__.py", "svc/app/main.py")
+    assert modules.resolve_module("json", roots, lk) is None
