@@ -140,3 +140,44 @@ def test_odd_files_are_recorded_skips_not_errors(tmp_path: Path) -> None:
     assert inventory.loc["latin1.sh", "encoding"] == "invalid-utf8"
     written = pd.read_csv(result.workspace / "inventory.csv", keep_default_na=False)
     assert "odd\nname.sh" in set(written["path"])
+
+
+def test_rule_and_confidence_columns(found: DiscoveryResult, tmp_path: Path) -> None:
+    refs = found.references
+    assert {"rule", "confidence"} <= set(refs.columns)
+    assert set(refs["confidence"]) == {"certain", "likely"}
+    assert (refs["rule"] != "").all()
+    header = (found.workspace / "references.csv").read_text("utf-8").split("\n", 1)[0]
+    assert header.endswith(",rule,confidence")
+
+
+def test_a_folder_an_enclosing_repository_ignores_is_walked(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    outer = make_repo(tmp_path / "outer", {".gitignore": "inner/\n", "a.txt": "x\n"})
+    inner = outer / "inner"
+    inner.mkdir()
+    (inner / "run.sh").write_text("./tools/x.sh\n")
+    (inner / "tools").mkdir()
+    (inner / "tools/x.sh").write_text("echo\n")
+    done = subprocess.run([sys.executable, "-m", "runbook_lib.cli", "discover", "--direct",
+                           "--no-progress", "--repo", str(inner), "--workspace",
+                           str(tmp_path / "ws")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "git listed no file here" in done.stderr and "ignores it" in done.stderr
+    info = json.loads((tmp_path / "ws" / "discovery.json").read_text("utf-8"))
+    assert info["listing"].startswith("walk: git listed no file here")
+    assert info["scripts"] == 2
+
+
+def test_zero_scripts_is_a_warning_not_a_silent_success(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = make_repo(tmp_path / "repo", {"README.md": "nothing here\n"})
+    done = subprocess.run([sys.executable, "-m", "runbook_lib.cli", "discover", "--direct",
+                           "--no-progress", "--repo", str(repo), "--workspace",
+                           str(tmp_path / "ws")], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert "runbook: warning: no script found" in done.stderr

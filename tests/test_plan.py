@@ -92,3 +92,23 @@ def test_copies_under_another_shell_wait_for_a_person(tmp_path: Path) -> None:
     shims = [a for b in plan["batches"] for a in b["actions"] if a["action"] == "shim"]
     assert not shims
     assert any("runs under" in w["reason"] for w in plan["waiting"])
+
+
+def test_likely_callers_are_never_rewritten(tmp_path: Path) -> None:
+    from runbook_lib.planning.groups import Tables
+    from runbook_lib.planning.rewrites import _rewrites
+
+    repo = tmp_path / "repo"
+    (repo / "ops").mkdir(parents=True)
+    (repo / "ops/run.sh").write_text("bash scripts/copy.sh\nbash scripts/copy.sh --x\n")
+    rows = [{"source": "ops/run.sh", "line": 1, "target": "scripts/copy.sh", "kind": "script",
+             "confidence": "likely", "live": True, "status": "resolved"},
+            {"source": "ops/run.sh", "line": 2, "target": "scripts/copy.sh", "kind": "script",
+             "confidence": "certain", "live": True, "status": "resolved"}]
+    import pandas as pd
+
+    inventory = pd.DataFrame([{"path": p} for p in ("ops/run.sh", "scripts/copy.sh")])
+    tables = Tables(repo, inventory, pd.DataFrame(rows), pd.DataFrame())
+    found = _rewrites(tables, "scripts/copy.sh", "scripts/canonical.sh", set(),
+                      frozenset({"script"}))
+    assert [r["line"] for r in found] == [2]

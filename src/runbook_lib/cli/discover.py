@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 
 from runbook_lib.cli.common import gather, run_or_direct, step_options
@@ -34,7 +36,19 @@ def run(args: argparse.Namespace) -> int:
         "workers": args.workers,
     })
     checked = params.build(discover.DiscoveryParams, values)
-    return run_or_direct("discovery", args, checked, _direct)
+    code = run_or_direct("discovery", args, checked, _direct)
+    for warning in _warnings(checked.workspace):
+        print(f"runbook: warning: {warning}", file=sys.stderr)
+    return code
+
+
+def _warnings(ws: Path) -> list[str]:
+    """What discovery wants the user to know (a listing that was not git's, no script)."""
+    try:
+        data = json.loads((ws / "discovery.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(w) for w in data.get("warnings", [])]
 
 
 def _direct(checked: object, progress: object) -> str:

@@ -48,6 +48,7 @@ class DiscoveryResult:
     skipped: pd.DataFrame
     seconds: float
     notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
+    warnings: list[str] = field(default_factory=list)  # a listing that was not git's, no script
 
 
 def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> DiscoveryResult:
@@ -60,21 +61,22 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
                        progress)
     index = build_index(probes, params.deploy_roots)
     rows, refs = scan_all(root, index, probes, params.workers, progress)
-    notes: list[str] = [] if listing.how in ("git", "walk (not a git repository)") else [
-        listing.how]
+    warnings = [] if listing.how in ("git", "walk (not a git repository)") else [listing.how]
+    if not rows:
+        warnings.append(f"no script found in {root}: nothing to consolidate (check the folder, "
+                        "--include and --exclude)")
+    notes: list[str] = []
     if params.containers:
         found, note = container_references(root, index)
         refs.extend(found)
         notes += [note] if note else []
-    if not rows:
-        notes.append(f"no script found in {root}: nothing to consolidate (check --include, "
-                     "--exclude and the folder)")
     refs.sort(key=lambda r: (r.source, r.line, r.target))
     dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
     result = DiscoveryResult(
         root, ws, _inventory_frame(rows), _references_frame(refs),
         _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
+        warnings,
     )
     _write(result, params, listing)
     return result
@@ -181,7 +183,7 @@ def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -
         "skipped": len(result.skipped), "seconds": round(result.seconds, 3),
         "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
         "include": list(params.include), "exclude": list(params.exclude),
-        "listing": listing.how, "notes": result.notes,
+        "listing": listing.how, "notes": result.notes, "warnings": result.warnings,
     }
     workspace.write_json(ws / "discovery.json", summary)
     auditlog.append(ws, "discover", result="ok", scripts=summary["scripts"],
