@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from runbook_lib.core.errors import BadInput
-from runbook_lib.discovery.references.model import KINDS, SCRIPT_EXTENSIONS
+from runbook_lib.discovery.references.model import ROW_KINDS, SCRIPT_EXTENSIONS
 from runbook_lib.sample import SampleResult, generate
 
 Truth = dict[str, Any]
@@ -98,7 +98,8 @@ def test_odd_inputs_vendored_same_job_and_fragments(sample: tuple[SampleResult, 
 
 def test_every_reference_kind_and_status(sample: tuple[SampleResult, Truth]) -> None:
     refs = sample[1]["references"]
-    assert {r["kind"] for r in refs} == set(KINDS) - {"container"}  # not files of a repo
+    # every kind a row can have, but running containers (not files of a repo)
+    assert {r["kind"] for r in refs} == set(ROW_KINDS) - {"container"}
     assert {r["status"] for r in refs} == {"resolved", "ambiguous", "missing"}
     assert any(r["status"] == "missing" and r["live"] for r in refs)
     assert not any(r["live"] for r in refs if r["kind"] in ("docs", "data"))
@@ -167,6 +168,7 @@ def unaccounted(repo: Path, truth: Truth) -> list[str]:
     modules |= {m.split(".", 1)[1] for m in modules if "." in m}
     excluded = tuple(truth["vendored"]) + tuple(s["path"] for s in truth["skipped"])
     rows = {(r["source"], r["line"]) for r in truth["references"]}
+    rows |= {(path, line) for path, line in truth["traps"]}  # named, deliberately not called
     found = []
     for path in git(repo, "ls-files").splitlines():
         if path.startswith(excluded) or not _scanned(path, scripts):

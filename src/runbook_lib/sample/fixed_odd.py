@@ -46,11 +46,11 @@ def write_generators(sink: Sink) -> None:
         *plain("#!/bin/bash", "# Monthly restore drill into a scratch database.",
                "set -euo pipefail", "TMPD=$(mktemp -d)", "trap 'rm -rf \"$TMPD\"' EXIT"),
         # writing a file is no reference, and $TMPD is unknown: neither line names a repo file
-        Line(f"cat > {step} <<EOF"),
+        Line(f"cat > {step} <<EOF", trap=True),
         *plain("#!/bin/sh", "set -e", "createdb drill_$(date +%Y%m)",
                "gunzip -c /var/backups/app/latest.sql.gz | psql -q drill_$(date +%Y%m)",
                "dropdb drill_$(date +%Y%m)", "EOF"),
-        Line(f"bash {step}")], 2)
+        Line(f"bash {step}", trap=True)], 2)
 
 
 def write_build_and_db(sink: Sink) -> None:

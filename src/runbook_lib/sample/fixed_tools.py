@@ -39,7 +39,8 @@ def run_maintenance() -> list[Line]:
            "scripts/cleanup/cleanup_tmp.sh"),
         *plain("    if status != 0:",
                '        print(f"cleanup exited with {status}", file=sys.stderr)'),
-        Line('    steps = os.path.join(os.path.dirname(__file__), "maint_steps.py")'),
+        # the path is a reference where it is run (runpy below), not where it is built
+        Line('    steps = os.path.join(os.path.dirname(__file__), "maint_steps.py")', trap=True),
         ln('    runpy.run_path(steps, run_name="__main__")', "tools/maint_steps.py"),
         ln('    runpy.run_module("opstools.purge_cache", run_name="__main__")',
            "opstools/purge_cache.py"),

@@ -16,6 +16,7 @@ from runbook_lib.sample.fixed_copies import write_copies
 from runbook_lib.sample.fixed_libs import write_libs
 from runbook_lib.sample.fixed_scripts import Fixed
 from runbook_lib.sample.fixed_tools import write_api_service, write_tools
+from runbook_lib.sample.fixed_traps import write_traps
 from runbook_lib.sample.model import COMMIT_DATES, COMMIT_MESSAGES
 from runbook_lib.sample.scaled import Scaled
 from runbook_lib.sample.sink import Sink
@@ -69,6 +70,7 @@ def _write_fixed(sink: Sink, rng: random.Random) -> None:
     write_api_service(fixed)
     write_copies(fixed)
     write_cases(sink)
+    write_traps(sink)
     for part in (odd.write_same_job, odd.write_generators, odd.write_build_and_db,
                  odd.write_odd_inputs, callers.write_dockerfile, callers.write_compose,
                  callers.write_github, callers.write_gitlab_jenkins, callers.write_cron,

@@ -30,10 +30,15 @@ class Ref:
     target: str  # resolved repo path, or the word as written when not resolved
     status: str = RESOLVED
     kind: str = ""  # the row's kind when it is not the file's (`import`)
+    live: bool | None = None  # False: evidence only from a file that runs (ssh to a remote)
 
 
 def imported(path: str) -> Ref:
     return Ref(path, RESOLVED, "import")
+
+
+def of_kind(path: str, kind: str, live: bool | None = None) -> Ref:
+    return Ref(path, RESOLVED, kind, live)
 
 
 def missing(word: str) -> Ref:
@@ -45,12 +50,18 @@ class Line:
     text: str
     refs: tuple[Ref, ...] = ()
     drop: bool = False  # a near-miss copy may delete this line
+    trap: bool = False  # names a script without calling it: a correct extractor reports nothing
 
 
 def ln(text: str, *targets: str | Ref) -> Line:
     """A line naming `targets` (resolved paths, or Ref for other statuses)."""
     refs = tuple(t if isinstance(t, Ref) else Ref(t) for t in targets)
     return Line(text, refs)
+
+
+def trap(*texts: str) -> list[Line]:
+    """Lines that look like callers and are not (docs/discovery.md lists why)."""
+    return [Line(t, trap=True) for t in texts]
 
 
 def plain(*texts: str) -> list[Line]:

@@ -50,7 +50,10 @@ class Sink:
         for number, line in enumerate(lines, start=1):
             # a comment in a file that runs things is no reference at all (docs/discovery.md)
             if kind in LIVE_KINDS and line.text.lstrip().startswith(comment):
+                self.truth.traps.append((path, number))
                 continue
+            if line.trap:
+                self.truth.traps.append((path, number))
             self._record(path, number, line, kind, runs)
 
     def _record(self, path: str, number: int, line: Line, kind: str, live: bool) -> None:
@@ -59,7 +62,8 @@ class Sink:
             if ref.target in seen or (ref.status == RESOLVED and ref.target == path):
                 continue
             seen.add(ref.target)
-            self.truth.add_ref((path, number, ref.target, ref.kind or kind, ref.status, live))
+            here = live if ref.live is None else live and ref.live
+            self.truth.add_ref((path, number, ref.target, ref.kind or kind, ref.status, here))
 
     def write_script(self, meta: Meta, lines: list[Line], commit: int) -> None:
         kind = "python" if meta.language == "python" else "script"
@@ -71,7 +75,9 @@ class Sink:
         self.script_count += 1
 
     def symlink(self, path: str, target: str, commit: int) -> None:
+        """A link in the repo: a live reference from the link to the script it points at."""
         full = self.root / path
         full.parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, full)
         self.commits[commit].append(path)
+        self.truth.add_ref((path, 1, target, "symlink", RESOLVED, not is_archived(path)))

@@ -21,6 +21,7 @@ class Truth:
         self.skipped: list[dict[str, str]] = []  # path, reason (and target for links)
         self.vendored: list[str] = []
         self.same_job: list[list[str]] = []
+        self.traps: list[tuple[str, int]] = []  # (path, line) that names a script, no caller
 
     def add_ref(self, row: RefRow) -> None:
         self.refs.append(row)
@@ -45,6 +46,7 @@ class Truth:
             self._section(out, "skipped", skipped)
             out.write(f',\n"vendored": {json.dumps(sorted(self.vendored))}')
             out.write(f',\n"same_job": {json.dumps(sorted(self.same_job))}')
+            out.write(f',\n"traps": {json.dumps(sorted(set(self.traps)))}')
             out.write(f',\n"fragments": {json.dumps(self.fragments())}\n}}\n')
 
     def _script_rows(self) -> Iterator[dict[str, object]]:
