@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 FLAGS = (
     "hardcoded_path", "env", "destructive", "stateful", "privileged", "network", "no_errexit",
-    "timing", "docker", "location_sensitive", "scheduled", "ci",
+    "timing", "docker", "location_sensitive", "scheduled", "ci", "shadows_module",
 )
 # flags that put a script into the risky, last batches of a plan
 HIGH_RISK = ("destructive", "stateful", "scheduled", "docker")
