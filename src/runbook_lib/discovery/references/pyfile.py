@@ -34,10 +34,11 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "comm
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
 _IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s")
 # a file without any of these names calls nothing that runs a file (a cheap first look)
-_RUNS = re.compile(r"subprocess|os\.(?:system|popen|exec|spawn|posix_spawn)|runpy|import_module"
-                   r"|__import__|spec_from_file|sys\.path|patch\(|Popen|check_call"
-                   r"|check_output|create_subprocess|pexpect|getoutput|system\(|run_path"
-                   r"|run_module")
+_RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
+                   r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawn)\s*\(|from os import|"
+                   r"runpy|import_module|__import__|"
+                   r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
+                   r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module")
 
 
 def extract_python(src: Source) -> Iterator[Hit]:

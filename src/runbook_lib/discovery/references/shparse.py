@@ -21,6 +21,30 @@ def parse(code: str) -> Node:
     return _parser().parse(code.encode("utf-8", errors="replace")).root_node
 
 
+# the nodes the walker acts on; everything else is only structure between them
+_WANTED = ("command", "variable_assignment", "for_statement", "function_definition",
+           "redirected_statement", "pipeline", "subshell", "command_substitution",
+           "process_substitution")
+
+
+@lru_cache(maxsize=1)
+def _query() -> Any:
+    import tree_sitter_bash
+    from tree_sitter import Language, Query
+
+    return Query(Language(tree_sitter_bash.language()),
+                 "\n".join(f"({kind}) @{kind}" for kind in _WANTED))
+
+
+def nodes(root: Node) -> list[Node]:
+    """The wanted nodes under `root`, in document order, an enclosing node before its parts."""
+    from tree_sitter import QueryCursor
+
+    found = [n for group in QueryCursor(_query()).captures(root).values() for n in group]
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return found
+
+
 def text(node: Node) -> str:
     return bytes(node.text).decode("utf-8", errors="replace")
 

@@ -80,64 +80,61 @@ def walk(code: str, shell: Shell) -> Shell:
     return shell
 
 
-def _visit(node: Node, sh: Shell) -> None:
-    kind = node.type
-    if kind in _LEAVES:
-        return
-    handler = _HANDLERS.get(kind)
-    if handler is not None:
-        handler(node, sh)
-        return
-    for child in node.named_children:
-        _visit(child, sh)
-
-
-def _scoped(node: Node, sh: Shell) -> None:
-    cd, variables = sh.cd, dict(sh.where.variables)
-    for child in node.children:
-        _visit(child, sh)
-    sh.cd = cd
-    sh.where.variables = variables
-
-
-def _function(node: Node, sh: Shell) -> None:
-    cd = sh.cd
-    body = node.child_by_field_name("body")
-    name = node.child_by_field_name("name")
-    if body is not None:
-        if name is not None:
-            index = runner_index(body)
-            if index is not None:
-                sh.runners[shparse.text(name)] = index
-        _visit(body, sh)
-    sh.cd = cd
-
-
-def runner_index(body: Node) -> int | None:
-    """A function that runs its arguments as a command (`"$@"` after N `shift`s): the index of
-    the argument that is the command word."""
-    shifts = 0
-    stack = [body]
-    while stack:
-        node = stack.pop()
-        if node.type == "command":
+def _visit(root: Node, sh: Shell) -> None:
+    """The nodes that matter, in the order the shell meets them (tree-sitter finds them, so no
+    Python code walks the rest of the tree); a subshell's `cd` and variables end with it, a
+    function's `cd` with its body."""
+    scopes: list[tuple[int, tuple[str, ...], dict[str, str | None] | None]] = []
+    functions: list[list[Any]] = []  # [end, name, shifts]
+    for node in shparse.nodes(root):
+        start = node.start_byte
+        while scopes and scopes[-1][0] <= start:
+            _, sh.cd, variables = scopes.pop()
+            if variables is not None:
+                sh.where.variables = variables
+        while functions and functions[-1][0] <= start:
+            functions.pop()
+        kind = node.type
+        if kind in _SCOPES:
+            scopes.append((node.end_byte, sh.cd, dict(sh.where.variables)))
+        elif kind == "function_definition":
+            scopes.append((node.end_byte, sh.cd, None))
             name = node.child_by_field_name("name")
-            head = shparse.text(name) if name is not None else ""
-            args = [shparse.text(a).strip('"') for a in node.children_by_field_name("argument")]
-            if head == "shift":
-                shifts += int(args[0]) if args and args[0].isdigit() else 1
-            elif head.strip('"') in _ALL_ARGS or (head in _WRAPS and _ALL_ARGS & set(args)):
-                return shifts
-            continue
-        if node.type not in _LEAVES and node.type != "function_definition":
-            stack.extend(reversed(node.named_children))
-    return None
+            functions.append([node.end_byte, shparse.text(name) if name else "", 0])
+        elif kind == "command":
+            if functions:
+                _runner(node, functions[-1], sh)
+            _command(node, sh)
+        elif kind == "variable_assignment":
+            if node.parent is None or node.parent.type != "command":
+                _assign(node, sh)
+        elif kind == "for_statement":
+            _for(node, sh)
+        elif kind == "redirected_statement":
+            from .writers import written
+
+            written(node, sh)
+        elif kind == "pipeline":
+            from .writers import piped
+
+            piped(node, sh)
+
+
+def _runner(node: Node, function: list[Any], sh: Shell) -> None:
+    """Inside a function: `shift`s counted, and a command that runs `"$@"` makes the function
+    one that runs its arguments (from the argument after the shifted ones)."""
+    name = node.child_by_field_name("name")
+    head = shparse.text(name) if name is not None else ""
+    if head == "shift":
+        args = node.children_by_field_name("argument")
+        first = shparse.text(args[0]) if args else ""
+        function[2] += int(first) if first.isdigit() else 1
+    elif head.strip('"') in _ALL_ARGS or (head in _WRAPS and _ALL_ARGS & {
+            shparse.text(a).strip('"') for a in node.children_by_field_name("argument")}):
+        sh.runners.setdefault(function[1], function[2])
 
 
 def _assign(node: Node, sh: Shell) -> None:
-    for child in node.children:
-        if child.type not in ("variable_name",):
-            _visit(child, sh)
     name_node = node.child_by_field_name("name")
     value_node = node.child_by_field_name("value")
     if name_node is None:
@@ -155,14 +152,6 @@ def _assign(node: Node, sh: Shell) -> None:
         sh.defaults.add(name)
     else:
         sh.defaults.discard(name)
-
-
-def _declaration(node: Node, sh: Shell) -> None:
-    for child in node.children:
-        if child.type == "variable_assignment":
-            _assign(child, sh)
-        elif child.type not in ("variable_name", "word"):
-            _visit(child, sh)
 
 
 def _path(value: str, sh: Shell) -> None:
@@ -206,8 +195,6 @@ def _command(node: Node, sh: Shell) -> None:
             _assign_prefix(child, sh, prefix)
         elif child.type == "command_name":
             name_node = child
-        if child.type not in _LEAVES:
-            _visit(child, sh)  # command substitutions inside the command run first
     if name_node is None:
         return
     head = word(name_node, sh)
@@ -227,7 +214,7 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
         return True
     sh.names.add(name)
-    return bool(sh.path_dirs)
+    return any(sh.lk.find(norm(folder + "/" + name)) for folder, _ in sh.path_dirs)
 
 
 def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:
@@ -389,43 +376,17 @@ def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
 
 
 def _for(node: Node, sh: Shell) -> None:
+    """`for f in GLOB`: the loop variable stands for every script the glob matches."""
     var = node.child_by_field_name("variable")
-    values = node.children_by_field_name("value")
-    if var is not None:
-        name = shparse.text(var)
-        sh.where.variables[name] = None
-        sh.globs.pop(name, None)
-        for value in values:
-            _visit(value, sh)
-            got = evaluate(shparse.text(value), sh.where.variables, sh.where.file)
-            if got is not None and any(c in got for c in "*?["):
-                sh.globs[name] = got
-    body = node.child_by_field_name("body")
-    if body is not None:
-        _visit(body, sh)
-
-
-def _redirected(node: Node, sh: Shell) -> None:
-    from .writers import written
-
-    for child in node.children:
-        _visit(child, sh)
-    written(node, sh)
-
-
-def _pipeline(node: Node, sh: Shell) -> None:
-    from .writers import piped
-
-    for child in node.children:
-        _visit(child, sh)
-    piped(node, sh)
-
-
-_HANDLERS: dict[str, Callable[[Node, Shell], None]] = {
-    "command": _command, "variable_assignment": _assign, "declaration_command": _declaration,
-    "function_definition": _function, "for_statement": _for, "redirected_statement": _redirected,
-    "pipeline": _pipeline, **dict.fromkeys(_SCOPES, _scoped),
-}
+    if var is None:
+        return
+    name = shparse.text(var)
+    sh.where.variables[name] = None
+    sh.globs.pop(name, None)
+    for value in node.children_by_field_name("value"):
+        got = evaluate(shparse.text(value), sh.where.variables, sh.where.file)
+        if got is not None and any(c in got for c in "*?["):
+            sh.globs[name] = got
 
 
 def missing_row(sh: Shell, line: int, word: str, rule: str) -> None:
