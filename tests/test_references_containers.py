@@ -168,3 +168,12 @@ def test_trap_dockerfile_text_inside_a_python_string(tmp_path: Path) -> None:
         'DOCKERFILE = """FROM alpine\\nCOPY scripts/start.sh /s.sh\\nCMD ["/s.sh"]\\n"""\n'
         "print(DOCKERFILE)\n")}
     assert scan_repo(tmp_path, files, only="gen.py") == set()
+
+
+def test_a_fresh_clone_of_the_repo_itself_in_a_build_step(tmp_path: Path) -> None:
+    # the fixture's checkout folder is called `repo`
+    files = {"tools/t/test_a.py": "", "Dockerfile": (
+        "FROM python\nRUN git clone https://example.com/org/repo.git\n"
+        "RUN cd ./repo/tools/t && pytest test_a.py\n")}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == {
+        ("Dockerfile", 3, "tools/t/test_a.py", "resolved", True)}

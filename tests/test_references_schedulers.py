@@ -209,3 +209,15 @@ def test_ansible_tasks_chdir_role_defaults_and_library_modules(tmp_path: Path) -
             ("playbooks/run.yaml", 4, "run_tests.sh", "resolved", True)} <= rows
     # without chdir a task runs in the remote home: its relative path is not the repo's
     assert not {r for r in rows if r[:2] == ("roles/r/tasks/main.yaml", 4)}
+
+
+def test_pytest_defaults_collect_a_projects_tests_from_its_project_file(tmp_path: Path) -> None:
+    files = {"p/requirements.txt": "requests\npytest==8.0\n", "p/tests/__init__.py": "",
+             "p/tests/test_x.py": "", "p/tests/helper.py": "",
+             "p/sub/setup.py": "from setuptools import setup\nsetup(name='s')\n",
+             "p/sub/s_test.py": ""}
+    assert rules(tmp_path, files, "p/requirements.txt") == {
+        (2, "p/tests/__init__.py", "config", "pytest-default", "likely", True),
+        (2, "p/tests/test_x.py", "config", "pytest-default", "likely", True)}
+    # the nearest project file collects: p/sub's tests belong to its setup.py
+    assert {r[1] for r in rules(tmp_path / "b", files, "p/sub/setup.py")} == {"p/sub/s_test.py"}

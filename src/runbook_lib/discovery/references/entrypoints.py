@@ -16,7 +16,7 @@ from .argv import Word
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module
-from .pytests import collect_tests, pytest_config
+from .pytests import collect_tests, default_tests, pytest_config
 from .resolve import Found
 from .shwalk import walk
 from .source import Source
@@ -82,11 +82,13 @@ def extract_config(src: Source) -> Iterator[Hit]:
     if name == "tox.ini":
         _tox(src, shell)
     header = _PYTEST_SECTIONS.get(name)
-    if header is not None and pytest_config(src.folder, src.lookup) is not None:
-        line = _line_of(src.lines, "testpaths") or _line_of(src.lines, header)
-        if line:  # this file holds the pytest configuration that collects them
-            for path in collect_tests([], src.folder, src.lookup):
-                shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-config")
+    line = _line_of(src.lines, "testpaths") or _line_of(src.lines, header) if header else 0
+    if line and pytest_config(src.folder, src.lookup) is not None:
+        # this file holds the pytest configuration that collects them
+        for path in collect_tests([], src.folder, src.lookup):
+            shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-config")
+    else:  # the project's tests, as pytest's defaults collect them from the project's folder
+        default_rows(src, shell, _declares_pytest(src.lines) or 1)
     yield from shell.hits
 
 
@@ -126,6 +128,22 @@ def _cfg_specs(text: str) -> list[tuple[str, str]]:
     for module in parser.get("options", "py_modules", fallback="").split():
         out.append((module, "setup-py-modules"))
     return out
+
+
+_PYTEST_DEP = re.compile(r"""^\s*["']?pytest(?:[\s<>=!~;\[",']|$)""")
+
+
+def default_rows(src: Source, shell: Any, line: int) -> None:
+    for path in default_tests(src.path, src.lookup):
+        shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-default")
+
+
+def _declares_pytest(lines: list[str]) -> int:
+    """The line that declares pytest as a dependency (pyproject, setup.cfg, requirements)."""
+    for no, line in enumerate(lines, 1):
+        if _PYTEST_DEP.match(line):
+            return no
+    return 0
 
 
 def _line_of(lines: list[str], needle: str) -> int:

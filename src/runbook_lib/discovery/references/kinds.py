@@ -40,7 +40,7 @@ def _by_name(name: str) -> str | None:
         return "cron"
     if name == "Procfile":
         return "procfile"
-    if name in _CONFIG:
+    if name in _CONFIG or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
         return "config"
     if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
         return "ci"

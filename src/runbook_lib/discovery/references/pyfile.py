@@ -57,6 +57,10 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
         return _import_statements(src), FileNotes()
     scan = PyScan(src, _direct(src, tree))
     scan.visit(tree)
+    if scan.setup:  # a project without other project files: its tests are collected from here
+        from .entrypoints import default_rows
+
+        default_rows(src, scan.shell, 1)
     return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra])
 
 

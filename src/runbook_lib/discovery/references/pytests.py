@@ -184,3 +184,52 @@ def fastapi_target(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
         if found:
             return [found]
     return []
+
+
+ANCHORS = ("pytest.ini", "tox.ini", "pyproject.toml", "setup.cfg", "setup.py")
+
+
+def anchor_of(folder: str, lk: Lookup) -> str | None:
+    """The file that stands for a Python project in `folder`, if any (the first of ANCHORS,
+    else its first requirements file): where pytest would be run from."""
+    table = lk.memo.get("pytest-anchors")
+    if table is None:
+        table = {}
+        for path in sorted(lk.index.files):
+            base = posixpath.basename(path)
+            rank = ANCHORS.index(base) if base in ANCHORS else (
+                len(ANCHORS) if base.startswith("requirements") and base.endswith(".txt")
+                else None)
+            if rank is None:
+                continue
+            here = posixpath.dirname(path)
+            if here not in table or rank < table[here][0]:
+                table[here] = (rank, path)
+        lk.memo["pytest-anchors"] = table
+    found = table.get(folder)
+    return None if found is None else str(found[1])
+
+
+def default_tests(anchor: str, lk: Lookup) -> list[str]:
+    """What pytest's defaults collect in the project `anchor` stands for: test files (and their
+    conftest.py and package markers) whose nearest project file is this one."""
+    folder = posixpath.dirname(anchor)
+    if anchor_of(folder, lk) != anchor:
+        return []
+    patterns = ("test_*.py", "*_test.py")
+    found = set()
+    for path in under(folder, lk):
+        if not _collects(path, folder, patterns) or _nearest(path, lk) != folder:
+            continue
+        found.add(path)
+    return sorted(found | _support(found, folder, lk))
+
+
+def _nearest(path: str, lk: Lookup) -> str | None:
+    folder = posixpath.dirname(path)
+    while True:
+        if anchor_of(folder, lk) is not None:
+            return folder
+        if not folder:
+            return None
+        folder = posixpath.dirname(folder)

@@ -116,6 +116,14 @@ def _inferred(path: str, maps: Maps) -> str | None:
     return None
 
 
+def own_checkout(value: str, lk: Lookup) -> str | None:
+    """A relative path that starts with the repo's own folder name (a fresh clone of it)."""
+    parts = [p for p in value.split("/") if p not in ("", ".")]
+    if len(parts) > 1 and parts[0] in lk.repo_names:
+        return norm("/".join(parts[1:]))
+    return None
+
+
 def _by_repo_name(path: str, lk: Lookup) -> str | None:
     """`/opt/<repo>/tools/x.sh`: the repo checked out under its own name somewhere."""
     parts = path.split("/")
@@ -190,6 +198,9 @@ def cd_value(value: str | None, where: Where, lk: Lookup,
     if value.startswith("/"):
         mapped = absolute(value, where, lk)
         return OUTSIDE if mapped is None or mapped == GONE else (mapped,)
+    inside = own_checkout(value, lk)
+    if inside is not None:  # `git clone .../<repo>.git && cd <repo>/tools`: this repo's files
+        return (inside,) if inside in lk.index.dirs else OUTSIDE
     if current == OUTSIDE:
         return OUTSIDE
     starts = current or (*where.bases[:1], "")
