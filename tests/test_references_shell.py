@@ -358,3 +358,13 @@ def test_heredoc_that_writes_a_script_and_one_fed_to_a_shell(tmp_path: Path) -> 
         (3, "scripts/vacuum.sh", "script", "written-script>exec", "likely", True),
         (6, "scripts/fix.sh", "script", "heredoc-shell>command", "likely", True),
     }
+
+
+def test_gcloud_runs_a_module_or_a_cloud_function(tmp_path: Path) -> None:
+    files = {"trainer/__init__.py": "", "trainer/task.py": "", "fn/main.py": "", "main.py": "",
+             "deploy.sh": ("gcloud ai-platform jobs submit training j --module-name trainer.task\n"
+                           "gcloud functions deploy sync --source fn --runtime python311\n"
+                           "gcloud beta functions deploy other --trigger-http\n")}
+    assert {(line, target) for _, line, target, _, _ in
+            scan_repo(tmp_path, files, only="deploy.sh")} == {
+        (1, "trainer/__init__.py"), (1, "trainer/task.py"), (2, "fn/main.py"), (3, "main.py")}

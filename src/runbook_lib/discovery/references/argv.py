@@ -258,8 +258,17 @@ def runner(name: str, rest: Sequence[Word], chain: str, remote: bool,
 
 
 def _gcloud(rest: list[Word], chain: str) -> Iterator[Action]:
-    """`gcloud ai-platform jobs submit training --module-name trainer.task` runs that module
-    (on a machine of the cloud, from the package the same command uploads from the repo)."""
+    """`gcloud ai-platform jobs submit training --module-name trainer.task` runs that module,
+    `gcloud functions deploy NAME --source DIR` DIR/main.py (on a machine of the cloud, from
+    what the same command uploads from the repo)."""
+    values = [w.value or "" for w in rest]
+    if "functions" in values and "deploy" in values:  # Cloud Functions load main.py
+        at = values.index("--source") if "--source" in values else -1
+        folder = values[at + 1] if 0 <= at < len(values) - 1 else next(
+            (v.split("=", 1)[1] for v in values if v.startswith("--source=")), ".")
+        line = rest[values.index("deploy")].line
+        yield Action("run-file", (Word(folder.rstrip("/") + "/main.py", folder, line),),
+                     f"{chain}-functions")
     for i, word in enumerate(rest):
         value = word.value or ""
         if value in ("--module-name", "--module_name") and i + 1 < len(rest):
