@@ -31,6 +31,7 @@ def test_script_language(path: str, first: str, language: str | None) -> None:
     ("ops/old/x/deploy.sh", True, None),
     ("scripts/deploy.sh.backup_20250807", True, "scripts/deploy.sh"),
     ("scripts/deploy.sh.bak", True, "scripts/deploy.sh"),
+    ("tools/bot/main.py.save", True, "tools/bot/main.py"),  # an editor (nano) backup
     ("scripts/deploy.sh~", True, "scripts/deploy.sh"),
     ("scripts/deploy_backup_20250807.sh", True, "scripts/deploy.sh"),
     ("scripts/backup.sh", False, None),

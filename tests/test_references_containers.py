@@ -177,3 +177,10 @@ def test_a_fresh_clone_of_the_repo_itself_in_a_build_step(tmp_path: Path) -> Non
         "RUN cd ./repo/tools/t && pytest test_a.py\n")}
     assert scan_repo(tmp_path, files, only="Dockerfile") == {
         ("Dockerfile", 3, "tools/t/test_a.py", "resolved", True)}
+
+
+def test_copy_into_an_existing_folder_without_a_trailing_slash(tmp_path: Path) -> None:
+    files = {"srv/app.py": "", "srv/Dockerfile": ("FROM python\nWORKDIR /root\nCOPY app.py /root\n"
+                                                  'ENTRYPOINT ["python", "app.py"]\n')}
+    assert ("srv/Dockerfile", 4, "srv/app.py", "resolved", True) in scan_repo(
+        tmp_path, files, only="srv/Dockerfile")

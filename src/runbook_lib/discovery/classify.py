@@ -12,8 +12,10 @@ ARCHIVE_DIRS = frozenset(
     {"archive", "archived", "backup", "backups", "old", "deprecated", "attic", "obsolete"}
 )
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
-# x.sh.backup_20250807, x.sh.bak, x.sh.orig, x.sh~, x.backup_20250807.sh, x_backup_20250807.sh
-_BACKUP_SUFFIX = re.compile(r"^(?P<orig>.+?)(\.backup[_-]?\w*|\.bak\d*|\.orig|\.old|~)$")
+# x.sh.backup_20250807, x.sh.bak, x.sh.orig, x.sh~, x.py.save (nano), x.backup_20250807.sh,
+# x_backup_20250807.sh
+_BACKUP_SUFFIX = re.compile(
+    r"^(?P<orig>.+?)(\.backup[_-]?\w*|\.bak\d*|\.orig|\.old|\.save|~)$")
 _BACKUP_INFIX = re.compile(r"^(?P<stem>.+?)[._-]backup[_-]?\d[\w-]*(?P<ext>\.\w+)$")
 
 

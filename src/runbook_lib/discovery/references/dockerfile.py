@@ -24,6 +24,9 @@ from .source import Source
 from .values import evaluate, norm
 
 _RUNS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+# folders every base image has: `COPY x.sh /usr/local/bin` puts x.sh into it
+_FOLDERS = frozenset({"/", "/root", "/tmp", "/bin", "/sbin", "/usr/bin", "/usr/sbin",
+                      "/usr/local/bin", "/usr/local/sbin", "/opt", "/srv", "/home", "/etc"})
 
 
 @dataclass(slots=True)
@@ -32,9 +35,11 @@ class Stage:
     maps: Maps = field(default_factory=list)  # newest first
     env: dict[str, str | None] = field(default_factory=dict)
     entrypoint: list[Word] = field(default_factory=list)
+    workdirs: set[str] = field(default_factory=set)  # every WORKDIR so far (they exist)
 
     def copy(self) -> Stage:
-        return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint))
+        return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint),
+                     set(self.workdirs))
 
 
 # The parser is Go code: its runtime starts threads, which a forked worker does not have, so a
@@ -104,6 +109,7 @@ def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator
         elif cmd == "WORKDIR" and command.value:
             value = evaluate(command.value[0], stage.env, "") or command.value[0]
             stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, value))
+            stage.workdirs.add(stage.workdir)
         elif cmd in ("ENV", "ARG"):
             _set(cmd, command.value, stage)
         elif cmd == "ENTRYPOINT":
@@ -142,6 +148,8 @@ def _map(command: Any, stage: Stage, context: str, lk: Lookup, stages: dict[str,
     dest = posixpath.join(stage.workdir, evaluate(dest, stage.env, "") or dest)
     into = dest.endswith("/") or len(sources) > 1
     dest = posixpath.normpath(dest)
+    # an existing folder without the trailing slash: the file goes into it
+    into = into or dest in _FOLDERS or dest in stage.workdirs
     for source in sources:
         repo = _source(source, context, origin, lk)
         if repo is None or "://" in source:
