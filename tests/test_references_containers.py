@@ -184,3 +184,11 @@ def test_copy_into_an_existing_folder_without_a_trailing_slash(tmp_path: Path) -
                                                   'ENTRYPOINT ["python", "app.py"]\n')}
     assert ("srv/Dockerfile", 4, "srv/app.py", "resolved", True) in scan_repo(
         tmp_path, files, only="srv/Dockerfile")
+
+
+def test_copy_from_a_context_above_the_dockerfile_is_likely(tmp_path: Path) -> None:
+    from test_references_support import rules
+
+    files = {"t/src/model.py": "", "t/docker/Dockerfile": "FROM x\nCOPY ./src/model.py /opt/\n"}
+    assert rules(tmp_path, files, "t/docker/Dockerfile") == {
+        (2, "t/src/model.py", "dockerfile", "dockerfile-copy", "likely", True)}

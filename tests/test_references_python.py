@@ -188,3 +188,10 @@ def test_resolve_module_api_for_other_stages(tmp_path: Path) -> None:
     assert found is not None
     assert found.files == ("svc/app/__init__.py", "svc/app/main.py")
     assert modules.resolve_module("json", roots, lk) is None
+
+
+def test_an_import_continued_with_a_backslash(tmp_path: Path) -> None:
+    files = {"t/variables.py": "", "t/main.py": (
+        "import os\nfrom variables import A, B, \\\n    C\n")}
+    assert rules(tmp_path, files, "t/main.py") == {
+        (2, "t/variables.py", "import", "import", "certain", True)}

@@ -17,7 +17,7 @@ from .argv import SHELLS, Word, interpret, program
 from .composefile import compose_contexts
 from .lines import Hit
 from .lookup import Lookup
-from .model import CERTAIN, RESOLVED
+from .model import CERTAIN, LIKELY, RESOLVED
 from .resolve import GONE, OUTSIDE, Found, Maps, Where, absolute
 from .shwalk import Shell, act, walk
 from .source import Source
@@ -207,8 +207,14 @@ def _copied(command: Any, context: str, src: Source, shell: Shell) -> None:
         if "://" in source:
             continue
         line = _line_of(src.lines, command, source)
-        for target in _sources(source, context, src.lookup):
-            shell.add(line, Found(RESOLVED, target, CERTAIN), "dockerfile-copy")
+        found = _sources(source, context, src.lookup)
+        confidence = CERTAIN
+        base = context
+        while not found and base:  # built from a folder above (`docker build -f docker/x .`)
+            base = posixpath.dirname(base)
+            found, confidence = _sources(source, base, src.lookup), LIKELY
+        for target in found:
+            shell.add(line, Found(RESOLVED, target, confidence), "dockerfile-copy")
 
 
 def _sources(source: str, context: str, lk: Lookup) -> list[str]:

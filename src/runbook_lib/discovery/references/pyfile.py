@@ -83,8 +83,9 @@ def _import_statements(src: Source) -> list[Hit]:
         line = lines[no]
         no += 1
         if not quote and _IMPORT_LINE.match(line):
+            first = no
             statement, no = _statement(lines, no - 1)
-            _parse_import(scan, statement, no - statement.count("\n"))
+            _parse_import(scan, statement, first)
             continue
         quote = _quote_state(line, quote)
     return scan.shell.hits
@@ -96,7 +97,9 @@ def _statement(lines: list[str], start: int) -> tuple[str, int]:
     end = start + 1
     while (text.count("(") > text.count(")") or text.endswith("\\")) and end < len(lines) \
             and end - start < 200:
-        text = text.rstrip("\\") + "\n" + lines[end].strip()
+        # a backslash joins the lines into one; inside parentheses a newline is fine
+        glue = " " if text.endswith("\\") else "\n"
+        text = text.rstrip("\\") + glue + lines[end].strip()
         end += 1
     return text, end
 
