@@ -13,6 +13,9 @@ from test_references_support import rules, scan_repo
 
 @pytest.mark.parametrize(("path", "kind"), [
     ("Dockerfile", "dockerfile"), ("app/Dockerfile.prod", "dockerfile"),
+    ("app/Dockerfile_SDK", "dockerfile"), ("requirements-dev.txt", "config"),
+    ("tools/x/cloudbuild.yaml", "ci"), ("roles/r/tasks/main.yml", "ansible"),
+    ("Procfile", "procfile"), ("pyproject.toml", "config"), ("x/action.yml", "ci"),
     ("web.Dockerfile", "dockerfile"), ("docker-compose.override.yml", "compose"),
     ("compose.yaml", "compose"), (".github/workflows/ci.yml", "ci"), (".gitlab-ci.yml", "ci"),
     ("Jenkinsfile", "ci"), (".circleci/config.yml", "ci"), ("etc/crontab", "cron"),

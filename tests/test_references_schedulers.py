@@ -221,3 +221,10 @@ def test_pytest_defaults_collect_a_projects_tests_from_its_project_file(tmp_path
         (2, "p/tests/test_x.py", "config", "pytest-default", "likely", True)}
     # the nearest project file collects: p/sub's tests belong to its setup.py
     assert {r[1] for r in rules(tmp_path / "b", files, "p/sub/setup.py")} == {"p/sub/s_test.py"}
+
+
+def test_a_ci_template_away_from_the_root_runs_the_files_beside_it(tmp_path: Path) -> None:
+    files = {"example/pipeline/plan.sh": "", "example/pipeline/.gitlab-ci.yml": (
+        "plan:\n  script:\n    - ./plan.sh\n")}
+    assert rules(tmp_path, files, "example/pipeline/.gitlab-ci.yml") == {
+        (3, "example/pipeline/plan.sh", "ci", "command", "likely", True)}

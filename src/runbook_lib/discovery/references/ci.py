@@ -55,7 +55,10 @@ def _yaml_ci(src: Source) -> Iterator[Hit]:
 
 def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
     folder = _folder(keys, src)
-    shell.where = src.where(folder)
+    # a CI file away from the root is often a template copied to another repo's root: the
+    # files beside it are the ones it runs (likely)
+    beside = () if src.folder in ("", ".github/workflows", folder) else (src.folder,)
+    shell.where = src.where(folder, *beside)
     shell.where.variables["GITHUB_ACTION_PATH"] = "\x00" + src.folder
     shell.cd = ()
     if "args" in keys and isinstance(keys["args"], yaml.SequenceNode) and "name" in keys:

@@ -26,7 +26,8 @@ def source_kind(path: str) -> str | None:
 
 def _by_name(name: str) -> str | None:
     lower = name.lower()
-    if name == "Dockerfile" or name.startswith("Dockerfile.") or lower.endswith(".dockerfile"):
+    if name == "Dockerfile" or name.startswith(("Dockerfile.", "Dockerfile_", "Dockerfile-")) \
+            or lower.endswith(".dockerfile"):
         return "dockerfile"
     if lower.endswith(_YAML) and lower.startswith(("docker-compose", "compose")):
         return "compose"
