@@ -214,13 +214,16 @@ def test_ansible_tasks_chdir_role_defaults_and_library_modules(tmp_path: Path) -
 def test_pytest_defaults_collect_a_projects_tests_from_its_project_file(tmp_path: Path) -> None:
     files = {"p/requirements.txt": "requests\npytest==8.0\n", "p/tests/__init__.py": "",
              "p/tests/test_x.py": "", "p/tests/helper.py": "",
-             "p/sub/setup.py": "from setuptools import setup\nsetup(name='s')\n",
-             "p/sub/s_test.py": ""}
+             "p/sub/setup.py": ("from setuptools import setup\nsetup(name='s',\n"
+                                "      tests_require=[\n        'pytest',\n    ])\n"),
+             "p/sub/s_test.py": "", "q/requirements.txt": "requests\n", "q/test_q.py": ""}
     assert rules(tmp_path, files, "p/requirements.txt") == {
         (2, "p/tests/__init__.py", "config", "pytest-default", "likely", True),
         (2, "p/tests/test_x.py", "config", "pytest-default", "likely", True)}
     # the nearest project file collects: p/sub's tests belong to its setup.py
     assert {r[1] for r in rules(tmp_path / "b", files, "p/sub/setup.py")} == {"p/sub/s_test.py"}
+    # a project that does not declare pytest: nothing collects its tests
+    assert rules(tmp_path / "c", files, "q/requirements.txt") == set()
 
 
 def test_a_ci_template_away_from_the_root_runs_the_files_beside_it(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from .argv import Word
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module
-from .pytests import collect_tests, default_tests, pytest_config
+from .pytests import collect_tests, declares_pytest, default_tests, pytest_config
 from .resolve import Found
 from .shwalk import walk
 from .source import Source
@@ -88,7 +88,7 @@ def extract_config(src: Source) -> Iterator[Hit]:
         for path in collect_tests([], src.folder, src.lookup):
             shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-config")
     else:  # the project's tests, as pytest's defaults collect them from the project's folder
-        default_rows(src, shell, _declares_pytest(src.lines) or 1)
+        default_rows(src, shell, declares_pytest(src.lines) or 1)
     yield from shell.hits
 
 
@@ -130,20 +130,10 @@ def _cfg_specs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-_PYTEST_DEP = re.compile(r"""^\s*["']?pytest(?:[\s<>=!~;\[",']|$)""")
-
-
 def default_rows(src: Source, shell: Any, line: int) -> None:
+    """The tests pytest's defaults collect in the project `src` stands for (pytest-default)."""
     for path in default_tests(src.path, src.lookup):
         shell.add(line, Found(RESOLVED, path, LIKELY), "pytest-default")
-
-
-def _declares_pytest(lines: list[str]) -> int:
-    """The line that declares pytest as a dependency (pyproject, setup.cfg, requirements)."""
-    for no, line in enumerate(lines, 1):
-        if _PYTEST_DEP.match(line):
-            return no
-    return 0
 
 
 def _line_of(lines: list[str], needle: str) -> int:

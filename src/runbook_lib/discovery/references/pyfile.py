@@ -59,8 +59,9 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     scan.visit(tree)
     if scan.setup:  # a project without other project files: its tests are collected from here
         from .entrypoints import default_rows
+        from .pytests import declares_pytest
 
-        default_rows(src, scan.shell, 1)
+        default_rows(src, scan.shell, declares_pytest(src.lines) or 1)
     return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import posixpath
+import re
 import tomllib
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -190,8 +191,8 @@ ANCHORS = ("pytest.ini", "tox.ini", "pyproject.toml", "setup.cfg", "setup.py")
 
 
 def anchor_of(folder: str, lk: Lookup) -> str | None:
-    """The file that stands for a Python project in `folder`, if any (the first of ANCHORS,
-    else its first requirements file): where pytest would be run from."""
+    """The file that stands for a Python project in `folder`, if any: one that declares pytest
+    first, then the first of ANCHORS, then a requirements file (where pytest would run from)."""
     table = lk.memo.get("pytest-anchors")
     if table is None:
         table = {}
@@ -202,20 +203,40 @@ def anchor_of(folder: str, lk: Lookup) -> str | None:
                 else None)
             if rank is None:
                 continue
+            runs = base in ("pytest.ini", "tox.ini") or bool(
+                declares_pytest((read(lk, path) or "").split("\n")))
             here = posixpath.dirname(path)
-            if here not in table or rank < table[here][0]:
-                table[here] = (rank, path)
+            key = (0 if runs else 1, rank)
+            if here not in table or key < table[here][0]:
+                table[here] = (key, path, runs)
         lk.memo["pytest-anchors"] = table
     found = table.get(folder)
     return None if found is None else str(found[1])
+
+
+def runs_pytest(anchor: str, lk: Lookup) -> bool:
+    found = lk.memo.get("pytest-anchors", {}).get(posixpath.dirname(anchor))
+    return bool(found and found[1] == anchor and found[2])
+
+
+_PYTEST_DEP = re.compile(r"""^\s*["']?pytest(?:[\s<>=!~;\[",']|$)""")
+
+
+def declares_pytest(lines: list[str]) -> int:
+    """The line that declares pytest as a dependency (pyproject, setup.cfg, setup.py,
+    requirements), else 0."""
+    for no, line in enumerate(lines, 1):
+        if _PYTEST_DEP.match(line):
+            return no
+    return 0
 
 
 def default_tests(anchor: str, lk: Lookup) -> list[str]:
     """What pytest's defaults collect in the project `anchor` stands for: test files (and their
     conftest.py and package markers) whose nearest project file is this one."""
     folder = posixpath.dirname(anchor)
-    if anchor_of(folder, lk) != anchor:
-        return []
+    if anchor_of(folder, lk) != anchor or not runs_pytest(anchor, lk):
+        return []  # only a project that runs pytest has its tests collected by its defaults
     patterns = ("test_*.py", "*_test.py")
     found = set()
     for path in under(folder, lk):
