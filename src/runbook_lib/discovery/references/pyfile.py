@@ -17,7 +17,7 @@ from .argv import Word, interpret
 from .facts import FileNotes
 from .lines import Hit
 from .model import LIKELY, RESOLVED
-from .modules import Root, package_files, package_root, resolve_module, roots_for
+from .modules import Root, resolve_module, roots_for
 from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
@@ -233,8 +233,8 @@ class PyScan:
 
     def _relative(self, node: ast.ImportFrom) -> None:
         # a relative import works only inside a package that was imported: its markers ran
-        for path in package_files(package_root(self.src.folder, self.src.lookup),
-                                  self._package_parts(), self.src.lookup):
+        # (only as far up as the import reaches: above that, the package's top is a guess)
+        for path in self._own_packages(node.level):
             self.shell.add(node.lineno, Found(RESOLVED, path, "certain"),
                            "import-relative+package", kind="import")
         folder = self.src.folder
@@ -257,10 +257,18 @@ class PyScan:
             files = found.files if found else ((marker,) if marker else ())
             self._add(node.lineno, files, "import-relative")
 
-    def _package_parts(self) -> list[str]:
-        top = package_root(self.src.folder, self.src.lookup)
-        rest = self.src.folder[len(top):].strip("/")
-        return rest.split("/") if rest else []
+    def _own_packages(self, level: int) -> list[str]:
+        """The package markers of the importer's own package and of the `level - 1` packages
+        above it: a relative import runs only inside them."""
+        out = []
+        folder = self.src.folder
+        for _ in range(level):
+            marker = self.src.lookup.find(norm(folder + "/__init__.py"))
+            if marker is None:
+                break
+            out.append(marker)
+            folder = folder.rpartition("/")[0]
+        return out
 
     def _add(self, line: int, files: tuple[str, ...], rule: str) -> None:
         for i, path in enumerate(files):
