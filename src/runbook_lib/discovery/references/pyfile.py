@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from .argv import Word, interpret
@@ -79,6 +80,7 @@ def _import_statements(src: Source) -> list[Hit]:
         "__main__" in line for line in src.lines if line.startswith("if ")))
     quote = ""
     lines = src.lines
+    found: list[tuple[int, str]] = []
     no = 0
     while no < len(lines):
         line = lines[no]
@@ -86,9 +88,22 @@ def _import_statements(src: Source) -> list[Hit]:
         if not quote and _IMPORT_LINE.match(line):
             first = no
             statement, no = _statement(lines, no - 1)
-            _parse_import(scan, statement, first)
+            found.append((first, statement))
             continue
         quote = _quote_state(line, quote)
+    # one parse for them all, each on its own line number (a failure: one at a time)
+    module = "\n".join(f"{s};" if "\n" not in s else s for _, s in found)
+    try:
+        tree = ast.parse(module)
+        if len(tree.body) != len(found):
+            raise ValueError("statements and lines do not pair up")
+        for node, (first, _) in zip(tree.body, found, strict=True):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                node.lineno = first
+                scan.imports(node)
+    except (SyntaxError, ValueError, RecursionError):
+        for first, statement in found:
+            _parse_import(scan, statement, first)
     return scan.shell.hits
 
 
@@ -144,6 +159,7 @@ class PyScan:
         self._roots: list[Root] | None = None
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
+        self._hot: list[int] | None = None
 
     def visit(self, node: ast.AST) -> None:
         """Statements in order: imports, assignments (constants a later call may use), and the
@@ -178,7 +194,10 @@ class PyScan:
     def _triggered(self, first: int, last: int) -> bool:
         if self.setup:
             return True
-        return any(_RUNS.search(line) for line in self.src.lines[first - 1:last])
+        if self._hot is None:  # the lines that name something able to run a file, found once
+            self._hot = [no for no, line in enumerate(self.src.lines, 1) if _RUNS.search(line)]
+        i = bisect_left(self._hot, first)
+        return i < len(self._hot) and self._hot[i] <= last
 
     def _calls(self, node: ast.AST) -> None:
         for found in ast.walk(node):
