@@ -11,6 +11,11 @@ _CI = frozenset({".gitlab-ci.yml", "Jenkinsfile", ".pre-commit-config.yaml", ".c
 _CONFIG = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 
 
+def is_requirements(name: str) -> bool:
+    """`requirements.txt`, `requirements-dev.txt`, `test_requirements.txt`, ..."""
+    return "requirements" in name and name.endswith((".txt", ".in"))
+
+
 def source_kind(path: str) -> str | None:
     """One of the kinds of docs/discovery.md for a file that is not a script, or None."""
     parts = tuple(p for p in path.split("/") if p)
@@ -41,7 +46,7 @@ def _by_name(name: str) -> str | None:
         return "cron"
     if name == "Procfile":
         return "procfile"
-    if name in _CONFIG or (name.startswith("requirements") and name.endswith((".txt", ".in"))):
+    if name in _CONFIG or is_requirements(name):
         return "config"
     if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
         return "ci"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .argv import Word
+from .kinds import is_requirements
 from .lookup import Lookup
 from .values import norm
 
@@ -199,8 +200,7 @@ def anchor_of(folder: str, lk: Lookup) -> str | None:
         for path in sorted(lk.index.files):
             base = posixpath.basename(path)
             rank = ANCHORS.index(base) if base in ANCHORS else (
-                len(ANCHORS) if base.startswith("requirements") and base.endswith(".txt")
-                else None)
+                len(ANCHORS) if is_requirements(base) else None)
             if rank is None:
                 continue
             runs = base in ("pytest.ini", "tox.ini") or bool(
@@ -219,7 +219,9 @@ def runs_pytest(anchor: str, lk: Lookup) -> bool:
     return bool(found and found[1] == anchor and found[2])
 
 
-_PYTEST_DEP = re.compile(r"""^\s*["']?pytest(?:[\s<>=!~;\[",']|$)""")
+# pytest, or nose (whose defaults collect the same test files)
+_PYTEST_DEP = re.compile(r"""^\s*["']?(?:pytest|nose2?)(?:[\s<>=!~;\[",']|$)""")
+
 
 
 def declares_pytest(lines: list[str]) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from .composefile import read_services
 from .dockerfile import image, parse
 from .facts import Facts, Image
-from .kinds import source_kind
+from .kinds import is_requirements, source_kind
 from .lookup import Lookup
 from .modules import global_roots
 from .resolve import GONE, Where, absolute
@@ -104,7 +104,7 @@ def _dependencies(lk: Lookup, root: Path) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     for path in lk.index.files:
         name = posixpath.basename(path)
-        if name.startswith("requirements") and name.endswith((".txt", ".in")):
+        if is_requirements(name):
             names = _requirements(_read(root, path) or "")
         elif name == "pyproject.toml":
             names = _pyproject(_read(root, path) or "")
