@@ -36,13 +36,6 @@ class Image:
     path: list[str] = field(default_factory=list)  # container folders on PATH
     pythonpath: list[str] = field(default_factory=list)  # container folders on PYTHONPATH
 
-    def holds(self, script: str) -> bool:
-        for _prefix, repo in self.maps:
-            if repo is not None and (script == repo or script.startswith(repo + "/")
-                                     or repo == ""):
-                return True
-        return False
-
 
 @dataclass(slots=True)
 class Facts:
@@ -50,13 +43,25 @@ class Facts:
     runners: dict[str, int] = field(default_factory=dict)
     sys_paths: list[tuple[str, str]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
-    _by_script: dict[str, list[Image]] = field(default_factory=dict)
+    _by_path: dict[str, list[Image]] | None = None  # repo path an image holds -> images
 
     def images_of(self, script: str) -> list[Image]:
-        found = self._by_script.get(script)
-        if found is None:
-            found = self._by_script[script] = [i for i in self.images if i.holds(script)]
-        return found
+        """The images a script is copied or mounted into: those holding it or a folder above."""
+        if self._by_path is None:
+            table: dict[str, list[Image]] = {}
+            for image in self.images:
+                for repo in {r for _, r in image.maps if r is not None}:
+                    table.setdefault(repo, []).append(image)
+            self._by_path = table
+        found: list[Image] = []
+        path = script
+        while True:
+            for image in self._by_path.get(path, ()):
+                if image not in found:
+                    found.append(image)
+            if not path:
+                return found
+            path = path.rpartition("/")[0]
 
 
 def inherit(notes: dict[str, FileNotes]) -> dict[str, Env]:

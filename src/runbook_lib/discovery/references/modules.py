@@ -86,7 +86,7 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
         out.append(Root(folder, folder, own=True))
     out.append(Root(package_root(folder, lk), folder))
     out += [Root(f, folder) for f in (*workdirs, *extra)]
-    out += [r for r in lk.py_roots if _under(importer, r.scope)]
+    out += roots_in_scope(importer, lk)
     facts = lk.facts
     if facts is not None:  # folders another script adds to sys.path before importing this one
         out += [Root(f, scope, LIKELY) for f, scope in facts.sys_paths if _under(importer, scope)]
@@ -106,6 +106,23 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
             seen.add(root.folder)
             unique.append(root)
     return unique
+
+
+def roots_in_scope(importer: str, lk: Lookup) -> list[Root]:
+    """The repo-wide roots whose scope holds `importer`, nearest scope first."""
+    table = lk.memo.get("py-roots-by-scope")
+    if table is None:
+        table = {}
+        for root in lk.py_roots:
+            table.setdefault(root.scope, []).append(root)
+        lk.memo["py-roots-by-scope"] = table
+    out: list[Root] = []
+    folder = posixpath.dirname(importer)
+    while True:
+        out += table.get(folder, [])
+        if not folder:
+            return out
+        folder = posixpath.dirname(folder)
 
 
 def _under(path: str, scope: str) -> bool:
