@@ -197,3 +197,13 @@ def test_an_import_continued_with_a_backslash(tmp_path: Path) -> None:
         "import os\nfrom variables import A, B, \\\n    C\n")}
     assert rules(tmp_path, files, "t/main.py") == {
         (2, "t/variables.py", "import", "import", "certain", True)}
+
+
+def test_a_package_run_as_a_folder_imports_its_siblings_by_bare_name(tmp_path: Path) -> None:
+    files = {"tool/br/__init__.py": "", "tool/br/__main__.py": "import app\n",
+             "tool/br/app.py": "import db_utils\n", "tool/br/db_utils.py": ""}
+    assert rules(tmp_path, files, "tool/br/__main__.py") == {
+        (1, "tool/br/app.py", "import", "import", "certain", True)}
+    # a module of that package finds its sibling through the same sys.path entry (likely)
+    assert rules(tmp_path / "b", files, "tool/br/app.py") == {
+        (1, "tool/br/db_utils.py", "import", "import", "likely", True)}

@@ -82,7 +82,10 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
     """The roots `importer` imports through, in the order they are tried."""
     folder = posixpath.dirname(importer)
     out: list[Root] = []
-    if direct or not in_package(folder, lk):
+    # a package's __main__.py is run with its folder on sys.path (`python pkg/`)
+    direct = direct or importer.endswith("/__main__.py")
+    inside = in_package(folder, lk)
+    if direct or not inside:
         out.append(Root(folder, folder, own=True))
     out.append(Root(package_root(folder, lk), folder))
     out += [Root(f, folder) for f in (*workdirs, *extra)]
@@ -95,6 +98,8 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
         top = "/".join(parts[:parts.index("dags")])
         out += [Root(norm(top + "/plugins") or "plugins", top, LIKELY),
                 Root(norm(top + "/dags") or "dags", top, LIKELY)]
+    if inside and not direct:  # a sibling imported by its bare name: its folder is on sys.path
+        out.append(Root(folder, folder, LIKELY, own=True))
     parent = folder
     while parent:
         parent = posixpath.dirname(parent)
