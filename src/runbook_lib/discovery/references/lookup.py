@@ -78,6 +78,11 @@ class Lookup:
             self.by_folder = table
         return [self.real[p] for p in self.by_folder.get(folder, ())]
 
+    def by_folder_names(self, folder: str) -> list[str]:
+        """Listed paths (scripts and links to scripts) directly in a repo folder."""
+        self.in_folder(folder)
+        return list((self.by_folder or {}).get(folder, ()))
+
     def is_name(self, word: str) -> bool:
         return word in self.by_base
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 
 from .argv import Word, interpret
 from .facts import FileNotes
@@ -195,7 +196,9 @@ class PyScan:
         if self.setup:
             return True
         if self._hot is None:  # the lines that name something able to run a file, found once
-            self._hot = [no for no, line in enumerate(self.src.lines, 1) if _RUNS.search(line)]
+            text = "\n".join(self.src.lines)
+            starts = list(accumulate((len(line) + 1 for line in self.src.lines), initial=0))
+            self._hot = sorted({bisect_right(starts, m.start()) for m in _RUNS.finditer(text)})
         i = bisect_left(self._hot, first)
         return i < len(self._hot) and self._hot[i] <= last
 

@@ -214,7 +214,17 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
         return True
     sh.names.add(name)
-    return any(sh.lk.find(norm(folder + "/" + name)) for folder, _ in sh.path_dirs)
+    return bool(sh.path_dirs) and name in _on_path(sh)
+
+
+def _on_path(sh: Shell) -> frozenset[str]:
+    """The names of the scripts in the repo folders on PATH (one table per set of folders)."""
+    key = ("on-path", tuple(f for f, _ in sh.path_dirs))
+    found = sh.lk.memo.get(key)
+    if found is None:
+        found = sh.lk.memo[key] = frozenset(
+            p.rpartition("/")[2] for f, _ in sh.path_dirs for p in sh.lk.by_folder_names(f))
+    return found  # type: ignore[no-any-return]
 
 
 def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:
