@@ -224,7 +224,7 @@ def _on_path(sh: Shell) -> frozenset[str]:
     if found is None:
         found = sh.lk.memo[key] = frozenset(
             p.rpartition("/")[2] for f, _ in sh.path_dirs for p in sh.lk.by_folder_names(f))
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:

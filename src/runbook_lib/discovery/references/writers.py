@@ -18,10 +18,13 @@ _CRON_DIRS = ("/etc/cron.d/", "/var/spool/cron/", "/etc/cron.")
 _UNIT_SUFFIXES = (".service", ".timer", ".socket")
 
 
+_WRITERS = frozenset({"echo", "printf", "cat", "tee", "sudo", "crontab", "ssh", *SHELLS})
+
+
 def written(node: Node, sh: Shell) -> None:
     """A redirected statement: its heredoc or echo text, by where it goes."""
     body = node.child_by_field_name("body")
-    if body is None or body.type != "command":
+    if body is None or body.type != "command" or not _writes(node, body):
         return
     words = _words(body, sh)
     prog = program(words[0]) if words else ""
@@ -35,6 +38,22 @@ def written(node: Node, sh: Shell) -> None:
         _code(content, first, sh, "heredoc-ssh", LIKELY, remote=True)
     elif dest is not None:
         write_kind(dest, content, first, sh, crontab=prog == "crontab")
+
+
+def _writes(node: Node, body: Node) -> bool:
+    """Cheap first look: a heredoc, or a program that writes text into a real file."""
+    name = body.child_by_field_name("name")
+    if name is None or shparse.text(name).rpartition("/")[2] not in _WRITERS:
+        return False
+    for child in node.children:
+        if child.type == "heredoc_redirect":
+            return True
+        if child.type == "file_redirect":
+            dest = child.child_by_field_name("destination")
+            target = shparse.text(dest) if dest is not None else ""
+            if not target.startswith(("&", "/dev/")):
+                return True
+    return shparse.text(name).rpartition("/")[2] in ("tee", "sudo", "crontab")
 
 
 def piped(node: Node, sh: Shell) -> None:
