@@ -134,6 +134,8 @@ def _parse_import(scan: PyScan, statement: str, line: int) -> None:
 
 def _quote_state(line: str, quote: str) -> str:
     """Whether a triple-quoted string is open after `line` (and which quote closes it)."""
+    if '"""' not in line and "'''" not in line:
+        return quote
     pos = 0
     while True:
         if quote:
