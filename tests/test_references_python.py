@@ -207,3 +207,9 @@ def test_a_package_run_as_a_folder_imports_its_siblings_by_bare_name(tmp_path: P
     # a module of that package finds its sibling through the same sys.path entry (likely)
     assert rules(tmp_path / "b", files, "tool/br/app.py") == {
         (1, "tool/br/db_utils.py", "import", "import", "likely", True)}
+
+
+def test_an_import_inside_a_docstring_is_text(tmp_path: Path) -> None:
+    files = {"pkg/helpers.py": "", "tool.py": (
+        '"""Usage:\n\nimport helpers\nfrom pkg import helpers\n"""\nimport os\n')}
+    assert rules(tmp_path, files, "tool.py") == set()

@@ -34,7 +34,8 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "comm
                           "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
                           "create_subprocess_shell", "system"})
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
-_IMPORT_LINE = re.compile(r"^\s*(?:import|from)\s")
+_IMPORT_ROWS = re.compile(r"^[ \t]*(?:import|from)[ \t]", re.M)
+_TRIPLE = re.compile(r"\"\"\"|'''")
 # a file without any of these names calls nothing that runs a file (a cheap first look)
 _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawn)\s*\(|from os import|"
@@ -79,19 +80,14 @@ def _import_statements(src: Source) -> list[Hit]:
     parentheses) parsed alone with `ast`; lines inside triple-quoted strings are skipped."""
     scan = PyScan(src, bool(src.lines and src.lines[0].startswith("#!")) or any(
         "__main__" in line for line in src.lines if line.startswith("if ")))
-    quote = ""
     lines = src.lines
     found: list[tuple[int, str]] = []
-    no = 0
-    while no < len(lines):
-        line = lines[no]
-        no += 1
-        if not quote and _IMPORT_LINE.match(line):
-            first = no
-            statement, no = _statement(lines, no - 1)
-            found.append((first, statement))
+    after = 0  # the index after the last statement taken (its continuation lines are in it)
+    for row in _import_rows(lines):
+        if row < after:
             continue
-        quote = _quote_state(line, quote)
+        statement, after = _statement(lines, row)
+        found.append((row + 1, statement))
     # one parse for them all, each on its own line number (a failure: one at a time)
     module = "\n".join(f"{s};" if "\n" not in s else s for _, s in found)
     try:
@@ -106,6 +102,23 @@ def _import_statements(src: Source) -> list[Hit]:
         for first, statement in found:
             _parse_import(scan, statement, first)
     return scan.shell.hits
+
+
+def _import_rows(lines: list[str]) -> list[int]:
+    """0-based rows that start with `import` or `from`, outside triple-quoted strings (a
+    docstring may name imports), found by searching the text, not walking its lines."""
+    text = "\n".join(lines)
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    inside: set[int] = set()
+    quote, opened = "", 0
+    for match in _TRIPLE.finditer(text):
+        if not quote:
+            quote, opened = match.group(), bisect_right(starts, match.start()) - 1
+        elif match.group() == quote:
+            inside.update(range(opened + 1, bisect_right(starts, match.start())))
+            quote = ""
+    rows = (bisect_right(starts, m.start()) - 1 for m in _IMPORT_ROWS.finditer(text))
+    return [row for row in rows if row not in inside]
 
 
 def _statement(lines: list[str], start: int) -> tuple[str, int]:
@@ -130,25 +143,6 @@ def _parse_import(scan: PyScan, statement: str, line: int) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom):
             node.lineno = line
             scan.imports(node)
-
-
-def _quote_state(line: str, quote: str) -> str:
-    """Whether a triple-quoted string is open after `line` (and which quote closes it)."""
-    if '"""' not in line and "'''" not in line:
-        return quote
-    pos = 0
-    while True:
-        if quote:
-            end = line.find(quote, pos)
-            if end < 0:
-                return quote
-            pos, quote = end + 3, ""
-            continue
-        hits = [(line.find(q, pos), q) for q in ('"""', "'''") if line.find(q, pos) >= 0]
-        if not hits:
-            return ""
-        start, quote = min(hits)
-        pos = start + 3
 
 
 class PyScan:
