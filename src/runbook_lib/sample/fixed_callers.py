@@ -126,6 +126,8 @@ def write_cron(sink: Sink) -> None:
         ln(f"45 3 * * * {r}/scripts/db_backup/backup_legacy_nas.sh",
            missing(f"{r}/scripts/db_backup/backup_legacy_nas.sh")),
         ln(f"#0 1 * * * {r}/scripts/deploy/rollback.sh", "scripts/deploy/rollback.sh"),
+        # sources scripts/lib/paths.sh, whose call of migrate.sh needs the APP_DIR it sets
+        ln(f"20 3 * * * {r}/scripts/misc/with_paths.sh", "scripts/misc/with_paths.sh"),
     ]
     sink.write_doc("cron/app.crontab", "cron", cron, 0)
     old = [Line("# crontab of the old VM, kept for reference"),
