@@ -48,9 +48,11 @@ else
   exit 1
 fi
 """
-# every name and literal changed consistently
-RENAMED = (DEPLOY.replace("TARGET_HOST", "REMOTE").replace("web", "api")
+# every name and literal changed consistently: the same job for another service
+VARIANT = (DEPLOY.replace("TARGET_HOST", "REMOTE").replace("web", "api")
            .replace("8080", "9090").replace("sleep 5", "sleep 10"))
+# only the script's own variable names changed: interchangeable
+RENAMED = DEPLOY.replace("TARGET_HOST", "REMOTE").replace("IMAGE", "IMG")
 # a few lines deleted, added and edited
 NEAR = (DEPLOY.replace('sleep 5\n', 'sleep 7\necho "waiting done"\n')
         .replace('ssh -o BatchMode=yes "deploy@$TARGET_HOST" "docker stop web || true"\n', ""))
@@ -90,7 +92,8 @@ SCRIPTS: dict[str, tuple[str, str]] = {
     "deploy/deploy_web.sh": ("bash", DEPLOY),
     "ops/deploy_web.sh": ("bash", DEPLOY),
     "ops/deploy_web_reformatted.sh": ("bash", NORMALISED),
-    "deploy/deploy_api.sh": ("bash", RENAMED),
+    "deploy/deploy_api.sh": ("bash", VARIANT),
+    "deploy/deploy_web_renamed.sh": ("bash", RENAMED),
     "legacy/deploy_web_v1.sh": ("bash", NEAR),
     "deploy/deploy_web.sh.backup_20240101": ("bash", DEPLOY),
     "old/deploy_web.sh": ("bash", DEPLOY),
@@ -158,15 +161,29 @@ def test_every_clone_type_lands_in_one_n_way_cluster(result: SimilarityResult) -
         "ops/deploy_web.sh": "exact",  # the canonical: its own strongest link
         "deploy/deploy_web.sh": "exact", "deploy/deploy_web.sh.backup_20240101": "exact",
         "old/deploy_web.sh": "exact", "ops/deploy_web_reformatted.sh": "normalised",
-        "deploy/deploy_api.sh": "renamed", "legacy/deploy_web_v1.sh": "near",
+        "deploy/deploy_web_renamed.sh": "renamed", "deploy/deploy_api.sh": "variant",
+        "legacy/deploy_web_v1.sh": "near",
     }
-    near = members[members["clone_type"] == "near"]["similarity"].iloc[0]
-    assert 0.7 <= near < 1
-    assert set(result.pairs.columns) >= {"a", "b", "similarity", "clone_type"}
-    assert (result.pairs["similarity"] >= 0.7).all()
+    near = members[members["clone_type"] == "near"].iloc[0]
+    assert 0.7 <= near["similarity"] < 1 and near["literals"] > 0.5
+    assert "literals blinded" in near["evidence"]
+    assert set(result.pairs.columns) >= {"a", "b", "similarity", "clone_type", "literals"}
     with_canonical = result.pairs[(result.pairs["a"] == "ops/deploy_web.sh")
                                   | (result.pairs["b"] == "ops/deploy_web.sh")]
-    assert len(with_canonical) == 6
+    assert len(with_canonical) == 7
+
+
+def test_a_variant_lists_its_parameters(result: SimilarityResult) -> None:
+    rows = result.clusters.set_index("path")
+    mine = json.loads(rows.loc["deploy/deploy_api.sh", "parameters"])
+    theirs = json.loads(rows.loc["ops/deploy_web.sh", "parameters"])
+    assert set(mine) == set(theirs) and len(mine) >= 3
+    changed = {theirs[p]: mine[p] for p in mine}
+    assert changed["web-01.internal"] == "api-01.internal"
+    assert changed["5"] == "10"
+    assert any("8080" in k and "9090" in v for k, v in changed.items())
+    assert "merge with parameters" in rows.loc["deploy/deploy_api.sh", "evidence"]
+    assert rows.loc["deploy/deploy_web_renamed.sh", "parameters"] == ""
 
 
 def test_canonical_is_live_and_not_archived_with_the_reason(result: SimilarityResult) -> None:
@@ -271,12 +288,15 @@ echo "$SERVICE is up on $HOST"
 """
 
 
-def test_one_template_for_two_services_is_not_a_near_copy(tmp_path: Path) -> None:
+def test_a_copy_edited_for_another_service_is_a_near_copy(tmp_path: Path) -> None:
     web = TEMPLATE.format(svc="web", port=8080)
     api = TEMPLATE.format(svc="api", port=9090) + 'logger -t deploy "$SERVICE deployed"\n'
     edited = web.replace("docker rm", "docker container rm")  # a copy edited by hand
     ws = _workspace(tmp_path, {"deploy/web.sh": ("bash", web), "deploy/api.sh": ("bash", api),
                                "old/web.sh": ("bash", edited)})
     result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
-    assert set(result.clusters["path"]) == {"deploy/web.sh", "old/web.sh"}
-    assert set(result.clusters["clone_type"]) == {"near"}
+    rows = result.clusters.set_index("path")
+    assert set(rows.index) == {"deploy/web.sh", "deploy/api.sh", "old/web.sh"}
+    assert set(rows["clone_type"]) == {"near"}
+    # the literals are evidence: the copy edited for api shares fewer of them
+    assert rows.loc["deploy/api.sh", "literals"] < rows.loc["old/web.sh", "literals"]

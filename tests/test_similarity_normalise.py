@@ -44,7 +44,7 @@ def test_shell_blind_form_hides_names_and_literals_but_keeps_commands() -> None:
 def test_shell_functions_have_spans() -> None:
     st = shell.statements('log() { echo "$*" >&2; }\nfunction die {\n  log "$1"\n  exit 1\n}\n')
     assert [(name, st.t1[first], st.t1[last]) for name, first, last in st.functions] == [
-        ("log", "log ( )", "}"), ("die", "function die", "}")]
+        ("log", "log ( )", "}"), ("die", "die ( )", "}")]  # both spellings are one layout
 
 
 def test_shell_broken_quoting_is_not_an_error() -> None:
@@ -57,10 +57,24 @@ def test_python_layout_comments_and_docstrings_do_not_matter() -> None:
     assert normalise(one, "python").t1_digest == normalise(two, "python").t1_digest
 
 
-def test_python_blind_keeps_imports_and_attributes() -> None:
+def test_python_blind_keeps_imports_attributes_and_keywords() -> None:
     st = python.statements("import subprocess\nout = subprocess.run(cmd, check=True)\n")
-    assert st.blind[1] == "0 V = subprocess . run ( V , V = True )"
+    assert st.blind[1] == "0 V = subprocess . run ( V , check = True )"
+    assert st.named[1] == "0 V = subprocess . run ( cmd , check = True )"  # cmd: not bound here
     assert "subprocess.run" in st.commands
+
+
+def test_named_form_blinds_only_names_the_script_binds() -> None:
+    one = 'HOST="${DEPLOY_HOST:-web-01}"\nssh "$HOST" uptime\nexport PORT=80\n'
+    two = 'REMOTE="${DEPLOY_HOST:-web-01}"\nssh "$REMOTE" uptime\nexport PORT=80\n'
+    env = 'HOST="${OTHER_HOST:-web-01}"\nssh "$HOST" uptime\nexport PORT=80\n'
+    exported = 'HOST="${DEPLOY_HOST:-web-01}"\nssh "$HOST" uptime\nexport SERVICE_PORT=80\n'
+    forms = [normalise(t, "bash") for t in (one, two, env, exported)]
+    assert forms[0].named_digest == forms[1].named_digest  # a renamed copy
+    # another environment variable read, or another name exported, is another behaviour
+    assert forms[0].named_digest != forms[2].named_digest
+    assert forms[0].named_digest != forms[3].named_digest
+    assert len({f.blind_digest for f in forms}) == 1  # all variants of one another
 
 
 def test_python_function_span_covers_the_body() -> None:
@@ -87,15 +101,15 @@ PYTHON_SPRAWL = [
 ]
 
 
-def test_the_line_cache_never_changes_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_statement_cache_never_changes_a_result(monkeypatch: pytest.MonkeyPatch) -> None:
     from runbook_lib.similarity import python as py_mod
-    from runbook_lib.similarity import shell_builder
+    from runbook_lib.similarity import words
 
-    monkeypatch.setattr(shell_builder, "LINE_CACHE", 0)
-    monkeypatch.setattr(py_mod, "LINE_CACHE", 0)
+    monkeypatch.setattr(words, "CACHE", 0)
+    monkeypatch.setattr(shell, "_SEEN", {})
+    monkeypatch.setattr(py_mod, "_SEEN", {})
     cold = [shell.statements(t) for t in SPRAWL] + [python.statements(t) for t in PYTHON_SPRAWL]
-    monkeypatch.setattr(shell_builder, "LINE_CACHE", 1000)
-    monkeypatch.setattr(py_mod, "LINE_CACHE", 1000)
+    monkeypatch.setattr(words, "CACHE", 1000)
     for _ in range(2):  # fill, then hit
         warm = [shell.statements(t) for t in SPRAWL] + [
             python.statements(t) for t in PYTHON_SPRAWL]

@@ -1,7 +1,7 @@
 """A clone benchmark made from any repo: its scripts plus mutants of some of them, and scores.
 
 `build` copies the repo (with its git folder, so discovery lists it as before) and writes,
-for each chosen original, one mutant per operator under `mutants/<operator>/<its path>`, and
+for each chosen original of at least MIN_LINES code lines, one mutant per operator under `mutants/<operator>/<its path>`, and
 the truth beside the copy (`<out>.mutants.json`). `score` measures a grouping of scripts
 (clusters.csv, or any detector's groups) as the field does: recall per bucket (a mutant is
 found when it is in its original's group) and pair precision (of the pairs grouped together,
@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from runbook_lib.sample import mutants
+from runbook_lib.sample import anatomy, mutants
 
 BUCKETS = ("T1", "T2", "VST3", "ST3", "MT3")
 EXTENSIONS = {".sh": False, ".bash": False, ".py": True}
 POOL_SCRIPTS = 200  # scripts whose simple statements T3 mutants may be given
+MIN_LINES = 6  # originals with fewer code lines are left out (BigCloneBench's floor too)
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,11 @@ def build(repo: Path, out: Path, originals: list[str], seed: int = 1) -> list[Ca
     for path in originals:
         python = EXTENSIONS[Path(path).suffix]
         text = (repo / path).read_bytes().decode("utf-8", "replace")
+        if len(anatomy.read(text, python).code_rows()) < MIN_LINES:
+            continue
+        donor = rng.choice(pool[python]) if pool[python] else []
         for operator in mutants.OPERATORS:
-            made = mutants.mutate(text, python, operator, rng, pool[python])
+            made = mutants.mutate(text, python, operator, rng, donor)
             where = f"mutants/{operator}/{path}"
             (out / where).parent.mkdir(parents=True, exist_ok=True)
             (out / where).write_text(made.text, encoding="utf-8")
@@ -77,13 +81,18 @@ def choose(paths: Iterable[str], count: int, seed: int = 1) -> list[str]:
     return sorted(random.Random(seed).sample(eligible, min(count, len(eligible))))
 
 
-def _pool(repo: Path, originals: list[str], rng: random.Random) -> dict[bool, list[str]]:
+def _pool(repo: Path, originals: list[str],
+          rng: random.Random) -> dict[bool, list[list[str]]]:
+    """Per language, the simple statements of other scripts, one list per script: a mutant
+    pastes lines from one donor, as a person copies a block from one place."""
     others = [p for p in sorted(_scripts(repo)) if p not in set(originals)]
-    found: dict[bool, list[str]] = {False: [], True: []}
+    found: dict[bool, list[list[str]]] = {False: [], True: []}
     for path in rng.sample(others, min(POOL_SCRIPTS, len(others))):
         python = EXTENSIONS[Path(path).suffix]
         text = (repo / path).read_bytes().decode("utf-8", "replace")
-        found[python] += [s for s in mutants.simple_lines(text, python) if len(s) < 120]
+        lines = [s for s in mutants.simple_lines(text, python) if len(s) < 120]
+        if lines:
+            found[python].append(lines)
     return found
 
 

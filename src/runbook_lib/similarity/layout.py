@@ -1,44 +1,59 @@
-"""Statements of one script in two forms: canonical layout (T1) and identifier-blind (T2)."""
+"""Statements of one script in three spellings, as the parsers (shell.py, python.py) emit them.
+
+- t1: layout-blind, the statement's tokens joined by one space (comments, blank lines,
+  indentation, line breaks and `;` never matter);
+- named: t1 with the names the script binds itself (assigned variables, functions,
+  parameters) as V and F; literals and names it reads from outside (environment variables,
+  imported modules) stay. Equal named forms are interchangeable scripts;
+- blind: every name and literal blinded (V, F, S, N); commands, options, keywords, imported
+  modules and attribute names stay, because they say what a script does.
+
+While a script is read, a name is written between markers (whether it is bound, a function or
+an import is known only at the end); `resolve` turns the markers into the final spellings.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-# blind tokens that stand for a name, not a literal
-NAME_BLINDS = frozenset({"V", "F", "$V", "${V}", '"$V"', '"${V}"'})
+NAME = "\x00"  # \x00name\x00: a variable or identifier
+FUNC = "\x01"  # \x01name\x01: a command word that may be a function of the script
+_MARK = re.compile("\x00([^\x00]*)\x00|\x01([^\x01]*)\x01")
 
 
 @dataclass(slots=True)
 class Statements:
-    t1: list[str] = field(default_factory=list)  # tokens joined by one space
-    blind: list[str] = field(default_factory=list)  # same, identifiers and literals blinded
+    t1: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)
+    blind: list[str] = field(default_factory=list)
+    literals: list[list[str]] = field(default_factory=list)  # per statement, names blinded
     start: list[int] = field(default_factory=list)  # first physical line, 1-based
     end: list[int] = field(default_factory=list)  # last physical line
     functions: list[tuple[str, int, int]] = field(default_factory=list)  # name, header, last
-    commands: set[str] = field(default_factory=set)  # commands and services the script uses
-    literals: list[list[str]] = field(default_factory=list)  # per statement: its literals
+    commands: set[str] = field(default_factory=set)  # commands and modules the script uses
 
-    def add(self, t1: list[str], blind: list[str], start: int, end: int) -> None:
-        self.t1.append(" ".join(t1))
-        self.blind.append(" ".join(blind))
-        self.start.append(start)
-        self.end.append(end)
-        found = [_literal(t, b) for t, b in zip(t1, blind, strict=True) if t != b]
-        self.literals.append([lit for lit in found if lit])
-
-    def add_joined(self, t1: str, blind: str, literals: list[str], start: int, end: int) -> None:
+    def add(self, t1: str, named: str, blind: str, literals: list[str], start: int,
+            end: int) -> None:
         self.t1.append(t1)
+        self.named.append(named)
         self.blind.append(blind)
+        self.literals.append(literals)
         self.start.append(start)
         self.end.append(end)
-        self.literals.append(literals)
+
+    def resolve(self, named: Callable[[str], str], blind: Callable[[str], str],
+                function: Callable[[str], str]) -> None:
+        """Replace the markers: `named(name)` and `blind(name)` spell a marked name in each
+        form, `function(word)` a command word (F for the script's own functions)."""
+        def spell(how: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+            return lambda m: how(m.group(1)) if m.group(1) is not None else function(m.group(2))
+
+        self.named = [_MARK.sub(spell(named), s) if "\x00" in s or "\x01" in s else s
+                      for s in self.named]
+        self.blind = [_MARK.sub(spell(blind), s) if "\x00" in s or "\x01" in s else s
+                      for s in self.blind]
 
     def __len__(self) -> int:
         return len(self.t1)
-
-
-def _literal(t1: str, blind: str) -> str:
-    """The literal a token holds ("" for names, keywords, operators): `X="a b"` holds "a b"."""
-    if blind.startswith(("V=", "V+=")):
-        t1, blind = t1.split("=", 1)[1], blind.split("=", 1)[1]
-    return t1 if blind and blind != t1 and blind not in NAME_BLINDS else ""

@@ -1,13 +1,12 @@
 """Which scripts are copies of which: hash groups first, then verified near-miss pairs.
 
-Exact, normalised and renamed copies are found by grouping equal hashes of the whole text in
-each form (no index needed). Only one representative per distinct T1 form goes to the MinHash
-index for near-miss copies, and every candidate pair it proposes is verified exactly. Clusters
-are the connected groups of these links, so they are N-way and independent of input order.
-
-Near-miss similarity is measured on T1 (names kept), not T2: a near-miss copy is a copy that
-was edited, while scripts that share a skeleton but every name and literal (one template
-filled in for two services) are different jobs; T2 would make those look 70-80% alike.
+Exact, normalised, renamed and variant copies are found by grouping equal hashes of the whole
+text in each form (no index needed). Only one representative per distinct T1 form is compared
+for near-miss copies: candidates come from a MinHash LSH index over blind statements (pairs
+alike in statements) and from the literals two scripts share that few others hold (copies
+edited so much that only their literals still say where they came from); every candidate is
+verified exactly (verify.py). Clusters are the connected groups of these links, so they are
+N-way and independent of input order.
 """
 
 from __future__ import annotations
@@ -20,15 +19,18 @@ import numpy as np
 from runbook_lib.similarity import index, verify
 from runbook_lib.similarity.columns import Column
 from runbook_lib.similarity.corpus import Corpus
+from runbook_lib.similarity.index import Weights
 from runbook_lib.similarity.normalise import Hashes
-from runbook_lib.similarity.verify import Profile
+from runbook_lib.similarity.verify import Profile, Score
 
 Progress = Callable[[str, int, int], None]
+BLIND_COMMON = 0.2
 
 
 @dataclass(frozen=True)
 class Settings:
     threshold: float
+    min_statements: float
     min_lines: int
     boilerplate_weight: float
     boilerplate_min_scripts: int
@@ -41,22 +43,24 @@ class Settings:
 class Matches:
     clusters: list[list[int]]  # script indices; each sorted by path, biggest cluster first
     rep: list[int]  # script index -> content index of its T1 representative (-1: empty)
-    # representative content index -> (distinctive, boilerplate, rare literals) as arrays,
-    # compact for 100,000 scripts; turned into a set-based Profile when first compared
-    parts: dict[int, tuple[Hashes, Hashes, Hashes]]
-    near: dict[tuple[int, int], float] = field(default_factory=dict)  # verified rep pairs
+    # representative content index -> (distinctive, boilerplate, literals, their weights) as
+    # arrays, compact for 100,000 scripts; turned into a set-based Profile when compared
+    parts: dict[int, tuple[Hashes, Hashes, Hashes, Weights]]
+    near: dict[tuple[int, int], Score] = field(default_factory=dict)  # verified rep pairs
     candidates: int = 0
     weight: float = 0.2
     cache: dict[int, Profile] = field(default_factory=dict)
 
     def weight_of(self, rep: int) -> float:
-        content, common, _ = self.parts[rep]
+        content, common, _, _ = self.parts[rep]
         return len(content) + self.weight * len(common)
 
     def profile(self, rep: int) -> Profile:
         found = self.cache.get(rep)
         if found is None:
-            found = self.cache[rep] = verify.make_profile(*self.parts[rep], self.weight)
+            content, common, literals, weights = self.parts[rep]
+            found = self.cache[rep] = verify.make_profile(content, common, literals,
+                                                          weights.tolist(), self.weight)
         return found
 
 
@@ -98,10 +102,13 @@ def regroup(corpus: Corpus, found: Matches, items: list[int], min_lines: int) ->
     uf = _UnionFind(len(scripts))
     _union_by(uf, items, lambda i: (scripts[i].group, scripts[i].sha256))
     _union_by(uf, items, lambda i: (scripts[i].group, corpus.form(scripts[i]).t1_digest))
-    # renamed copies: equal T2 text, and enough of it that is not set-up (a two-line body
-    # under the standard header is alike every other one once names are blinded)
-    eligible = [i for i in items if corpus.form(scripts[i]).content_lines >= min_lines]
-    _union_by(uf, eligible, lambda i: (scripts[i].group, corpus.form(scripts[i]).blind_digest))
+    # renamed copies and variants: equal named or blind text, and enough of it that is not
+    # set-up (a two-line body under the standard header is alike every other one once names
+    # are blinded; a list of calls of one shape says nothing but its literals)
+    named = [i for i in items if corpus.form(scripts[i]).content_lines >= min_lines]
+    _union_by(uf, named, lambda i: (scripts[i].group, corpus.form(scripts[i]).named_digest))
+    blind = [i for i in items if corpus.form(scripts[i]).distinct >= min_lines]
+    _union_by(uf, blind, lambda i: (scripts[i].group, corpus.form(scripts[i]).blind_digest))
     first_script = {found.rep[i]: i for i in reversed(items)}
     for a, b in found.near:
         if a in first_script and b in first_script:
@@ -127,45 +134,68 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
                  progress: Progress | None) -> None:
     forms = [corpus.forms[r] for r in reps]
     at_least = max(s.boilerplate_min_scripts, s.boilerplate_fraction * len(forms))
-    statements = Column.of([f.t1 for f in forms])
-    flagged = statements.where(np.concatenate([f.boiler for f in forms]) if forms
-                               else np.zeros(0, dtype=bool)).values
-    boiler = np.union1d(flagged, statements.spread(at_least))
-    common = np.isin(statements.values, boiler)
+    # boilerplate: set-up and structure by pattern, and lines (as written, literals and all)
+    # that many scripts hold; compared in their blind spelling
+    lines = Column.of([f.t1 for f in forms])
+    flagged = np.concatenate([f.boiler for f in forms]) if forms else np.zeros(0, dtype=bool)
+    statements = Column.of([f.blind for f in forms])
+    # ... and statements that a large share of scripts hold in some spelling (a lock block,
+    # a usage function): scripts that share only those do different jobs
+    shapes = statements.spread(max(s.boilerplate_min_scripts, BLIND_COMMON * len(forms)))
+    common = flagged | np.isin(lines.values, lines.spread(at_least)) | \
+        np.isin(statements.values, shapes)
     contents = statements.where(~common).occurrences().split()
     commons = statements.where(common).occurrences().split()
     literals = Column.of([f.literals for f in forms])
-    rares = literals.where(~np.isin(literals.values, literals.spread(at_least))).split()
-    shingles: list[Hashes] = []
-    indexed: list[int] = []
-    for r, content, boilerplate, rare in zip(reps, contents, commons, rares, strict=True):
-        found.parts[r] = (content, boilerplate, rare)
-        if len(content) >= s.min_lines:
-            shingles.append(np.concatenate([content, rare ^ index.LITERAL_SALT]))
-            indexed.append(r)
-    if progress:
-        progress("index", 0, len(indexed))
-    pairs = index.candidates(index.signatures(shingles, s.num_perm), s.lsh_rows)
-    if progress:
-        progress("index", len(indexed), len(indexed))
+    values, counts = np.unique(literals.values, return_counts=True)
+    holders = counts[np.searchsorted(values, literals.values)] if len(values) else counts
+    weights = np.maximum(0.0, np.log(verify.RARE_LITERAL / np.maximum(holders, 1)))
+    bounds = np.searchsorted(literals.seg, np.arange(len(forms) + 1))
+    for n, (r, content, boilerplate) in enumerate(zip(reps, contents, commons, strict=True)):
+        a, b = bounds[n], bounds[n + 1]
+        found.parts[r] = (content, boilerplate, literals.values[a:b], weights[a:b])
+    pairs = _candidates(found, reps, contents, literals, weights, s, progress)
     found.candidates += len(pairs)
-    for n, (i, j) in enumerate(pairs):
+    for n, (a, b) in enumerate(pairs):
         if progress and n % 20000 == 0:
             progress("verify", n, len(pairs))
-        a, b = indexed[i], indexed[j]
-        sim = _bounded_dice(found, a, b, s)
-        if sim >= s.threshold:
-            found.near[(min(a, b), max(a, b))] = sim
+        score = _bounded(found, a, b, s)
+        if score is not None and verify.alike(score, s.threshold, s.min_statements, s.min_lines):
+            found.near[(min(a, b), max(a, b))] = score
     if progress:
         progress("verify", len(pairs), len(pairs))
 
 
-def _bounded_dice(found: Matches, a: int, b: int, s: Settings) -> float:
+def _candidates(found: Matches, reps: list[int], contents: list[Hashes], literals: Column,
+                weights: Weights, s: Settings, progress: Progress | None) -> list[tuple[int, int]]:
+    """Representative pairs (content indices) worth verifying: alike in statements by the
+    LSH index, or sharing enough rare literals; both with `min_lines` distinctive statements."""
+    big = [n for n, c in enumerate(contents) if len(c) >= s.min_lines]
+    if progress:
+        progress("index", 0, len(big))
+    by_lsh = index.candidates(index.signatures([contents[n] for n in big], s.num_perm),
+                              s.lsh_rows)
+    pairs = {(reps[big[i]], reps[big[j]]) for i, j in by_lsh}
+    shared, sums = index.literal_pairs(literals.values, literals.seg, weights, len(reps),
+                                       verify.RARE_LITERAL)
+    enough = set(big)
+    for (i, j), weight in zip(shared, sums.tolist(), strict=True):
+        if i in enough and j in enough:
+            a, b = reps[i], reps[j]
+            total = found.profile(a).literal_weight + found.profile(b).literal_weight
+            if total and 2 * weight / total >= verify.LITERAL_FLOOR:
+                pairs.add((a, b))
+    if progress:
+        progress("index", len(big), len(big))
+    return sorted(pairs)
+
+
+def _bounded(found: Matches, a: int, b: int, s: Settings) -> Score | None:
     # Dice can be no higher than 2 * min / (wa + wb): skip the set work for unequal sizes.
     wa, wb = found.weight_of(a), found.weight_of(b)
-    if 2 * min(wa, wb) < s.threshold * (wa + wb):
-        return 0.0
-    return verify.similarity(found.profile(a), found.profile(b), s.boilerplate_weight)
+    if 2 * min(wa, wb) < s.min_statements * (wa + wb):
+        return None
+    return verify.score(found.profile(a), found.profile(b), s.boilerplate_weight)
 
 
 def _components(uf: _UnionFind, live: list[int]) -> list[list[int]]:
@@ -177,11 +207,13 @@ def _components(uf: _UnionFind, live: list[int]) -> list[list[int]]:
     return found
 
 
-def similarity(found: Matches, a: int, b: int, weight: float) -> float:
+def similarity(found: Matches, a: int, b: int, weight: float) -> Score:
     """Exact similarity of two representatives (1.0 when they are the same one)."""
     if a == b:
-        return 1.0
+        return Score(1.0, 1.0, 1 << 30)
     known = found.near.get((min(a, b), max(a, b)))
     if known is not None:
         return known
-    return verify.similarity(found.profile(a), found.profile(b), weight)
+    if a not in found.parts or b not in found.parts:
+        return Score(0.0, -1.0)
+    return verify.score(found.profile(a), found.profile(b), weight)

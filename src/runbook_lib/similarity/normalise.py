@@ -1,11 +1,9 @@
 """One script's text as compact hashes: what every later comparison works on.
 
-T1 (layout-blind) drops comments, blank lines, indentation and spacing, and puts every statement
-on its own line (see `shell` and `python`). T2 (renamed) additionally replaces variable and
-function names with V/F and string, number and path literals with S/N; commands, keywords,
-options, imported modules and attribute names stay, because they say what a script does.
-Each statement is kept as a 64-bit hash of its T1 form, with its line span, and the whole text
-as a digest of each form, so 100,000 scripts fit in memory.
+Statements come from the tree-sitter readers (`shell`, `python`) in three spellings (layout.py):
+T1 (layout-blind), named (the script's own names blinded) and blind (names and literals
+blinded). Each statement is kept as a 64-bit hash of its T1 and of its blind form, with its
+line span; the whole text as a digest of each form, so 100,000 scripts fit in memory.
 """
 
 from __future__ import annotations
@@ -54,6 +52,7 @@ STATEMENT_CACHE = 300_000
 @dataclass(slots=True)
 class Form:
     t1: Hashes  # one hash per statement, layout-blind
+    blind: Hashes  # one hash per statement, names and literals blinded
     start: Lines  # first line of each statement (1-based)
     end: Lines  # last line of each statement
     boiler: npt.NDArray[np.bool_]  # statement is set-up or structure, not content
@@ -65,7 +64,9 @@ class Form:
     description: str  # normalised header comment or docstring ("" when none)
     usage: str  # normalised usage text
     t1_digest: bytes  # hash of the whole T1 form; equal digests = normalised copies
-    blind_digest: bytes  # hash of the whole T2 form; equal digests = renamed copies
+    named_digest: bytes  # hash of the whole named form; equal = renamed copies
+    blind_digest: bytes  # hash of the whole blind form; equal = variants
+    distinct: int  # distinct blind statements that are not boilerplate
 
     @property
     def size(self) -> int:
@@ -86,19 +87,23 @@ def language_group(language: str) -> str:
 
 def normalise(text: str, language: str, path: str = "") -> Form:
     group = language_group(language)
-    st = python.statements(text) if group == "python" else shell.statements(text)
+    st = statements_of(text, language)
     desc, usage = headers.describe(text, group, path)
     known = [_statement(s, group) for s in st.t1]
     boiler = [b for _, b, _ in known]
+    blind = [_literal(b) for b in st.blind]
     literals = {lit for lits, b in zip(st.literals, boiler, strict=True) if not b for lit in lits}
     return Form(
         t1=np.array([h for h, _, _ in known], dtype=np.uint64),
+        blind=np.array(blind, dtype=np.uint64),
         start=np.array(st.start, dtype=np.int32), end=np.array(st.end, dtype=np.int32),
         boiler=np.array(boiler, dtype=np.bool_),
         literals=np.unique(np.array([_literal(x) for x in literals], dtype=np.uint64)),
         functions=_functions(st, [n for _, _, n in known]), commands=tuple(sorted(st.commands)),
         description=desc, usage=usage,
-        t1_digest=_digest(st.t1), blind_digest=_digest(st.blind),
+        t1_digest=_digest(st.t1), named_digest=_digest(st.named),
+        blind_digest=_digest(st.blind),
+        distinct=len({h for h, b in zip(blind, boiler, strict=True) if not b}),
     )
 
 
@@ -107,9 +112,10 @@ def empty_form() -> Form:
 
 
 def statements_of(text: str, language: str) -> Statements:
-    """The statements themselves, as text (for showing a fragment or a diff)."""
-    group = language_group(language)
-    return python.statements(text) if group == "python" else shell.statements(text)
+    """The statements themselves, as text (for showing a fragment, a diff, parameters)."""
+    if language_group(language) == "python":
+        return python.statements(text)
+    return shell.statements(text)
 
 
 def stable_hash(text: str) -> int:

@@ -60,16 +60,19 @@ def _clusters(found_corpus: corpus.Corpus, found: matching.Matches,
     def choose(groups: list[list[int]]) -> list[canonical.Choice]:
         return canonical.choose(groups, found_corpus, linter)
 
-    weight = params.boilerplate_weight
-    choices = chains.settle(found_corpus, found, choose, params.threshold, weight,
-                            params.min_lines)
-    return (clusters.cluster_frame(found_corpus, found, choices, weight),
-            clusters.pair_frame(found_corpus, found, choices, params.threshold, weight))
+    settings = _settings(params)
+    choices = chains.settle(found_corpus, found, choose, settings)
+    return (clusters.cluster_frame(found_corpus, found, choices, params.boilerplate_weight,
+                                   params.min_lines),
+            clusters.pair_frame(found_corpus, found, choices, settings))
 
 
 def check(params: SimilarityParams) -> None:
     if not 0 < params.threshold <= 1:
         raise BadInput(f"threshold must be above 0 and at most 1, got {params.threshold}")
+    if not 0 < params.min_statements <= 1:
+        raise BadInput(f"min_statements must be above 0 and at most 1, got "
+                       f"{params.min_statements}")
     if params.min_fragment_lines < 2:
         raise BadInput(f"min_fragment_lines must be at least 2, got {params.min_fragment_lines}")
     if not 0 <= params.boilerplate_weight <= 1:
@@ -79,7 +82,7 @@ def check(params: SimilarityParams) -> None:
 
 
 def _settings(p: SimilarityParams) -> matching.Settings:
-    return matching.Settings(p.threshold, p.min_lines, p.boilerplate_weight,
+    return matching.Settings(p.threshold, p.min_statements, p.min_lines, p.boilerplate_weight,
                              p.boilerplate_min_scripts, p.boilerplate_fraction, p.num_perm,
                              p.lsh_rows)
 

@@ -1,211 +1,203 @@
-"""Python text as statements: logical lines with their indentation level, comments and
-docstrings dropped, and an identifier- and literal-blind form.
+"""Python text as statements, read from tree-sitter-python's syntax tree (see layout.py).
 
-One regular expression instead of the `tokenize` module: it is several times faster, and it
-never fails on a broken file (a stray quote becomes a token of its own).
+A statement is a simple statement or the header of a compound one (`if x :`, `else :`,
+`def f ( a ) :`), each prefixed by its indentation level, so `if x: y` over one line or two
+gives the same statements. Comments and docstrings are dropped. In the blind form every
+identifier is V except keywords, builtins, dunder names, imported modules and names,
+attribute names and keyword-argument names; in the named form only the names the script
+binds (assignments, functions, classes, parameters, loop targets) are V.
 """
 
 from __future__ import annotations
 
 import builtins
 import keyword
-import re
-from dataclasses import dataclass
 
-from runbook_lib.similarity.layout import Statements
+import tree_sitter
 
-_STRING = (
-    r"(?i:[rbuf]{0,2})(?:'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|"
-    r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")"
-)
-_NUMBER = r"(?:0[xob][\da-f_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:e[-+]?\d+)?j?)"
-_OP = r"\*\*=?|//=?|->|:=|<<=?|>>=?|\.\.\.|[-+*/%@&|^<>=!]=|[-+*/%@&|^~<>=.,:;()\[\]{}]"
-_TOKEN = re.compile(
-    r"(?:[ \t\f]|\\\r?\n)*+(?:(?P<nl>\r?\n)|(?P<c>#[^\n]*+)|(?P<s>" + _STRING + r")|(?P<n>"
-    + _NUMBER + r")(?![\w])|(?P<name>[^\W\d]\w*)|(?P<op>" + _OP + r")|(?P<bad>.))",
-    re.S | re.I,
-)
-COMPOUND = frozenset({"if", "elif", "else", "for", "while", "try", "except", "finally", "with",
-                      "def", "class", "async"})
+from runbook_lib.core import syntax
+from runbook_lib.similarity.layout import NAME, Statements
+from runbook_lib.similarity import words
+from runbook_lib.similarity.words import Acc, text
+
 KEEP = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+CLAUSES = frozenset({"elif_clause", "else_clause", "except_clause", "finally_clause",
+                     "case_clause", "except_group_clause"})
+COMPOUND = frozenset({"if_statement", "for_statement", "while_statement", "try_statement",
+                      "with_statement", "function_definition", "class_definition",
+                      "match_statement"}) | CLAUSES
+STRINGS = frozenset({"string", "concatenated_string"})
+# where an identifier is a name the script binds: (parent type, field of the parent or "")
+_BINDING = {"function_definition": "name", "class_definition": "name", "for_statement": "left",
+            "assignment": "left", "augmented_assignment": "left", "default_parameter": "name",
+            "typed_default_parameter": "name", "parameters": "", "typed_parameter": "",
+            "pattern_list": "", "tuple_pattern": "", "as_pattern_target": "",
+            "lambda_parameters": "", "for_in_clause": "left"}
 
 
-def statements(text: str) -> Statements:
-    builder = _Builder()
-    builder.feed(text)
-    return builder.out
+def statements(text_: str) -> Statements:
+    source = text_.encode("utf-8", "surrogatepass")
+    reader = _Reader()
+    reader.block(syntax.parse(source, python=True).root_node, 0)
+    return reader.finish()
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """What one plain logical line, at one indentation level, always turns into."""
-
-    statements: tuple[tuple[str, str, list[str]], ...]
-    commands: tuple[str, ...]
-
-
-# Lines repeat across a sprawl (templates, pasted blocks): each process tokenises a plain
-# line once, per indentation level and set of imported names (both change its forms).
-_LINES: dict[tuple[int, str, frozenset[str]], _Line] = {}
-LINE_CACHE = 200_000
-
-
-class _Builder:
+class _Reader:
     def __init__(self) -> None:
         self.out = Statements()
-        self.tokens: list[tuple[str, str]] = []  # (kind, text) of the logical line
-        self.depth = 0  # open brackets: newlines inside them do not end the line
-        self.start = self.end = 1
-        self.indent = 0
-        self.widths = [0]
+        self.bound: set[str] = set()
         self.imported: set[str] = set()
-        self.imported_key: frozenset[str] = frozenset()
-        self.line_commands: list[str] = []
-        self.defs: list[tuple[str, int, int]] = []  # open functions: name, index, level
+        self.attributes: set[tuple[str, str]] = set()
 
-    def feed(self, text: str) -> None:
-        line, pos, n = 1, 0, len(text)
-        while pos <= n:
-            end = text.find("\n", pos)
-            end = n if end < 0 else end
-            raw = text[pos:end]
-            body = raw.strip()
-            if not body or body[0] == "#":  # blank and comment lines set no indentation
-                pos, line = end + 1, line + 1
-                continue
-            level = self._level(len(raw) - len(raw.lstrip(" \t\f")))
-            key = (level, body, self.imported_key)
-            hit = _LINES.get(key)
-            if hit is not None:
-                self._replay(hit, level, line)
-                pos, line = end + 1, line + 1
-            else:
-                pos, line = self._scan(text, pos, end, line, level, key)
-        self.flush()
-        self._close_defs(-1)
+    def finish(self) -> Statements:
+        kept, bound = KEEP | self.imported, self.bound - self.imported
+        self.out.resolve(lambda n: "V" if n in bound else n,
+                         lambda n: n if n in kept or n.startswith("__") else "V", str)
+        self.out.commands |= {f"{a}.{b}" for a, b in self.attributes if a in self.imported}
+        return self.out
 
-    def _replay(self, hit: _Line, level: int, line: int) -> None:
-        if hit.statements:
-            self._close_defs(level)
-        for t1, blind, literals in hit.statements:
-            self.out.add_joined(t1, blind, literals, line, line)
-        self.out.commands.update(hit.commands)
+    def block(self, node: tree_sitter.Node, level: int) -> None:
+        for child in node.named_children:
+            self.stmt(child, level)
 
-    def _scan(self, text: str, pos: int, end: int, line: int, level: int,
-              key: tuple[int, str, frozenset[str]]) -> tuple[int, int]:
-        """Tokens from `pos` to the end of the logical line that starts there; a plain
-        one-line statement is remembered for the next script that has it."""
-        self.start, self.indent, self.line_commands = line, level, []
-        first, start_line, imported = len(self.out.t1), line, self.imported_key
-        stop = len(text) + 1
-        for m in _TOKEN.finditer(text, pos):
-            kind = m.lastgroup or "bad"
-            if kind == "nl":
-                line += 1
-                if self.depth == 0:
-                    self.flush()
-                    stop = m.end()
-                    break
-                continue
-            if kind != "c":
-                tok = m.group(kind)
-                self.tokens.append((kind, tok))
-                self.end = line
-                if kind == "op" and len(tok) == 1:
-                    self.depth = max(self.depth + (tok in "([{") - (tok in ")]}"), 0)
-            if kind == "s" or "\\" in m.group():
-                line += m.group().count("\n")
-                self.end = line
-        if line == start_line + 1 and imported == self.imported_key and len(_LINES) < LINE_CACHE \
-                and not (self.defs and self.defs[-1][1] >= first):
-            out = self.out
-            _LINES[key] = _Line(
-                tuple(zip(out.t1[first:], out.blind[first:], out.literals[first:], strict=True)),
-                tuple(self.line_commands))
-        return stop, line
-
-    def _level(self, width: int) -> int:
-        while width < self.widths[-1]:
-            self.widths.pop()
-        if width > self.widths[-1]:
-            self.widths.append(width)
-        return len(self.widths) - 1
-
-    def flush(self) -> None:
-        tokens, self.tokens, self.depth = self.tokens, [], 0
-        if not tokens or (len(tokens) == 1 and tokens[0][0] == "s"):  # docstrings are comments
+    def stmt(self, node: tree_sitter.Node, level: int) -> None:
+        kind = node.type
+        if kind == "comment" or _docstring(node):
             return
-        self._close_defs(self.indent)
-        for part, level in _split(tokens, self.indent):
-            self._add(part, level)
-
-    def _add(self, tokens: list[tuple[str, str]], level: int) -> None:
-        words = [t for _, t in tokens]
-        if words[0] in ("import", "from"):
-            self._imports(words)
-        if words[0] == "def" or words[:2] == ["async", "def"]:
-            name = words[words.index("def") + 1] if len(words) > words.index("def") + 1 else ""
-            self.defs.append((name, len(self.out.t1), level))
-        self.out.add([str(level), *words], [str(level), *self._blind(tokens)], self.start,
-                     self.end)
-
-    def _close_defs(self, level: int) -> None:
-        while self.defs and self.defs[-1][2] >= level:
-            name, first, _ = self.defs.pop()
-            if len(self.out.t1) - 1 > first:
-                self.out.functions.append((name, first, len(self.out.t1) - 1))
-
-    def _imports(self, words: list[str]) -> None:
-        names = [w for w in words[1:] if w.isidentifier() and w not in ("import", "as")]
-        self.out.commands.update(n for n in names if not keyword.iskeyword(n))
-        if words[0] == "import":
-            self.imported.update(w.split(".")[0] for w in names)
+        if kind == "decorated_definition":
+            for child in node.named_children:
+                self.stmt(child, level)
+        elif kind in COMPOUND:
+            self._compound(node, level)
         else:
-            self.imported.update(names)
-        self.imported_key = frozenset(self.imported)
+            self._simple(node, level)
+            if kind in ("import_statement", "import_from_statement", "future_import_statement"):
+                self._imports(node)
 
-    def _blind(self, tokens: list[tuple[str, str]]) -> list[str]:
-        out: list[str] = []
-        after_dot = False
-        for kind, tok in tokens:
-            if kind == "s":
-                out.append("S")
-            elif kind == "n":
-                out.append("N")
-            elif kind == "name" and not after_dot and tok not in KEEP and tok not in self.imported \
-                    and not tok.startswith("__"):
-                out.append("V")
+    def _simple(self, node: tree_sitter.Node, level: int) -> None:
+        """Read once per process for each distinct text: templates and pasted blocks repeat
+        statements across a sprawl (the names in them are still marked)."""
+        source = node.text or b""
+        hit = _SEEN.get(source)
+        if hit is None:
+            bound, attributes = set(self.bound), set(self.attributes)
+            acc = Acc()
+            self.tokens(node, acc)
+            hit = (" ".join(acc.t1), " ".join(acc.named), " ".join(acc.blind), acc.literals,
+                   frozenset(self.bound - bound), frozenset(self.attributes - attributes))
+            if len(_SEEN) < words.CACHE and acc.t1:
+                _SEEN[source] = hit
+            self.emit(acc, level, node.start_point.row, node.end_point.row)
+            return
+        t1, named, blind, literals, bound_here, attributes_here = hit
+        self.bound |= bound_here
+        self.attributes |= attributes_here
+        lead = f"{level} "
+        self.out.add(lead + t1, lead + named, lead + blind, literals, node.start_point.row + 1,
+                     node.end_point.row + 1)
+
+    def emit(self, acc: Acc, level: int, start: int, end: int) -> None:
+        if acc.t1:
+            lead = f"{level} "
+            self.out.add(lead + " ".join(acc.t1), lead + " ".join(acc.named),
+                         lead + " ".join(acc.blind), acc.literals, start + 1, end + 1)
+
+    def _compound(self, node: tree_sitter.Node, level: int) -> None:
+        acc = Acc()
+        header = -1
+        for child in node.children:
+            if child.type == "block" or child.type in CLAUSES:
+                if header < 0:
+                    self.emit(acc, level, node.start_point.row, child.start_point.row)
+                    header = len(self.out) - 1
+                if child.type == "block":
+                    self.block(child, level + 1)
+                else:
+                    self.stmt(child, level)
+            elif child.type != "comment" and header < 0:
+                self.tokens(child, acc)
+        if header < 0:
+            self.emit(acc, level, node.start_point.row, node.end_point.row)
+        elif node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            self.out.functions.append((text(name) if name else "", header, len(self.out) - 1))
+
+    def tokens(self, node: tree_sitter.Node, acc: Acc) -> None:
+        kind = node.type
+        if kind in STRINGS:
+            self._string(node, acc)
+        elif kind == "identifier":
+            self._identifier(node, acc)
+        elif kind in ("integer", "float"):
+            t = text(node)
+            acc.add(t, t, "N", t)
+        elif node.child_count == 0:
+            if kind not in ("comment", "line_continuation"):
+                t = text(node)
+                acc.add(t, t, t)
+        else:
+            for child in node.children:
+                self.tokens(child, acc)
+
+    def _identifier(self, node: tree_sitter.Node, acc: Acc) -> None:
+        name = text(node)
+        parent = node.parent
+        if parent is not None:
+            ptype = parent.type
+            if ptype == "attribute" and parent.child_by_field_name("attribute") == node:
+                obj = parent.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier":
+                    self.attributes.add((text(obj), name))
+                acc.add(name, name, name)
+                return
+            if ptype == "keyword_argument" and parent.child_by_field_name("name") == node:
+                acc.add(name, name, name)
+                return
+            field_name = _BINDING.get(ptype)
+            if field_name is not None and (not field_name or
+                                           parent.child_by_field_name(field_name) == node):
+                self.bound.add(name)
+        acc.add(name, NAME + name + NAME, NAME + name + NAME)
+
+    def _string(self, node: tree_sitter.Node, acc: Acc) -> None:
+        t = text(node)
+        literal: list[str] = []
+        named: list[str] = []
+        for part in _parts(node):
+            if part.type == "interpolation":
+                sub = Acc()
+                for child in part.named_children:
+                    self.tokens(child, sub)
+                named.append("{" + " ".join(sub.named) + "}")
+                literal.append("{V}")
             else:
-                out.append(tok)
-                if after_dot and kind == "name" and len(out) >= 3 and out[-3] in self.imported:
-                    self.out.commands.add(out[-3] + "." + tok)
-                    self.line_commands.append(out[-3] + "." + tok)
-            after_dot = tok == "."
-        return out
+                named.append(text(part))
+                literal.append(text(part) if part.type == "string_content" else "")
+        acc.add(t, "".join(named) if named else t, "S", "".join(literal))
+
+    def _imports(self, node: tree_sitter.Node) -> None:
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                first = child.named_children[0] if child.named_children else child
+                self.imported.add(text(first))
+                self.out.commands.add(text(child))
+            elif child.type == "aliased_import":
+                alias = child.child_by_field_name("alias")
+                if alias is not None:
+                    self.imported.add(text(alias))
+                self.out.commands.add(text(child.named_children[0]))
 
 
-def _split(tokens: list[tuple[str, str]], level: int) -> list[tuple[list[tuple[str, str]], int]]:
-    """`a; b` and `if x: y` become the statements the multi-line layout has."""
-    parts: list[tuple[list[tuple[str, str]], int]] = []
-    current: list[tuple[str, str]] = []
-    depth = 0
-    body = level
-    for kind, tok in tokens:
-        if kind == "op" and len(tok) == 1:
-            depth += (tok in "([{") - (tok in ")]}")
-        if depth == 0 and tok == ";" and kind == "op":
-            if current:
-                parts.append((current, body))
-            current = []
-            continue
-        current.append((kind, tok))
-        if depth == 0 and tok == ":" and current[0][1] in COMPOUND and not _is_lambda(current):
-            parts.append((current, body))
-            current, body = [], body + 1
-    if current:
-        parts.append((current, body))
-    return parts
+_SEEN: dict[bytes, tuple[str, str, str, list[str], frozenset[str],
+                         frozenset[tuple[str, str]]]] = {}
 
 
-def _is_lambda(tokens: list[tuple[str, str]]) -> bool:
-    return any(t == "lambda" for _, t in tokens)
+def _parts(node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    if node.type == "concatenated_string":
+        return [p for s in node.named_children for p in s.children]
+    return list(node.children)
+
+
+def _docstring(node: tree_sitter.Node) -> bool:
+    return node.type == "expression_statement" and node.named_child_count == 1 and \
+        node.named_children[0].type in STRINGS

@@ -11,10 +11,13 @@ import pandas as pd
 @dataclass(frozen=True)
 class SimilarityParams:
     workspace: Path
-    # 0.7 is where BigCloneBench's "strong" near-miss clones (70-90% alike after
-    # normalisation) begin: copies edited by hand stay above it, scripts that only share a
-    # skeleton or a pasted function fall below it.
+    # statements alike (literals blinded) that make two scripts near copies when neither holds
+    # a rare literal to tell a copy from one template filled in twice; 0.7 is where
+    # BigCloneBench's "strong" near-miss clones (70-90% alike after normalisation) begin
     threshold: float = 0.7
+    # the least alike statements of near copies that share rare literals: a copy with a third
+    # of its statements changed is still about half alike (verify.py has the rule)
+    min_statements: float = 0.3
     min_fragment_lines: int = 6  # shortest shared run of normalised statements
     min_lines: int = 3  # non-boilerplate statements a script needs to be a renamed/near copy
     boilerplate_weight: float = 0.2  # what a boilerplate statement counts, against 1

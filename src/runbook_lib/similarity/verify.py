@@ -1,47 +1,67 @@
 """Exact similarity of two scripts, and the clone type of a pair.
 
-similarity = min(statements, literals):
-- statements = 2 * W(A ∩ B) / (W(A) + W(B)), a weighted Sørensen–Dice coefficient over the
-  multisets of T1 (layout-normalised) statements of the two scripts, where a boilerplate
-  statement weighs `boilerplate_weight` and every other statement 1. Without boilerplate it
-  equals difflib's ratio for scripts whose common lines keep their order.
-- literals = Dice over the distinct uncommon literals (strings, numbers, paths, hosts) of
-  their non-boilerplate statements, or 1 when both hold fewer than MIN_LITERALS; literals
-  found in many scripts (`1`, `/dev/null`, a template's fixed strings) are left out. A copy
-  edited by hand keeps its literals; one template filled in for another service does not,
-  however alike its lines are (measured on the sample: letting half the literals agree
-  instead let such siblings in and cost 10 points of precision).
+- statements S = 2 * W(A ∩ B) / (W(A) + W(B)), a weighted Sørensen–Dice coefficient over the
+  multisets of blind statements (names and literals blinded) of the two scripts, where a
+  boilerplate statement weighs `boilerplate_weight` and every other statement 1.
+- literals L = the same over the two scripts' distinct literals (names blinded inside them),
+  each weighing ln(RARE_LITERAL / scripts holding it), so a literal found in RARE_LITERAL or
+  more scripts weighs nothing: a copy keeps the hosts, paths, service names and messages of
+  its original, while one template filled in for two services shares only the template's
+  statements and its constant literals.
+
+Two scripts are near copies when they have at least `min_lines` (3) distinctive statements in
+common (two scripts that share a pasted `log()` and one log call are not copies), and (see
+`alike`):
+- S >= min_statements (0.3) and L >= max(LITERAL_FLOOR, LITERAL_SLOPE * (1 - S)): the less
+  alike their statements, the more of their rare literals they must share (at S = 0.5, half);
+- or neither holds a rare literal and S >= threshold (0.7): statements are all there is.
+Scripts whose statements are alike but whose rare literals are all different (one template
+filled in for two services) are not copies, however alike: they are families, or variants
+when every statement is the same. Measured on the sample benchmark (bench/quality.py).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from runbook_lib.similarity.normalise import Form, Hashes
 
-MIN_LITERALS = 3
+RARE_LITERAL = 32
+LITERAL_FLOOR = 0.15
+LITERAL_SLOPE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    content: frozenset[int]  # distinctive statements, each copy its own element
+    content: frozenset[int]  # distinctive blind statements, each copy its own element
     boiler: frozenset[int]  # boilerplate statements, likewise
     weight: float  # W of the whole script
-    literals: frozenset[int] = frozenset()
-
-    @property
-    def distinctive(self) -> int:
-        return len(self.content)
+    literals: dict[int, float]  # literal -> weight (rare ones only)
+    literal_weight: float
 
 
-def make_profile(content: Hashes, common: Hashes, literals: Hashes,
+@dataclass(frozen=True, slots=True)
+class Score:
+    statements: float  # S
+    literals: float  # L (-1 when neither script holds a rare literal)
+    shared: int = 0  # distinctive (not boilerplate) statements the two have in common
+
+
+def literal_weight(scripts_holding: int) -> float:
+    return max(0.0, math.log(RARE_LITERAL / max(1, scripts_holding)))
+
+
+def make_profile(content: Hashes, common: Hashes, literals: Hashes, weights: list[float],
                  boiler_weight: float) -> Profile:
+    found = {h: w for h, w in zip(literals.tolist(), weights, strict=True) if w > 0}
     return Profile(frozenset(content.tolist()), frozenset(common.tolist()),
-                   len(content) + boiler_weight * len(common), frozenset(literals.tolist()))
+                   len(content) + boiler_weight * len(common), found, sum(found.values()))
 
 
-def similarity(a: Profile, b: Profile, boiler_weight: float) -> float:
-    return min(statement_dice(a, b, boiler_weight), literal_dice(a, b))
+def score(a: Profile, b: Profile, boiler_weight: float) -> Score:
+    return Score(statement_dice(a, b, boiler_weight), literal_dice(a, b),
+                 len(a.content & b.content))
 
 
 def statement_dice(a: Profile, b: Profile, boiler_weight: float) -> float:
@@ -53,17 +73,33 @@ def statement_dice(a: Profile, b: Profile, boiler_weight: float) -> float:
 
 
 def literal_dice(a: Profile, b: Profile) -> float:
-    if len(a.literals) < MIN_LITERALS and len(b.literals) < MIN_LITERALS:
-        return 1.0
-    return 2 * len(a.literals & b.literals) / (len(a.literals) + len(b.literals))
+    total = a.literal_weight + b.literal_weight
+    if total == 0:
+        return -1.0
+    small, big = (a.literals, b.literals) if len(a.literals) <= len(b.literals) else \
+        (b.literals, a.literals)
+    return min(1.0, 2 * sum(w for h, w in small.items() if h in big) / total)
 
 
-def same_kind(a_sha: str, b_sha: str, a: Form, b: Form) -> str:
-    """exact, normalised or renamed when the two texts are equal in that form, else ""."""
+def alike(s: Score, threshold: float, min_statements: float, min_lines: int) -> bool:
+    if s.shared < min_lines:
+        return False
+    if s.literals < 0:
+        return s.statements >= threshold
+    return s.statements >= min_statements and \
+        s.literals >= max(LITERAL_FLOOR, LITERAL_SLOPE * (1 - s.statements))
+
+
+def same_kind(a_sha: str, b_sha: str, a: Form, b: Form, min_lines: int) -> str:
+    """exact, normalised, renamed or variant when the two are equal in that form, else ""."""
     if a_sha == b_sha:
         return "exact"
     if a.t1_digest and a.t1_digest == b.t1_digest:
         return "normalised"
-    if a.blind_digest and a.blind_digest == b.blind_digest:
+    if a.named_digest and a.named_digest == b.named_digest and \
+            min(a.content_lines, b.content_lines) >= min_lines:
         return "renamed"
+    if a.blind_digest and a.blind_digest == b.blind_digest and \
+            min(a.distinct, b.distinct) >= min_lines:
+        return "variant"
     return ""
