@@ -112,3 +112,38 @@ def test_likely_callers_are_never_rewritten(tmp_path: Path) -> None:
     found = _rewrites(tables, "scripts/copy.sh", "scripts/canonical.sh", set(),
                       frozenset({"script"}))
     assert [r["line"] for r in found] == [2]
+
+
+def test_variants_wait_for_a_merge_with_parameters_and_renamed_copies_are_shimmed(
+        tmp_path: Path) -> None:
+    from conftest import make_repo
+    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+    from runbook_lib.planning.plan import PlanParams, build_plan
+    from runbook_lib.similarity import SimilarityParams, run_similarity
+
+    body = ('TARGET="${DEPLOY_HOST:-web-01.internal}"\nPORT=8080\n'
+            'echo "deploying web to $TARGET"\nssh "$TARGET" "docker restart web"\n'
+            'curl -fsS "http://$TARGET:$PORT/healthz"\necho "web is up on $TARGET"\n')
+    renamed = body.replace("TARGET", "REMOTE")  # only the script's own name differs
+    variant = body.replace("web", "api").replace("8080", "9090")  # another service
+    repo = make_repo(tmp_path / "r", {
+        "ops/deploy_web.sh": "#!/bin/bash\nset -e\n" + body,
+        "old/deploy_web_copy.sh": "#!/bin/bash\nset -e\n" + renamed,
+        "ops/deploy_api.sh": "#!/bin/bash\nset -e\n" + variant,
+        # two callers: ops/deploy_web.sh is the canonical
+        "Makefile": "all:\n\tbash ops/deploy_web.sh\n\tbash old/deploy_web_copy.sh\n"
+                    "\tbash ops/deploy_api.sh\nweb:\n\tbash ops/deploy_web.sh\n",
+    })
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws))
+    result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    types = dict(zip(result.clusters["path"], result.clusters["clone_type"], strict=True))
+    assert types["old/deploy_web_copy.sh"] == "renamed"
+    assert types["ops/deploy_api.sh"] == "variant"
+    plan = build_plan(PlanParams(workspace=ws))
+    shims = {a["path"] for b in plan["batches"] for a in b["actions"] if a["action"] == "shim"}
+    assert "old/deploy_web_copy.sh" in shims or "ops/deploy_web.sh" in shims
+    assert "ops/deploy_api.sh" not in shims
+    waiting = [w for w in plan["waiting"] if "ops/deploy_api.sh" in w["members"]]
+    assert waiting and "merge with parameters" in waiting[0]["reason"]
+    assert "9090" in waiting[0]["reason"]

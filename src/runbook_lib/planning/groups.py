@@ -15,6 +15,8 @@ from runbook_lib.planning import shims
 
 _SOURCE_WORD = re.compile(r"(?:^|[;&|({]\s*|\bthen\s+|\bdo\s+)(?:source|\.)\s+(\S+)")
 _IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+import|import)\s")
+# clone types whose members are interchangeable: only layout or the script's own names differ
+SHIMMABLE = ("exact", "normalised", "renamed")
 
 
 @dataclass
@@ -134,7 +136,11 @@ def _member_action(tables: Tables, cid: str, canonical: str,
     if bool(row.get("archived")) and not [r for r in tables.refs_to(path) if r["live"]]:
         return _retire(path, f"archived copy of {canonical} with no live caller", cid,
                        canonical), ""
-    if member["clone_type"] not in ("exact", "normalised"):
+    if member["clone_type"] == "variant":
+        return None, (f"variant of {canonical}: the same statements with other literals "
+                      f"{_parameters(member)}; a merge with parameters, written by a person "
+                      f"(parameter merges: {cid}=PATH)")
+    if member["clone_type"] not in SHIMMABLE:
         return None, (f"{member['clone_type']} copy of {canonical}: a person must write the "
                       f"merged script (parameter merges: {cid}=PATH)")
     live = [r for r in tables.refs_to(path) if r["live"]]
@@ -149,6 +155,11 @@ def _member_action(tables: Tables, cid: str, canonical: str,
             "clone_type": member["clone_type"], "style": choice.style,
             "mode": str(row.get("mode", "")), "shebang": str(row.get("shebang", "") or ""),
             "reason": choice.reason}, ""
+
+
+def _parameters(member: dict[str, Any]) -> str:
+    found = str(member.get("parameters", "") or "")
+    return f"({found})" if found else ""
 
 
 def _shim_problem(tables: Tables, path: str, canonical: str, choice: shims.ShimChoice) -> str:

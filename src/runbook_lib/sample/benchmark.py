@@ -1,11 +1,11 @@
 """A clone benchmark made from any repo: its scripts plus mutants of some of them, and scores.
 
-`build` copies the repo (with its git folder, so discovery lists it as before) and writes,
-for each chosen original of at least MIN_LINES code lines, one mutant per operator under `mutants/<operator>/<its path>`, and
-the truth beside the copy (`<out>.mutants.json`). `score` measures a grouping of scripts
-(clusters.csv, or any detector's groups) as the field does: recall per bucket (a mutant is
-found when it is in its original's group) and pair precision (of the pairs grouped together,
-the share that `related` says belong together).
+`build` copies the repo (with its git folder, so discovery lists it as before) and writes, for
+each chosen original of at least MIN_LINES code lines, one mutant per operator under
+`mutants/<operator>/<its path>`, and the truth beside the copy (`<out>.mutants.json`). `score`
+measures a grouping of scripts (clusters.csv, or any detector's groups) as the field does:
+recall per bucket (a mutant is found when it is in its original's group) and pair precision (of
+the pairs grouped together, the share that `related` says belong together).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from runbook_lib.core import workspace
 from runbook_lib.similarity import lint
 from runbook_lib.similarity.corpus import Corpus, Script
 
@@ -30,31 +31,43 @@ class Choice:
 
 @dataclass
 class Linter:
-    """shellcheck findings, each file checked once, at most `budget` files per run."""
+    """shellcheck findings per text (sha256), kept in the workspace (`store`) so a text is
+    checked once across runs; the files still to check go to one shellcheck call, at most
+    `budget` files per run."""
 
     repo: Path
     budget: int
+    store: Path | None = None
     found: dict[str, int] = field(default_factory=dict)
     broken: bool = False
 
-    def counts(self, paths: list[str]) -> dict[str, int] | None:
-        todo = [p for p in paths if p not in self.found]
+    def __post_init__(self) -> None:
+        if self.store is not None and self.store.is_file():
+            kept = workspace.read_json(self.store)
+            if isinstance(kept, dict):
+                self.found = {str(k): int(v) for k, v in kept.items()}
+
+    def counts(self, scripts: list[Script]) -> dict[str, int] | None:
+        todo = {sc.sha256: sc.path for sc in scripts if sc.sha256 not in self.found}
         if self.broken or len(todo) > self.budget:
             return None
         if todo:
-            fresh = lint.findings(self.repo, todo)
+            fresh = lint.findings(self.repo, sorted(todo.values()))
             if fresh is None:
                 self.broken = True
                 return None
-            self.found.update(fresh)
+            self.found.update({sha: fresh[path] for sha, path in todo.items()})
             self.budget -= len(todo)
-        return {p: self.found[p] for p in paths}
+            if self.store is not None:
+                self.store.parent.mkdir(parents=True, exist_ok=True)
+                workspace.write_json(self.store, self.found)
+        return {sc.path: self.found[sc.sha256] for sc in scripts}
 
 
 def choose(clusters: list[list[int]], corpus: Corpus, linter: Linter | None) -> list[Choice]:
     scripts = corpus.scripts
-    need = sorted({scripts[i].path for c in clusters for i in _tied(c, scripts)})
-    counts = linter.counts(need) if linter and need else None
+    need = sorted({i for c in clusters for i in _tied(c, scripts)})
+    counts = linter.counts([scripts[i] for i in need]) if linter and need else None
     note = "" if counts is not None or not need else "; shellcheck not run"
     choices: list[Choice] = []
     for cluster in clusters:

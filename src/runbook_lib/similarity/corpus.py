@@ -12,6 +12,7 @@ import pandas as pd
 from runbook_lib.core import workspace
 from runbook_lib.core.errors import BadInput
 from runbook_lib.core.parallel import Progress, map_chunks
+from runbook_lib.similarity import cache
 from runbook_lib.similarity.normalise import Form, language_group, normalise
 
 REFERENCE_COLUMNS = ("source", "target", "status", "live")
@@ -56,10 +57,17 @@ def load(ws: Path, workers: int = 0, progress: Progress | None = None) -> Corpus
     repo = Path(str(summary.get("repo", ""))) if isinstance(summary, dict) else Path()
     if not repo.is_dir():
         raise BadInput(f"the repo discovery read ({repo}) is gone: run `runbook discover` again")
-    scripts, jobs = _scripts(inventory)
+    scripts, jobs, keys = _scripts(inventory)
     _ROOT = repo
-    forms = [_compact(f) for f in map_chunks(_normalise_chunk, jobs, workers, "normalise",
-                                              progress)]
+    known = cache.load(ws)
+    todo = [n for n, key in enumerate(keys) if key not in known or key[1].startswith("path:")]
+    fresh = map_chunks(_normalise_chunk, [jobs[n] for n in todo], workers, "normalise",
+                       progress)
+    for n, form in zip(todo, fresh, strict=True):
+        known[keys[n]] = _compact(form)
+    forms = [known[key] for key in keys]
+    if todo or len(known) != len(keys):
+        cache.save(ws, {key: known[key] for key in keys if not key[1].startswith("path:")})
     refs_path = ws / "references.csv"
     refs = _read_table(refs_path, "") if refs_path.exists() else pd.DataFrame()
     return Corpus(repo, scripts, forms, _references(refs))
@@ -74,8 +82,10 @@ def _read_table(path: Path, hint: str) -> pd.DataFrame:
         raise BadInput(f"cannot read {path}: {exc}".splitlines()[0]) from exc
 
 
-def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]]]:
-    """Rows as Scripts, sorted by path; jobs = (path, language) of the first of each text."""
+def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]],
+                                         list[tuple[str, str]]]:
+    """Rows as Scripts, sorted by path; jobs = (path, language) of the first of each text,
+    keys = its (group, sha256)."""
     rows = inv.to_dict("records")
     rows.sort(key=lambda r: str(r["path"]))
     contents: dict[tuple[str, str], int] = {}
@@ -97,7 +107,7 @@ def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]]]:
             live_callers=_int(r.get("live_callers")), callers=_int(r.get("callers")),
             content=contents[key],
         ))
-    return scripts, jobs
+    return scripts, jobs, list(contents)
 
 
 def _normalise_chunk(jobs: Sequence[tuple[str, str]]) -> list[Form]:

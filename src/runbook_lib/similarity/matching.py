@@ -168,25 +168,29 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
 
 def _candidates(found: Matches, reps: list[int], contents: list[Hashes], literals: Column,
                 weights: Weights, s: Settings, progress: Progress | None) -> list[tuple[int, int]]:
-    """Representative pairs (content indices) worth verifying: alike in statements by the
-    LSH index, or sharing enough rare literals; both with `min_lines` distinctive statements."""
+    """Representative pairs (content indices) worth verifying, both with `min_lines`
+    distinctive statements: those that share enough rare literals, and, among scripts that
+    hold no rare literal (where statements are all the evidence), those the LSH index finds
+    alike. A pair where either holds rare literals and they share none is never a copy."""
     big = [n for n, c in enumerate(contents) if len(c) >= s.min_lines]
-    if progress:
-        progress("index", 0, len(big))
-    by_lsh = index.candidates(index.signatures([contents[n] for n in big], s.num_perm),
-                              s.lsh_rows)
-    pairs = {(reps[big[i]], reps[big[j]]) for i, j in by_lsh}
+    enough = set(big)
+    pairs: set[tuple[int, int]] = set()
     shared, sums = index.literal_pairs(literals.values, literals.seg, weights, len(reps),
                                        verify.RARE_LITERAL)
-    enough = set(big)
     for (i, j), weight in zip(shared, sums.tolist(), strict=True):
         if i in enough and j in enough:
             a, b = reps[i], reps[j]
             total = found.profile(a).literal_weight + found.profile(b).literal_weight
             if total and 2 * weight / total >= verify.LITERAL_FLOOR:
                 pairs.add((a, b))
+    bare = [n for n in big if found.profile(reps[n]).literal_weight == 0]
     if progress:
-        progress("index", len(big), len(big))
+        progress("index", 0, len(bare))
+    by_lsh = index.candidates(index.signatures([contents[n] for n in bare], s.num_perm),
+                              s.lsh_rows)
+    pairs.update((reps[bare[i]], reps[bare[j]]) for i, j in by_lsh)
+    if progress:
+        progress("index", len(bare), len(bare))
     return sorted(pairs)
 
 

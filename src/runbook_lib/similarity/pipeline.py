@@ -54,7 +54,8 @@ def run_similarity(workspace: Path, params: SimilarityParams,
 
 def _clusters(found_corpus: corpus.Corpus, found: matching.Matches,
               params: SimilarityParams) -> tuple[pd.DataFrame, pd.DataFrame]:
-    linter = canonical.Linter(found_corpus.repo, params.shellcheck_max_files) \
+    linter = canonical.Linter(found_corpus.repo, params.shellcheck_max_files,
+                              params.workspace / "cache" / "shellcheck.json") \
         if params.shellcheck else None
 
     def choose(groups: list[list[int]]) -> list[canonical.Choice]:

@@ -16,8 +16,8 @@ import keyword
 import tree_sitter
 
 from runbook_lib.core import syntax
-from runbook_lib.similarity.layout import NAME, Statements
 from runbook_lib.similarity import words
+from runbook_lib.similarity.layout import NAME, Statements
 from runbook_lib.similarity.words import Acc, text
 
 KEEP = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
