@@ -45,22 +45,23 @@ class Matches:
     rep: list[int]  # script index -> content index of its T1 representative (-1: empty)
     # representative content index -> (distinctive, boilerplate, literals, their weights) as
     # arrays, compact for 100,000 scripts; turned into a set-based Profile when compared
-    parts: dict[int, tuple[Hashes, Hashes, Hashes, Weights]]
+    # and the boilerplate that is common by spread, not by pattern
+    parts: dict[int, tuple[Hashes, Hashes, Hashes, Weights, Hashes]]
     near: dict[tuple[int, int], Score] = field(default_factory=dict)  # verified rep pairs
     candidates: int = 0
     weight: float = 0.2
     cache: dict[int, Profile] = field(default_factory=dict)
 
     def weight_of(self, rep: int) -> float:
-        content, common, _, _ = self.parts[rep]
+        content, common = self.parts[rep][:2]
         return len(content) + self.weight * len(common)
 
     def profile(self, rep: int) -> Profile:
         found = self.cache.get(rep)
         if found is None:
-            content, common, literals, weights = self.parts[rep]
-            found = self.cache[rep] = verify.make_profile(content, common, literals,
-                                                          weights.tolist(), self.weight)
+            content, common, literals, weights, spread = self.parts[rep]
+            found = self.cache[rep] = verify.make_profile(
+                content, common, literals, weights.tolist(), self.weight, spread)
         return found
 
 
@@ -145,16 +146,20 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
     common = flagged | np.isin(lines.values, lines.spread(at_least)) | \
         np.isin(statements.values, shapes)
     contents = statements.where(~common).occurrences().split()
-    commons = statements.where(common).occurrences().split()
+    common_column = statements.where(common).occurrences()
+    commons = common_column.split()
+    spreads = common_column.where(~flagged[common]).split()
     literals = Column.of([f.literals for f in forms])
     values, counts = np.unique(literals.values, return_counts=True)
     holders = counts[np.searchsorted(values, literals.values)] if len(values) else counts
     weights = np.maximum(0.0, np.log(verify.RARE_LITERAL / np.maximum(holders, 1)))
     bounds = np.searchsorted(literals.seg, np.arange(len(forms) + 1))
-    for n, (r, content, boilerplate) in enumerate(zip(reps, contents, commons, strict=True)):
+    for n, (r, content, boilerplate, spread) in enumerate(
+            zip(reps, contents, commons, spreads, strict=True)):
         a, b = bounds[n], bounds[n + 1]
-        found.parts[r] = (content, boilerplate, literals.values[a:b], weights[a:b])
-    pairs = _candidates(found, reps, contents, literals, weights, s, progress)
+        found.parts[r] = (content, boilerplate, literals.values[a:b], weights[a:b], spread)
+    shingles = [np.concatenate([c, p]) for c, p in zip(contents, spreads, strict=True)]
+    pairs = _candidates(found, reps, shingles, literals, weights, s, progress)
     found.candidates += len(pairs)
     for n, (a, b) in enumerate(pairs):
         if progress and n % 20000 == 0:
@@ -169,9 +174,10 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
 def _candidates(found: Matches, reps: list[int], contents: list[Hashes], literals: Column,
                 weights: Weights, s: Settings, progress: Progress | None) -> list[tuple[int, int]]:
     """Representative pairs (content indices) worth verifying, both with `min_lines`
-    distinctive statements: those that share enough rare literals, and, among scripts that
-    hold no rare literal (where statements are all the evidence), those the LSH index finds
-    alike. A pair where either holds rare literals and they share none is never a copy."""
+    statements that are not set-up or structure by pattern (`contents`): those that share
+    enough rare literals, and, among scripts that hold no rare literal (where statements are
+    all the evidence), those the LSH index finds alike. A pair where either holds rare
+    literals and they share none is never a copy."""
     big = [n for n, c in enumerate(contents) if len(c) >= s.min_lines]
     enough = set(big)
     pairs: set[tuple[int, int]] = set()

@@ -9,9 +9,9 @@
   its original, while one template filled in for two services shares only the template's
   statements and its constant literals.
 
-Two scripts are near copies when they have at least `min_lines` (3) distinctive statements in
-common (two scripts that share a pasted `log()` and one log call are not copies), and (see
-`alike`):
+Two scripts are near copies when they have at least `min_lines` (3) statements in common that
+are not set-up or structure (two scripts that share a pasted `log()` and one log call are not
+copies), and (see `alike`):
 - S >= min_statements (0.3) and L >= max(LITERAL_FLOOR, LITERAL_SLOPE * (1 - S)): the less
   alike their statements, the more of their rare literals they must share (at S = 0.5, half);
 - or neither holds a rare literal and S >= threshold (0.7): statements are all there is.
@@ -39,13 +39,14 @@ class Profile:
     weight: float  # W of the whole script
     literals: dict[int, float]  # literal -> weight (rare ones only)
     literal_weight: float
+    spread: frozenset[int] = frozenset()  # boilerplate by spread in the corpus, not by pattern
 
 
 @dataclass(frozen=True, slots=True)
 class Score:
     statements: float  # S
     literals: float  # L (-1 when neither script holds a rare literal)
-    shared: int = 0  # distinctive (not boilerplate) statements the two have in common
+    shared: int = 0  # statements in common that are not set-up or structure by pattern
 
 
 def literal_weight(scripts_holding: int) -> float:
@@ -53,15 +54,16 @@ def literal_weight(scripts_holding: int) -> float:
 
 
 def make_profile(content: Hashes, common: Hashes, literals: Hashes, weights: list[float],
-                 boiler_weight: float) -> Profile:
+                 boiler_weight: float, spread: Hashes) -> Profile:
     found = {h: w for h, w in zip(literals.tolist(), weights, strict=True) if w > 0}
     return Profile(frozenset(content.tolist()), frozenset(common.tolist()),
-                   len(content) + boiler_weight * len(common), found, sum(found.values()))
+                   len(content) + boiler_weight * len(common), found, sum(found.values()),
+                   frozenset(spread.tolist()))
 
 
 def score(a: Profile, b: Profile, boiler_weight: float) -> Score:
     return Score(statement_dice(a, b, boiler_weight), literal_dice(a, b),
-                 len(a.content & b.content))
+                 len(a.content & b.content) + len(a.spread & b.spread))
 
 
 def statement_dice(a: Profile, b: Profile, boiler_weight: float) -> float:
