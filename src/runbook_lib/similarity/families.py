@@ -11,24 +11,31 @@ family (for one-word names, the folders are compared that way). Other pairs are 
 (name: Dice of job tokens, weighing 0.45 when the shorter name has two tokens or more, else
 0.25; header: 1 when description or usage text is equal; commands: Jaccard of the commands
 and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and kept from
-`family_threshold` (0.45): an equal name of two or more words is enough, a one-word name
-needs more. Copies of each other
+`family_threshold` (0.45) when they also do some of the same work: at least SAME_WORK (20%)
+of their commands or of their blind statements in common. Hand-checked on fetched repos, a
+name alone (`run_tests.sh`, `training_pipeline.py` in two unrelated projects) named a job
+done twice in 2 of 10 families. Copies of each other
 (one clone cluster), backup copies and archived scripts are never family members. These are
 suggestions for a person.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import PurePosixPath
 
+import numpy as np
 import pandas as pd
 
 from runbook_lib.similarity.corpus import Corpus, Script
 from runbook_lib.similarity.names import job_tokens, name_similarity, name_tokens
+from runbook_lib.similarity.normalise import Hashes
 
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
+SAME_WORK = 0.2  # commands or blind statements in common: a name alone is not a job
+WIDESPREAD, WIDESPREAD_MIN = 0.03, 10  # commands in this share (and number) of scripts
 MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
 COMMON_COMMANDS = frozenset({
     "echo", "printf", "cd", "set", "exit", "return", "[", "[[", "test", "true", "false",
@@ -45,15 +52,17 @@ class Pair:
     b: int
     score: float
     evidence: str
+    work: float  # the larger of the shares of commands and of blind statements in common
 
 
 def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFrame:
     scripts = corpus.scripts
     eligible = [i for i, sc in enumerate(scripts)
                 if not sc.archived and not sc.backup_of and corpus.form(sc).size > 0]
-    pairs = [p for p in (_score(corpus, a, b) for a, b in _candidates(corpus, eligible,
-                                                                      cluster_of))
-             if p.score >= threshold]
+    common = COMMON_COMMANDS | _widespread(corpus, eligible)
+    pairs = [p for p in (_score(corpus, a, b, common)
+                         for a, b in _candidates(corpus, eligible, cluster_of))
+             if p.score >= threshold and p.work >= SAME_WORK]
     return _frame(scripts, pairs)
 
 
@@ -93,25 +102,45 @@ def _two_targets(a: Script, b: Script) -> bool:
     return bool(ta - tb) and bool(tb - ta)
 
 
-def _score(corpus: Corpus, a: int, b: int) -> Pair:
+def _widespread(corpus: Corpus, eligible: list[int]) -> frozenset[str]:
+    """Commands and modules that many scripts use (`typing`, `argparse`, `curl`): sharing
+    them says nothing about sharing a job."""
+    seen = Counter(c for i in eligible for c in corpus.form(corpus.scripts[i]).commands)
+    most = max(WIDESPREAD_MIN, WIDESPREAD * len(eligible))
+    return frozenset(c for c, n in seen.items() if n >= most)
+
+
+def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     sa, sb = corpus.scripts[a], corpus.scripts[b]
     fa, fb = corpus.form(sa), corpus.form(sb)
     ta, tb = job_tokens(PurePosixPath(sa.path).name), job_tokens(PurePosixPath(sb.path).name)
     name = name_similarity(ta, tb)
     same_text = [k for k, x, y in (("description", fa.description, fb.description),
                                    ("usage", fa.usage, fb.usage)) if x and x == y]
-    ca, cb = set(fa.commands) - COMMON_COMMANDS, set(fb.commands) - COMMON_COMMANDS
+    ca, cb = set(fa.commands) - common, set(fb.commands) - common
     shared = sorted(ca & cb)
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
     name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
+    statements = _statement_dice(fa.blind, fb.blind)
     score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
     if shared:
         evidence.append(f"{commands:.0%} same commands ({', '.join(shared[:4])})")
+    if statements >= SAME_WORK:
+        evidence.append(f"{statements:.0%} of statements alike with names and literals blinded")
     evidence += ["same folder"] if folder else []
-    return Pair(a, b, round(score, 4), "; ".join(evidence))
+    return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements))
+
+
+def _statement_dice(a: Hashes, b: Hashes) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    va, ca = np.unique(a, return_counts=True)
+    vb, cb = np.unique(b, return_counts=True)
+    _, ia, ib = np.intersect1d(va, vb, assume_unique=True, return_indices=True)
+    return float(2 * np.minimum(ca[ia], cb[ib]).sum() / (len(a) + len(b)))
 
 
 def _frame(scripts: list[Script], pairs: list[Pair]) -> pd.DataFrame:

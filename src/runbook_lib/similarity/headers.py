@@ -19,7 +19,11 @@ _DESCRIPTION = re.compile(r"description\s*=\s*(?:f?\"([^\"]*)\"|f?'([^']*)')")
 _DOCSTRING = re.compile(r"\A(?:#[^\n]*\n|\s)*(?:[rRuU]?)(?:\"\"\"|''')\s*([^\n]*)")
 _NOT_DESCRIPTION = re.compile(
     r"author|date|copyright|licen[cs]e|owner|maintainer|shellcheck|vim:|-\*-|usage|created|"
-    r"modified|version|spdx|todo|fixme|^#!", re.I,
+    r"modified|version|spdx|todo|fixme|^#!|"
+    # the lines of a licence header: the same in every file of a project, naming no job
+    r"you may not use|compliance with|distributed (?:under|on)|warrant|permissions and|"
+    r"limitations under|required by applicable law|www\.|https?://|all rights reserved",
+    re.I,
 )
 HEAD_LINES = 40
 
