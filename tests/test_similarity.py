@@ -235,7 +235,7 @@ def test_opportunities_kinds_and_ranking(result: SimilarityResult) -> None:
     dup = opp[opp["kind"] == "duplicate"].iloc[0]
     assert dup["keep"] == "ops/deploy_web.sh" and dup["risk"] == "network"
     # the backup copy is counted once, by backup_copy, not again by duplicate
-    assert dup["scripts_removed"] == 3
+    assert dup["scripts_removed"] == 4  # exact, normalised and renamed copies
     removed = opp.groupby("kind")["scripts_removed"].sum()
     assert removed.sum() <= len(SCRIPTS)
 

@@ -1,8 +1,9 @@
 """Consolidation opportunities, ranked by the scripts and lines each would remove.
 
 Kinds: backup_copy (a `*.backup_*`/`.bak`/`.orig`/`~` copy beside its original), duplicate
-(exact and normalised copies: the rest become shims of the canonical), near_duplicate
-(renamed and near-miss copies: a person merges them), family (the same job written twice),
+(exact, normalised and renamed copies: the rest become shims of the canonical),
+near_duplicate (variants and near-miss copies: a person merges them, with parameters for
+variants), family (the same job written twice),
 shared_fragment (a block pasted into many scripts: lines, not scripts, go), orphan (not
 archived, no live caller). A script is counted as removed by the first kind that claims it,
 in that order, so the totals per kind add up without double counting; it is still listed as a
@@ -73,8 +74,8 @@ def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
                                                    float(row[4])))
     for cid, rows in sorted(groups.items()):
         keep = next(path for path, canonical, _, _ in rows if canonical)
-        for kind, types in (("duplicate", ("exact", "normalised")),
-                            ("near_duplicate", ("renamed", "near"))):
+        for kind, types in (("duplicate", ("exact", "normalised", "renamed")),
+                            ("near_duplicate", ("variant", "near"))):
             part = [r for r in rows if not r[1] and r[2] in types]
             if not part:
                 continue
