@@ -99,6 +99,11 @@ def _components(repo: Path, covered: dict[tuple[str, str], set[int]]) -> dict[st
     return {p: find(p) for p in parent} | {p: p for p in set(parent.values()) if p not in parent}
 
 
+def _listed(ws: Path) -> set[str]:
+    with open(ws / "inventory.csv", encoding="utf-8", newline="") as fh:
+        return {r["path"] for r in csv.DictReader(fh)}
+
+
 def table(rows: list[tuple[str, Scores]], cases: list[Case]) -> None:
     counts = {b: sum(1 for c in cases if c.bucket == b) for b in BUCKETS}
     print(f"{'bucket':<15}" + "".join(f"{name:>14}" for name, _ in rows))
@@ -140,11 +145,14 @@ def repos(per_repo: int, names: list[str]) -> None:
         out = WORK / tag
         shutil.rmtree(out, ignore_errors=True)
         made = benchmark.build(repo, out, benchmark.choose(paths, per_repo))
+        grouped = clusters(out, WORK / f"{tag}-ws")
+        # mutants the repo's .gitignore hides (devstack ignores local.sh) are not scripts
+        listed = _listed(WORK / f"{tag}-ws")
         # one namespace for all repos: prefix every path with the repo's name
         cases += [Case(f"{tag}/{c.path}", f"{tag}/{c.original}", c.operator, c.share, c.bucket)
-                  for c in made]
+                  for c in made if c.path in listed]
         base |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in before.items()}
-        ours |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in clusters(out, WORK / f"{tag}-ws").items()}
+        ours |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in grouped.items()}
         theirs |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in jscpd_groups(out).items()}
     related, counted = benchmark.baseline_relation(base, cases)
     print(f"{len(names) or len(list(REPOS.iterdir()))} fetched repos, "

@@ -31,6 +31,8 @@ SHELL_ADDED = ('echo "step done at $(date +%T)"', "sleep 2", 'logger -t ops "che
 PYTHON_ADDED = ('print("step done", flush=True)', "time.sleep(2)",
                 'logging.info("checkpoint")', "sys.stdout.flush()")
 SHELL_OPTIONS = ("-v", "-q", "--verbose", "-f")
+_STARTS = re.compile(r"\s*(?:def|class|if|elif|else|for|while|with|try|except|finally|"
+                     r"return|async|case|function)\b")
 _SPLIT = re.compile(r"^(\s*)((?:if|elif|while|until|for)\b.*?);\s*(then|do)\s*$")
 _PATH = re.compile(rb"(?<![\w.$])/(opt|srv|var|data|home|mnt|etc)/")
 _PORT = re.compile(rb"(?<![\w.])(1\d{3}|[2-9]\d{3}|[1-5]\d{4})(?![\w.])")
@@ -93,11 +95,12 @@ def layout(a: Anatomy, rng: random.Random) -> str:
 
 
 def _unit(a: Anatomy) -> int:
-    """The indentation step of the script (0 when it uses tabs or none)."""
+    """The indentation step of the script (0 when it uses tabs or none): the least indentation
+    of a line that starts a statement (continuation lines may be aligned anywhere)."""
     if any(line.startswith("\t") for line in a.lines):
         return 0
     widths = [len(line) - len(line.lstrip(" ")) for r, line in enumerate(a.lines)
-              if r in a.simple]
+              if r not in a.protected and (r in a.simple or _STARTS.match(line))]
     return min((w for w in widths if w), default=4)
 
 

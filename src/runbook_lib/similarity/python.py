@@ -124,7 +124,10 @@ class _Reader:
 
     def tokens(self, node: tree_sitter.Node, acc: Acc) -> None:
         kind = node.type
-        if kind in STRINGS:
+        if kind == "concatenated_string":  # "a" "b" over lines: each part, layout dropped
+            for part in node.named_children:
+                self.tokens(part, acc)
+        elif kind == "string":
             self._string(node, acc)
         elif kind == "identifier":
             self._identifier(node, acc)
@@ -163,7 +166,7 @@ class _Reader:
         t = text(node)
         literal: list[str] = []
         named: list[str] = []
-        for part in _parts(node):
+        for part in node.children:
             if part.type == "interpolation":
                 sub = Acc()
                 for child in part.named_children:
@@ -190,12 +193,6 @@ class _Reader:
 
 _SEEN: dict[bytes, tuple[str, str, str, list[str], frozenset[str],
                          frozenset[tuple[str, str]]]] = {}
-
-
-def _parts(node: tree_sitter.Node) -> list[tree_sitter.Node]:
-    if node.type == "concatenated_string":
-        return [p for s in node.named_children for p in s.children]
-    return list(node.children)
 
 
 def _docstring(node: tree_sitter.Node) -> bool:
