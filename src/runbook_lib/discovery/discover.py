@@ -13,7 +13,7 @@ import pandas as pd
 
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.parallel import Progress
-from runbook_lib.discovery import classify, inventory, risks
+from runbook_lib.discovery import classify, inventory, risks, roles
 from runbook_lib.discovery.listing import Listing, list_repo
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import Reference
@@ -73,6 +73,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     refs.sort(key=lambda r: (r.source, r.line, r.target))
     dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
+    _assign_roles(root, rows, refs, index.files)
     result = DiscoveryResult(
         root, ws, _inventory_frame(rows), _references_frame(refs),
         _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
@@ -112,6 +113,20 @@ def _finish_rows(rows: list[inventory.ScriptRow], refs: list[Reference], timers:
         extra = derived.get(row.path, set())
         if extra:
             row.risks = risks.join(set(filter(None, row.risks.split(";"))) | extra)
+
+
+def _assign_roles(root: Path, rows: list[inventory.ScriptRow], refs: list[Reference],
+                  files: frozenset[str]) -> None:
+    facts = roles.repo_facts(files, refs, lambda p: _read_text(root / p))
+    for row in rows:
+        row.role = roles.role(row.path, row.language, row.traits, facts)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def _timer_units(root: Path, paths: list[str]) -> set[str]:

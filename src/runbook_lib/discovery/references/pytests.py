@@ -146,19 +146,24 @@ def alembic_files(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
         if value in ("-c", "--config"):
             config = values[i + 1]
     text = read(lk, norm(folder + "/" + config) or config)
-    if text is None:
+    base = alembic_location(text, folder)
+    if base is None:
         return []
+    return [p for p in under(base, lk)
+            if p == base + "/env.py" or p.startswith(base + "/versions/")]
+
+
+def alembic_location(text: str | None, folder: str) -> str | None:
+    """The repo folder an alembic ini in `folder` names as its script_location, if any."""
+    if text is None or "alembic" not in text:
+        return None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
         location = parser.get("alembic", "script_location")
     except configparser.Error:
-        return []
-    base = norm(folder + "/" + location.replace("%(here)s/", ""))
-    if base is None:
-        return []
-    return [p for p in under(base, lk)
-            if p == base + "/env.py" or p.startswith(base + "/versions/")]
+        return None
+    return norm(folder + "/" + location.replace("%(here)s/", ""))
 
 
 def fastapi_target(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
