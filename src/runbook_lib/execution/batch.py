@@ -17,7 +17,7 @@ from runbook_lib.core.workspace import batch_dir
 from runbook_lib.execution import batchrefs, checkpoint, lock, snapshots
 from runbook_lib.execution.journal import Journal, promoted_again
 from runbook_lib.gitops import checkout, gitrepo, gitwrite
-from runbook_lib.planning import actions
+from runbook_lib.planning import actions, observe
 from runbook_lib.planning.approve import check_approved, plan_sha256
 
 Checks = dict[str, Callable[[BatchContext], Check]]
@@ -76,7 +76,7 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         outcome = _execute(journal, ws, repo, batch, params, checks)
         # validation.json before the journal ends: an unfinished journal is what tells
         # `recover` that the record may be missing or stale
-        _record(ws, outcome)
+        _record(ws, outcome, batch)
         journal.done("finish", status=outcome.status, commit=outcome.commit)
         return outcome
 
@@ -273,7 +273,7 @@ def _lap(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _record(ws: Path, outcome: BatchOutcome) -> None:
+def _record(ws: Path, outcome: BatchOutcome, batch: dict[str, Any]) -> None:
     folder = batch_dir(ws, outcome.batch)
     folder.mkdir(parents=True, exist_ok=True)
     if outcome.status == "promoted":
@@ -283,6 +283,8 @@ def _record(ws: Path, outcome: BatchOutcome) -> None:
         "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,
         "timings": outcome.timings, "finished": auditlog.now_utc(),
         "plan_sha256": _plan_sha(ws),
+        # what a later plan observes from now on (planning.observe reads it back)
+        "observe": observe.events(batch) if outcome.status == "promoted" else [],
     })
     auditlog.append(ws, "batch-end", batch=outcome.batch, result=outcome.status,
                  commit=outcome.commit, message=outcome.message)
