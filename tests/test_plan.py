@@ -147,3 +147,28 @@ def test_variants_wait_for_a_merge_with_parameters_and_renamed_copies_are_shimme
     waiting = [w for w in plan["waiting"] if "ops/deploy_api.sh" in w["members"]]
     assert waiting and "merge with parameters" in waiting[0]["reason"]
     assert "9090" in waiting[0]["reason"]
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ({"usage_sinks": ["mail"]}, "usage_sinks must name file, syslog or both"),
+    ({"usage_sinks": []}, "usage_sinks must name file, syslog or both"),
+    ({"usage_log": "usage.log"}, "usage_log must be an absolute path"),
+    ({"observe_days": -1.0}, "observe_days must not be negative"),
+])
+def test_bad_usage_parameters_are_refused(camp: Campaign, values: dict[str, object],
+                                          words: str) -> None:
+    from runbook_lib.core.errors import BadInput
+    from runbook_lib.planning.plan import PlanParams, build_plan
+
+    before = (camp.ws / "plan.json").read_bytes()
+    with pytest.raises(BadInput, match=words):
+        build_plan(PlanParams(workspace=camp.ws, **values))  # type: ignore[arg-type]
+    assert (camp.ws / "plan.json").read_bytes() == before
+
+
+def test_first_plan_quarantines_instead_of_retiring(camp: Campaign) -> None:
+    kinds = {a["action"] for b in camp.plan["batches"] for a in b["actions"]}
+    assert "quarantine" in kinds and "retire" not in kinds
+    for action in (a for b in camp.plan["batches"] for a in b["actions"]):
+        if action["action"] in ("quarantine", "shim"):
+            assert action["usage"] == {"log": "/var/log/runbook-usage.log", "syslog": True}
