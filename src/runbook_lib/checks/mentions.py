@@ -20,6 +20,7 @@ from runbook_lib.checks.context import BatchContext, Check
 from runbook_lib.core.errors import RunbookError
 from runbook_lib.discovery.references.kinds import source_kind
 from runbook_lib.discovery.references.words import hash_comment, slash_comment
+from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run
 
 # data: generated or stored, never run (YAML is not here: k8s and ansible files run things)
@@ -32,7 +33,7 @@ def mentions(ctx: BatchContext) -> Check:
     removed = sorted(p for p, status in ctx.changed.items() if status == "D")
     if not removed:
         return Check("mentions", "pass", "the batch removes no file")
-    names = _patterns(removed, _files(ctx.repo, ctx.old))
+    names = _patterns(removed, list(gitrepo.tree_modes(ctx.repo, ctx.old)))
     seen = _explained(ctx.baseline)
     hits = [h for h in _grep(ctx.repo, ctx.new, sorted(names)[:MAX_PATTERNS])
             if _runnable(h[0])]
@@ -42,11 +43,6 @@ def mentions(ctx: BatchContext) -> Check:
     problems = list(dict.fromkeys(problems))
     return Check("mentions", "fail" if problems else "pass",
                  problems or {"removed": len(removed), "searched": sorted(names)})
-
-
-def _files(repo: Path, commit: str) -> list[str]:
-    done = run(["git", "-C", str(repo), "ls-tree", "-r", "-z", "--name-only", commit])
-    return [p for p in done.stdout.split("\0") if p]
 
 
 def _patterns(removed: list[str], files: list[str]) -> dict[str, str]:

@@ -3,9 +3,8 @@
 `pytest --collect-only -q` runs in the sandbox (collection imports the repo's modules) on the
 checkpoint tree and on the batch tree, with the Python of `tests_python` (default: the one
 running runbook; a virtualenv of the repo's own dependencies is better). Only test modules
-that may import what the batch changed are collected: those the batch changes, and those
-naming, as a word, a module that names a changed module, and so on. A batch that changes no
-Python file costs nothing.
+that may import what the batch changed are collected (checks.importers). A batch that
+changes no Python code costs nothing.
 """
 
 from __future__ import annotations
@@ -19,15 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbook_lib.checks import importers
 from runbook_lib.checks.behaviour import trees
 from runbook_lib.checks.context import BatchContext, Check
 from runbook_lib.discovery import pyconfig
+from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run
 from runbook_lib.sandbox import isolate
 from runbook_lib.sandbox.cases import Case
 
 TIMEOUT = 300.0
-_WORD = re.compile(r"[A-Za-z_]\w*")
 _FRAME = re.compile(r"^(\S+\.py):(\d+): in ")
 
 
@@ -40,16 +40,19 @@ class Collected:
 
 def tests_check(ctx: BatchContext) -> Check:
     python = _python(ctx)
-    changed_py = [p for p in ctx.changed if p.endswith(".py")
-                  or posixpath.basename(p) in pyconfig.PYTEST_FILES]
+    changed_py = _changed_code(ctx)
     if not changed_py:
-        return Check("tests", "skip", "the batch changes no Python file: collection is the same")
-    files = _tracked(ctx.repo, ctx.old)
+        return Check("tests", "skip", "the batch changes no Python code (a usage header leaves "
+                     "what a module defines as it was): collection is the same")
+    files = list(gitrepo.tree_modes(ctx.repo, ctx.old))
     texts = _python_texts(ctx, files)
-    configs = pyconfig.pytest_configs(files, lambda p: texts.get(p) or _show(ctx, p))
-    chosen = _affected([f for f in files if pyconfig.collected(f, configs)], changed_py, texts)
+    configs = pyconfig.pytest_configs(files, lambda p: texts.get(p) or _old(ctx, p))
+    reached = importers.importers(set(changed_py), texts)
+    chosen = sorted(f for f in files if f in reached and pyconfig.collected(f, configs))
+    if any(posixpath.basename(p) in pyconfig.PYTEST_FILES for p in changed_py):
+        chosen = sorted(f for f in files if pyconfig.collected(f, configs))
     if not chosen:
-        return Check("tests", "pass", "no test module imports or names what the batch changed")
+        return Check("tests", "pass", "no test module may import what the batch changed")
     info = _interpreter(python)
     if "error" in info:
         return Check("tests", "skip", info["error"])
@@ -115,14 +118,8 @@ def _interpreter(python: str) -> dict[str, Any]:
     return {"prefixes": tuple(sorted({str(Path(prefix).resolve()), str(Path(base).resolve())}))}
 
 
-def _tracked(repo: Path, commit: str) -> list[str]:
-    done = run(["git", "-C", str(repo), "ls-tree", "-r", "-z", "--name-only", commit])
-    return [p for p in done.stdout.split("\0") if p]
-
-
-def _show(ctx: BatchContext, path: str) -> str | None:
-    done = run(["git", "-C", str(ctx.repo), "show", f"{ctx.old}:{path}"], check=False)
-    return done.stdout if done.returncode == 0 else None
+def _old(ctx: BatchContext, path: str) -> str | None:
+    return gitrepo.show_file(ctx.repo, ctx.old, path)
 
 
 def _python_texts(ctx: BatchContext, files: list[str]) -> dict[str, str]:
@@ -131,30 +128,17 @@ def _python_texts(ctx: BatchContext, files: list[str]) -> dict[str, str]:
     for path in files:
         if path.endswith(".py"):
             full = ctx.worktree / path
-            text = full.read_text("utf-8", "replace") if full.is_file() else _show(ctx, path)
+            text = full.read_text("utf-8", "replace") if full.is_file() else _old(ctx, path)
             out[path] = text or ""
     return out
 
 
-def _module_word(path: str) -> str:
-    name = posixpath.basename(path)
-    if name == "__init__.py":
-        return posixpath.basename(posixpath.dirname(path))
-    return name.removesuffix(".py")
-
-
-def _affected(tests: list[str], changed: list[str], texts: dict[str, str]) -> list[str]:
-    """Test modules that are changed or may import a changed module (through any chain of
-    modules naming each other): a superset of what the import graph would give."""
-    words = {p: set(_WORD.findall(t)) for p, t in texts.items()}
-    reached = {_module_word(p) for p in changed if p.endswith(".py")}
-    grown = True
-    while grown:
-        more = {_module_word(p) for p, w in words.items() if w & reached} - reached
-        grown = bool(more)
-        reached |= more
-    changed_set = set(changed)
-    return sorted(t for t in tests if t in changed_set or words.get(t, set()) & reached)
+def _changed_code(ctx: BatchContext) -> list[str]:
+    """Python files and pytest configs the batch changes, except those whose only change is
+    a quarantine's usage header (it runs at import and defines nothing)."""
+    quarantined = {str(a["path"]) for a in ctx.batch["actions"] if a["action"] == "quarantine"}
+    return sorted(p for p in ctx.changed if p not in quarantined and (
+        p.endswith(".py") or posixpath.basename(p) in pyconfig.PYTEST_FILES))
 
 
 def _collect(box: isolate.Sandbox, tree: Path, python: str, prefixes: tuple[str, ...],

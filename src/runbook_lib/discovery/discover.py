@@ -75,7 +75,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
     _assign_roles(root, rows, refs, index.files)
     result = DiscoveryResult(
-        root, ws, _inventory_frame(rows), _references_frame(refs),
+        root, ws, _inventory_frame(rows), references_frame(refs),
         _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
         warnings,
     )
@@ -163,7 +163,7 @@ def _inventory_frame(rows: list[inventory.ScriptRow]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(inventory.COLUMNS))
 
 
-def _references_frame(refs: list[Reference]) -> pd.DataFrame:
+def references_frame(refs: list[Reference]) -> pd.DataFrame:
     data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text, r.rule,
              r.confidence] for r in refs]
     return pd.DataFrame(data, columns=list(REFERENCE_COLUMNS))

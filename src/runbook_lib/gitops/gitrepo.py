@@ -114,6 +114,10 @@ def worktrees(root: Path) -> list[dict[str, str]]:
     return result
 
 
+REGULAR = ("100644", "100755")
+SYMLINK = "120000"
+
+
 def tree_entries(root: Path, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
     """Path -> (mode, blob sha) in `commit` for the given paths (missing ones left out)."""
     if not paths:
