@@ -47,6 +47,10 @@ FILES = {
                 "['x = tools.cli:run']})\n",
     "tools/__init__.py": "",
     "tools/cli.py": "def run():\n    pass\n",
+    "backend/manage.py": "#!/usr/bin/env python\nimport sys\n",
+    "docs/conf.py": "project = 'x'\n",
+    "docs/index.rst": "x\n",
+    "tools/conf.py": "print('a conf.py with no Sphinx index beside it')\n",
 }
 EXPECTED = {
     "backend/app/__init__.py": "package_marker",
@@ -71,6 +75,10 @@ EXPECTED = {
     "template/hooks/post.sh": "plugin",
     "hooks/pre_gen_project.py": "plugin",
     "scripts/deploy.sh": "script",
+    "setup.py": "plugin",  # pip and setuptools run it
+    "backend/manage.py": "plugin",
+    "docs/conf.py": "plugin",
+    "tools/conf.py": "library",  # tools/ is a package
 }
 
 
@@ -111,7 +119,7 @@ def test_broken_config_files_give_default_roles(tmp_path: Path) -> None:
     run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
     with open(tmp_path / "ws" / "inventory.csv", encoding="utf-8") as fh:
         found = {row["path"]: row["role"] for row in csv.DictReader(fh)}
-    assert found == {"a/test_x.py": "script", "a/tool.py": "script", "setup.py": "script"}
+    assert found == {"a/test_x.py": "script", "a/tool.py": "script", "setup.py": "plugin"}
 
 
 def test_main_guard_or_shebang_makes_a_program() -> None:

@@ -10,7 +10,9 @@ the same configuration:
   setup.py scripts and py_modules, FastAPI's entrypoint);
 - plugin: loaded by a framework from a place its configuration names: alembic's
   script_location (env.py, versions/), Django migrations/, copier and cookiecutter hooks/,
-  Airflow's dags folder, Celery's autodiscovered tasks.py;
+  Airflow's dags folder, Celery's autodiscovered tasks.py (and invoke's); and files a tool
+  loads by their conventional name (setup.py, noxfile.py, manage.py, wsgi.py, Sphinx's
+  conf.py, ...);
 - library: a Python module that something imports, or one in a package that runs neither by a
   shebang nor by a `__main__` guard;
 - script: everything else.
@@ -41,7 +43,12 @@ TEST_RULES = frozenset({"pytest", "py.test", "unittest", "discover", "pytest-con
 ENTRY_RULES = frozenset({"entry-point", "setup-py-modules", "setup-scripts",
                          "fastapi-entrypoint"})
 PLUGIN_RULES = frozenset({"alembic"})
-_CELERY = re.compile(r"\bcelery\b|\bshared_task\b|@\w+\.task\b")
+_TASKS = re.compile(r"\bcelery\b|\bshared_task\b|@\w+\.task\b|\binvoke\b")
+# files a tool loads by their conventional name, from the folder it is run in or pointed at
+CONVENTIONAL = frozenset({
+    "setup.py", "noxfile.py", "fabfile.py", "dodo.py", "manage.py", "wsgi.py", "asgi.py",
+    "gunicorn.conf.py", "appengine_config.py",
+})
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
 Reader = Callable[[str], "str | None"]
 
@@ -51,7 +58,7 @@ class Traits:
     """What a script's own text says, read where discovery reads the file."""
 
     direct: bool = False  # a shebang or a `__main__` guard: run as a program
-    celery: bool = False  # names celery or its task decorators
+    tasks: bool = False  # names celery (or invoke) or their task decorators
     airflow: bool = False  # holds both words Airflow's safe mode looks for
 
 
@@ -60,7 +67,7 @@ def traits(text: str, language: str) -> Traits:
         return Traits(direct=True)
     lower = text.lower()
     return Traits(direct=runs_directly(text.split("\n")),
-                  celery=_CELERY.search(text) is not None,
+                  tasks=_TASKS.search(text) is not None,
                   airflow=all(w in lower for w in _AIRFLOW_SAFE_MODE))
 
 
@@ -70,16 +77,21 @@ class RepoFacts:
 
     packages: frozenset[str] = frozenset()  # folders holding an __init__.py
     by_rule: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> targets
+    sphinx: frozenset[str] = frozenset()  # conf.py files beside a Sphinx index
     plugin_dirs: tuple[str, ...] = ()  # folders whose files a framework loads
     dag_folders: frozenset[str] = frozenset({"dags"})
 
 
 def repo_facts(files: Iterable[str], refs: Iterable[Reference], read: Reader) -> RepoFacts:
     listed = sorted(files)
+    known = frozenset(listed)
     return RepoFacts(
         packages=frozenset(posixpath.dirname(f) for f in listed
                            if posixpath.basename(f) == "__init__.py"),
         by_rule=_targets_by_role(refs),
+        sphinx=frozenset(f for f in listed if posixpath.basename(f) == "conf.py" and any(
+            posixpath.join(posixpath.dirname(f), i) in known
+            for i in ("index.rst", "index.md"))),
         plugin_dirs=tuple(sorted(set(_alembic_dirs(listed, read)) | set(_hook_dirs(listed)))),
         dag_folders=frozenset({"dags", *_dag_folders(listed, read)}),
     )
@@ -116,7 +128,7 @@ def role(path: str, language: str, seen: Traits, facts: RepoFacts) -> str:
     for kind in ("test", "entry_point"):
         if path in facts.by_rule.get(kind, ()):
             return kind
-    if _framework_plugin(path, seen, facts):
+    if name in CONVENTIONAL or path in facts.sphinx or _framework_plugin(path, seen, facts):
         return "plugin"
     if path in facts.by_rule.get("library", ()):
         return "library"
@@ -139,7 +151,7 @@ def _framework_plugin(path: str, seen: Traits, facts: RepoFacts) -> bool:
         return True
     if facts.dag_folders & set(parts) and seen.airflow:
         return True
-    return posixpath.basename(path) == "tasks.py" and folder in facts.packages and seen.celery
+    return posixpath.basename(path) == "tasks.py" and seen.tasks
 
 
 def _alembic_dirs(files: list[str], read: Reader) -> list[str]:
