@@ -34,6 +34,8 @@ FILES = {
     "tools/old_rotate.sh": "#!/bin/bash\nset -euo pipefail\necho rotating\n",
     "tools/stats.py": "#!/usr/bin/env python3\n\"\"\"Print stats.\"\"\"\nprint('stats')\n",
     "tools/sync.sh": "#!/bin/bash\nset -euo pipefail\necho syncing\n",
+    "tools/documented.sh": "#!/bin/bash\nset -euo pipefail\necho documented\n",
+    "docs/runbook.md": "To reindex by hand, run `tools/documented.sh`.\n",
     "deploy/supervisord.conf": "[program:sync]\ncommand=/opt/app/tools/sync.sh\n",
     "scripts/deploy.sh": "#!/bin/bash\nset -euo pipefail\necho deploying\n",
     "Makefile": "deploy:\n\tbash scripts/deploy.sh\n",

@@ -23,7 +23,8 @@ from runbook_lib.sandbox import isolate
 from runbook_lib.similarity import SimilarityParams, run_similarity
 
 KEPT = [p for p in FILES if p.startswith("backend/")]  # library, tests, markers, config
-ORPHANS = ["tools/hand_cleanup.sh", "tools/old_rotate.sh", "tools/stats.py", "tools/sync.sh"]
+ORPHANS = ["tools/documented.sh", "tools/hand_cleanup.sh", "tools/old_rotate.sh",
+           "tools/stats.py", "tools/sync.sh"]
 
 
 def cycle(repo: Path, ws: Path, log: Path, **values: Any) -> tuple[dict[str, Any],
@@ -85,6 +86,9 @@ def test_the_window_keeps_used_scripts_and_retires_the_rest(campaign: dict[str, 
     observing = {o["path"]: o for o in second["observing"]}
     assert observing["tools/hand_cleanup.sh"]["decision"] == "in use"
     assert observing["tools/hand_cleanup.sh"]["uses"] == 1
+    assert observing["tools/documented.sh"]["decision"] == "docs"  # a person updates them first
+    assert any(w["cluster"] == "tools/documented.sh" and "docs/runbook.md:1" in w["reason"]
+               for w in second["waiting"])
     assert actions(second, "retire") == ["tools/old_rotate.sh", "tools/stats.py",
                                          "tools/sync.sh"]
     results = {o.batch: o for o in campaign["second_runs"]}
@@ -93,7 +97,8 @@ def test_the_window_keeps_used_scripts_and_retires_the_rest(campaign: dict[str, 
     assert statuses == {"tools/old_rotate.sh": "promoted", "tools/stats.py": "promoted",
                         "tools/sync.sh": "rolled_back"}
     assert not (repo / "tools/old_rotate.sh").exists() and not (repo / "tools/stats.py").exists()
-    assert (repo / "tools/hand_cleanup.sh").exists() and (repo / "tools/sync.sh").exists()
+    for path in ("tools/hand_cleanup.sh", "tools/sync.sh", "tools/documented.sh"):
+        assert (repo / path).exists()
     for path in [*KEPT, "tools/report.sh", "ops/report.sh", "scripts/deploy.sh"]:
         assert (repo / path).exists(), f"{path} was deleted"
     for path in KEPT:

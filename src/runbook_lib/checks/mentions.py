@@ -81,23 +81,28 @@ def _words_in(text: str, names: dict[str, str]) -> list[str]:
         r"(?<![\w.-])" + re.escape(w) + r"(?![\w.-]|/)", text) is not None]
 
 
-Seen = set[tuple[str, str, str]]
+Seen = dict[tuple[str, str], set[str]]
 
 
 def _explained(baseline: Path) -> Seen:
-    """(source, target, line text) of every reference discovery found, any status."""
+    """(source, line text) -> targets of the references discovery found there, any status."""
     import pandas as pd
 
+    seen: Seen = {}
     if not baseline.exists():
-        return set()
+        return seen
     frame = pd.read_csv(baseline, keep_default_na=False, dtype=str)
-    return {(s, t, x) for s, t, x in zip(frame["source"], frame["target"], frame["text"],
-                                         strict=True)}
+    for source, target, text in zip(frame["source"], frame["target"], frame["text"],
+                                    strict=True):
+        seen.setdefault((source, text), set()).add(target)
+    return seen
 
 
 def _is_explained(path: str, text: str, removed: str, word: str, seen: Seen) -> bool:
-    shown = text.strip()[:300]
-    if (path, removed, shown) in seen or (path, word, shown) in seen:
+    """Discovery saw a reference on this line to the removed file or naming its file name
+    (a dangling one included), or the word sits in a comment."""
+    targets = seen.get((path, text.strip()[:300]), set())
+    if removed in targets or any(t == word or t.endswith("/" + word) for t in targets):
         return True
     at = min(m.start() for m in re.finditer(re.escape(word), text))
     return at >= _comment(path)(text)

@@ -74,7 +74,7 @@ def kept_reason(row: dict[str, Any], d: Disuse) -> str:
 def _one(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | None]:
     text = tables.text(path)
     if quarantine.is_quarantined(text) or shims.MARK in text:
-        return _observed(tables, path, d), None
+        return _observed(tables, path, d)
     problem = quarantine.problem(tables.data(path), str(tables.row(path).get("language", "")))
     if problem:
         return None, Waiting(path, [path], f"no live caller, but it cannot be quarantined: "
@@ -84,8 +84,9 @@ def _one(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | 
     return group, None
 
 
-def _observed(tables: Tables, path: str, d: Disuse) -> Group | None:
-    """Retire a watched script whose window passed with no use; else note how it stands."""
+def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | None]:
+    """Retire a watched script whose window passed with no use; else note how it stands. One
+    the docs still tell people to run waits for a person to update them first."""
     watch = d.watches.get(path)
     if watch is None:  # marked in the file but not in the ledger: watched from this plan on
         watch = observe.Watch(path, "shim" if shims.MARK in tables.text(path) else
@@ -93,8 +94,14 @@ def _observed(tables: Tables, path: str, d: Disuse) -> Group | None:
     entry = observe.status(watch, d.uses.get(path, []), d.now, d.days)
     d.observing.append(entry)
     if entry["decision"] != "retire":
-        return None
+        return None, None
+    docs = [r for r in tables.refs_to(path) if r["kind"] == "docs"]
+    if docs and not watch.canonical:
+        entry["decision"] = "docs"
+        return None, Waiting(path, [path], f"no use recorded in {entry['age_days']:g} days, "
+                             f"but the docs mention it ({docs[0]['source']}:{docs[0]['line']})"
+                             ": update them, then plan again")
     reason = (f"{watch.action} since {entry['since']} ({entry['age_days']:g} days), no live "
               "caller and no recorded use")
     action = retire_action(path, reason, "", watch.canonical)
-    return Group(path, [action], caller_flags(tables, path), 1)
+    return Group(path, [action], caller_flags(tables, path), 1), None

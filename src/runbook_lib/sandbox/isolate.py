@@ -48,6 +48,7 @@ class Options:
     observe: bool = True  # strace for write and network attempts (when installed)
     strict: bool = False  # probe runs: the copy is read-only too, no stdin
     ro_binds: tuple[str, ...] = ()  # host folders shown read-only at the same path (a venv)
+    rw_binds: tuple[str, ...] = ()  # host folders shown writable at the same path
 
 
 @dataclass
@@ -199,8 +200,6 @@ def _bwrap_args(room: _Room, env: dict[str, str], options: Options) -> list[str]
     strict = options.strict
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             "--ro-bind", "/usr", "/usr", *_root_links(), "--ro-bind", "/etc", "/etc"]
-    for folder in options.ro_binds:
-        args += ["--ro-bind", folder, folder]
     for secret in MASKED:
         if Path(secret).is_dir():
             args += ["--tmpfs", secret]
@@ -208,7 +207,13 @@ def _bwrap_args(room: _Room, env: dict[str, str], options: Options) -> list[str]
             args += ["--ro-bind", "/dev/null", secret]
     args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(room.tmp), "/tmp",
              "--bind", str(room.home), HOME, "--ro-bind" if strict else "--bind", str(room.tree),
-             TREE, "--bind", str(room.out), OUT, "--remount-ro", "/", "--chdir", TREE]
+             TREE, "--bind", str(room.out), OUT]
+    # after /tmp and HOME are mounted, which would hide a folder below them
+    for folder in options.ro_binds:
+        args += ["--ro-bind", folder, folder]
+    for folder in options.rw_binds:
+        args += ["--bind", folder, folder]
+    args += ["--remount-ro", "/", "--chdir", TREE]
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args
@@ -233,8 +238,11 @@ done
 mkdir -p "$new/proc" "$new/dev"; mount -t proc proc "$new/proc"; mount --rbind /dev "$new/dev"
 # no syslog: a usage record (planning.usagelog) made in a check is not a use
 if [ -S /dev/log ]; then mount --bind /dev/null "$new/dev/log"; fi
-while [ "$binds" -gt 0 ]; do robind "$1" "$1"; shift; binds=$((binds - 1)); done
 bind "$tmp" /tmp; bind "$home" /home/runbook; bind "$out" /runbook/.out; bind "$tree" /runbook/tree
+while [ "$binds" -gt 0 ]; do
+  case $1 in ro:*) robind "${1#ro:}" "${1#ro:}";; *) bind "${1#rw:}" "${1#rw:}";; esac
+  shift; binds=$((binds - 1))
+done
 if [ "$mode" = ro ]; then mount -o remount,bind,ro "$new/runbook/tree"; fi
 mount -o remount,ro "$new"
 exec chroot "$new" setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
@@ -243,11 +251,12 @@ exec chroot "$new" setpriv --no-new-privs --inh-caps=-all --bounding-set=-all --
 
 def _unshare_args(room: _Room, env: dict[str, str], options: Options) -> list[str]:
     pairs = [f"{k}={v}" for k, v in env.items()]
+    binds = [f"ro:{f}" for f in options.ro_binds] + [f"rw:{f}" for f in options.rw_binds]
     return ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc",
             "--uts", "--fork", "--kill-child", "--", "/bin/sh", "-c", UNSHARE_SETUP, "setup",
             str(room.root / "newroot"), str(room.tree), str(room.home), str(room.tmp),
-            str(room.out), "ro" if options.strict else "rw", str(len(options.ro_binds)),
-            *options.ro_binds, "env", "-i", *pairs,
+            str(room.out), "ro" if options.strict else "rw", str(len(binds)), *binds,
+            "env", "-i", *pairs,
             "/bin/sh", "-c", 'cd "$0" && exec "$@"', TREE]
 
 
