@@ -172,3 +172,41 @@ def test_first_plan_quarantines_instead_of_retiring(camp: Campaign) -> None:
     for action in (a for b in camp.plan["batches"] for a in b["actions"]):
         if action["action"] in ("quarantine", "shim"):
             assert action["usage"] == {"log": "/var/log/runbook-usage.log", "syslog": True}
+
+
+def test_the_ledger_counts_promoted_batches_only(tmp_path: Path) -> None:
+    """When a window starts: the promotion of the quarantine, again at a rewrite of a shim's
+    caller; a batch rolled back afterwards starts nothing."""
+    import json
+
+    from runbook_lib.planning import observe
+
+    def batch(number: int, status: str, finished: str, events: list[dict[str, str]],
+              rolled_back: bool = False) -> None:
+        folder = tmp_path / "batches" / f"{number:03d}"
+        folder.mkdir(parents=True)
+        (folder / "validation.json").write_text(json.dumps(
+            {"status": status, "finished": finished, "observe": events}), "utf-8")
+        if rolled_back:
+            (folder / "rollback.json").write_text("{}", "utf-8")
+
+    batch(1, "promoted", "2026-01-01T10:00:00.5Z", [
+        {"path": "a.sh", "action": "quarantine", "canonical": ""},
+        {"path": "b.sh", "action": "shim", "canonical": "c.sh"}])
+    batch(2, "promoted", "2026-01-05T10:00:00Z", [
+        {"path": "b.sh", "action": "rewrite", "canonical": "c.sh"}])
+    batch(3, "promoted", "2026-01-06T10:00:00Z", [
+        {"path": "d.sh", "action": "quarantine", "canonical": ""}], rolled_back=True)
+    batch(4, "rolled_back", "2026-01-07T10:00:00Z", [
+        {"path": "e.sh", "action": "quarantine", "canonical": ""}])
+    watches = observe.ledger(tmp_path, None)
+    assert sorted(watches) == ["a.sh", "b.sh"]
+    assert watches["b.sh"].action == "shim" and watches["b.sh"].canonical == "c.sh"
+    assert watches["b.sh"].since.isoformat() == "2026-01-05T10:00:00+00:00"
+    now = observe.parse_time("2026-01-31T11:00:00Z")
+    assert now is not None
+    same_second = [observe.parse_time("2026-01-01T10:00:00Z")]
+    used = observe.status(watches["a.sh"], [t for t in same_second if t], now, 30)
+    assert used["decision"] == "in use" and used["uses"] == 1
+    assert observe.status(watches["a.sh"], [], now, 30)["decision"] == "retire"
+    assert observe.status(watches["b.sh"], [], now, 30)["decision"] == "observing"
