@@ -79,8 +79,10 @@ def shell_lines(path: str, sinks: Sinks, why: str) -> str:
     """POSIX shell lines (sh, bash, ksh, zsh) that record one run of `path`.
 
     Few programs run, as a shim's callers pay for them on every call: the host name is read
-    with `read`, the tab is a literal one, and logger runs only where a syslog socket is."""
-    fields = ['$(date -u +%Y-%m-%dT%H:%M:%SZ)', "$h", "$(id -un)", script_id(path), "$0",
+    with `read`, the user is the login name the environment holds (`id` runs only when it
+    holds none), the tab is a literal one, and logger runs only where a syslog socket is."""
+    fields = ['$(date -u +%Y-%m-%dT%H:%M:%SZ)', "$h", "${LOGNAME:-${USER:-$(id -un)}}",
+              script_id(path), "$0",
               "$PWD", '$(tr \'\\0\\t\\n\' \'   \' <"/proc/$PPID/cmdline")']
     record = "${t}".join([MARK, VERSION, *fields])
     out = [f"(: {_sq(why)}",
