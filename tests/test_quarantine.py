@@ -125,6 +125,7 @@ def test_an_imported_module_records_its_import(tmp_path: Path) -> None:
     ("lib.sh", "# shellcheck shell=bash\nf() {\n  echo x\n}\n", "bash"),
     ("empty.sh", "", "sh"), ("comments.sh", "# nothing yet\n", "sh"),
     ("old.sh", "#!/bin/sh\ncd $1\nrm -rf *\n", "sh"),  # findings of its own stay as they were
+    ("vars.sh", "#!/bin/sh\nr=1\nh=2\nt=3\necho \"$r$h$t\"\n", "sh"),  # short names too
 ])
 def test_no_new_shellcheck_findings(name: str, text: str, language: str) -> None:
     if not shellcheck.available():

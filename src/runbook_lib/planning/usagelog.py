@@ -81,17 +81,18 @@ def shell_lines(path: str, sinks: Sinks, why: str) -> str:
     Few programs run, as a shim's callers pay for them on every call: the host name is read
     with `read`, the user is the login name the environment holds (`id` runs only when it
     holds none), the tab is a literal one, and logger runs only where a syslog socket is."""
-    fields = ['$(date -u +%Y-%m-%dT%H:%M:%SZ)', "$h", "${LOGNAME:-${USER:-$(id -un)}}",
+    fields = ['$(date -u +%Y-%m-%dT%H:%M:%SZ)', "$runbook_h", "${LOGNAME:-${USER:-$(id -un)}}",
               script_id(path), "$0",
               "$PWD", '$(tr \'\\0\\t\\n\' \'   \' <"/proc/$PPID/cmdline")']
-    record = "${t}".join([MARK, VERSION, *fields])
+    record = "${runbook_t}".join([MARK, VERSION, *fields])
     out = [f"(: {_sq(why)}",
-           " t='\t'; read -r h </proc/sys/kernel/hostname || h=$(uname -n)",
-           f' r="{record}"']
+           " runbook_t='\t'; read -r runbook_h </proc/sys/kernel/hostname ||"
+           " runbook_h=$(uname -n)",
+           f' runbook_r="{record}"']
     if sinks.log:
-        out.append(f" printf '%s\\n' \"$r\" >>{_sq(sinks.log)} || :")
+        out.append(f" printf '%s\\n' \"$runbook_r\" >>{_sq(sinks.log)} || :")
     if sinks.syslog:
-        out.append(f' [ ! -S /dev/log ] || logger -t {MARK} -- "$r" || :')
+        out.append(f' [ ! -S /dev/log ] || logger -t {MARK} -- "$runbook_r" || :')
     out[-1] += ") </dev/null >/dev/null 2>&1 || :"
     return "\n".join(out) + "\n"
 
