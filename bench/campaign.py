@@ -8,12 +8,14 @@ The repository is copied to a temporary folder (the original is never changed). 
 plan runs with observe_days 0 and no usage records, as if the window had passed with no use:
 the most the campaign can retire. Prints the actions planned and promoted per cycle, batches
 rolled back and why, then: Python import statements of the remaining tree that name a deleted
-module (broken imports), test modules deleted (tests lost, by the repo's pytest
-configuration), and the seconds taken.
+module (broken imports), test modules deleted (tests lost: what discovery's pytest
+rules collect, and any test_*.py or *_test.py), and the seconds taken.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import shutil
 import sys
 import tempfile
@@ -23,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from runbook_lib.checks.importers import imported, module_parts, reaches
-from runbook_lib.discovery import pyconfig
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from runbook_lib.discovery.references.pytests import collected_tests
+from runbook_lib.discovery.treeindex import tree_lookup
 from runbook_lib.execution.batch import BatchParams, run_batch
 from runbook_lib.gitops import gitrepo
 from runbook_lib.planning.approve import ApproveParams, approve
@@ -61,9 +64,10 @@ def cycle(repo: Path, ws: Path, size: int, days: float) -> dict[str, Any]:
 def damage(repo: Path, before: str) -> tuple[list[str], list[str]]:
     """(import statements naming a deleted module, test modules deleted) since `before`."""
     gone = [p for p, s in gitrepo_changes(repo, before).items() if s == "D"]
-    files = sorted(gitrepo.tree_modes(repo, before))
-    configs = pyconfig.pytest_configs(files, lambda p: gitrepo.file_at(repo, before, p))
-    tests = [p for p in gone if pyconfig.collected(p, configs)]
+    collected = collected_tests(tree_lookup(repo, gitrepo.tree_modes(repo, before)))
+    # discovery's pytest rules, and pytest's default file names wherever they are
+    tests = [p for p in gone if p in collected or p.endswith("_test.py")
+             or fnmatch.fnmatch(posixpath.basename(p), "test_*.py")]
     targets = [module_parts(p) for p in gone if p.endswith(".py")]
     broken = []
     for path in (p for p in gitrepo.tree_modes(repo, "HEAD") if p.endswith(".py")):

@@ -3,7 +3,8 @@
 `pytest --collect-only -q` runs in the sandbox (collection imports the repo's modules) on the
 checkpoint tree and on the batch tree, with the Python of `tests_python` (default: the one
 running runbook; a virtualenv of the repo's own dependencies is better). Only test modules
-that may import what the batch changed are collected (checks.importers). A batch that
+that discovery's pytest rules collect (discovery/references/pytests.py, over the checkpoint
+tree) and that may import what the batch changed (checks.importers) are collected. A batch that
 changes no Python code costs nothing.
 """
 
@@ -21,7 +22,8 @@ from typing import Any
 from runbook_lib.checks import importers
 from runbook_lib.checks.behaviour import trees
 from runbook_lib.checks.context import BatchContext, Check
-from runbook_lib.discovery import pyconfig
+from runbook_lib.checks.pytree import checkpoint_lookup
+from runbook_lib.discovery.references.pytests import CONFIGS, collected_tests
 from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run
 from runbook_lib.sandbox import isolate
@@ -44,13 +46,13 @@ def tests_check(ctx: BatchContext) -> Check:
     if not changed_py:
         return Check("tests", "skip", "the batch changes no Python code (a usage header leaves "
                      "what a module defines as it was): collection is the same")
-    files = list(gitrepo.tree_modes(ctx.repo, ctx.old))
-    texts = _python_texts(ctx, files)
-    configs = pyconfig.pytest_configs(files, lambda p: texts.get(p) or _old(ctx, p))
+    lk = checkpoint_lookup(ctx)
+    roots = collected_tests(lk)  # what discovery's pytest rules collect, and from where
+    texts = _python_texts(ctx, sorted(lk.index.files))
     reached = importers.importers(set(changed_py), texts)
-    chosen = sorted(f for f in files if f in reached and pyconfig.collected(f, configs))
-    if any(posixpath.basename(p) in pyconfig.PYTEST_FILES for p in changed_py):
-        chosen = sorted(f for f in files if pyconfig.collected(f, configs))
+    chosen = sorted(f for f in roots if f in reached)
+    if any(posixpath.basename(p) in CONFIGS for p in changed_py):
+        chosen = sorted(roots)
     if not chosen:
         return Check("tests", "pass", "no test module may import what the batch changed")
     info = _interpreter(python)
@@ -60,9 +62,9 @@ def tests_check(ctx: BatchContext) -> Check:
     if box is None:
         return Check("tests", "skip", isolate.unavailable_reason())
     with trees(ctx) as (old_tree, new_tree):
-        old = _collect(box, old_tree, python, info["prefixes"], chosen, configs)
+        old = _collect(box, old_tree, python, info["prefixes"], chosen, roots)
         new = _collect(box, new_tree, python, info["prefixes"],
-                       [f for f in chosen if (new_tree / f).is_file()], configs)
+                       [f for f in chosen if (new_tree / f).is_file()], roots)
     return verdict(old, new, len(chosen))
 
 
@@ -138,15 +140,15 @@ def _changed_code(ctx: BatchContext) -> list[str]:
     a quarantine's usage header (it runs at import and defines nothing)."""
     quarantined = {str(a["path"]) for a in ctx.batch["actions"] if a["action"] == "quarantine"}
     return sorted(p for p in ctx.changed if p not in quarantined and (
-        p.endswith(".py") or posixpath.basename(p) in pyconfig.PYTEST_FILES))
+        p.endswith(".py") or posixpath.basename(p) in CONFIGS))
 
 
 def _collect(box: isolate.Sandbox, tree: Path, python: str, prefixes: tuple[str, ...],
-             chosen: list[str], configs: tuple[pyconfig.PytestConfig, ...]) -> Collected:
+             chosen: list[str], roots: dict[str, str]) -> Collected:
     found = Collected()
     by_root: dict[str, list[str]] = {}
     for path in chosen:
-        by_root.setdefault(pyconfig.config_for(path, configs).folder, []).append(path)
+        by_root.setdefault(roots[path], []).append(path)
     for root, paths in sorted(by_root.items()):
         _collect_root(box, tree, python, prefixes, root, paths, found)
     return found

@@ -261,3 +261,25 @@ def _nearest(path: str, lk: Lookup) -> str | None:
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def collected_tests(lk: Lookup) -> dict[str, str]:
+    """Every test module pytest collects in the repo, by the rules above (each pytest
+    configuration's own collection, and pytest's defaults in a project that declares pytest),
+    with the folder pytest runs it from (its rootdir). Support files (conftest.py, package
+    markers) are left out: they are collected with the tests, not as tests."""
+    out: dict[str, str] = {}
+    folders = sorted({posixpath.dirname(p) for p in lk.index.files
+                      if posixpath.basename(p) in (*CONFIGS, *ANCHORS) or
+                      is_requirements(posixpath.basename(p))})
+    for folder in folders:
+        config = pytest_config(folder, lk)
+        if config is not None and config[0] == folder:
+            found = collect_tests([], folder, lk)
+        else:
+            anchor = anchor_of(folder, lk)
+            found = default_tests(anchor, lk) if anchor else []
+        for path in found:
+            if posixpath.basename(path) not in ("conftest.py", "__init__.py"):
+                out.setdefault(path, folder)
+    return out
