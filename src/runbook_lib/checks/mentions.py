@@ -1,12 +1,12 @@
 """mentions: a removed path must not be named where something may still run it.
 
 Discovery's rules are not trusted here: every path the batch removes, and its file name where
-no other file of the repo has it, is searched (`git grep`, fixed strings) in every tracked text
-file of the new tree except docs and data. A hit is explained only when discovery read that
-line as a caller's line (a row of a caller kind in the baseline references.csv: a live one is
-the references check's, a comment or an archived file's is no call) or when it sits in a
-comment by discovery's comment rules; any other hit fails the batch with file, line and
-text, for a person to look at.
+no other file of the repo has it, is searched (`git grep`, fixed strings, through the one git
+runner) in every tracked text file of the new tree except docs and data. A hit is explained
+only when discovery read that line as a caller's line (a row of a caller kind in the baseline
+references.csv: a live one is the references check's, a comment or an archived file's is no
+call) or when it sits in a comment by discovery's comment rules; any other hit fails the
+batch with file, line and text, for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,11 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from runbook_lib.checks.context import BatchContext, Check
-from runbook_lib.core.errors import RunbookError
 from runbook_lib.discovery.references.kinds import source_kind
 from runbook_lib.discovery.references.words import hash_comment, slash_comment
 from runbook_lib.gitops import gitrepo
-from runbook_lib.proc import run
 
 # data: generated or stored, never run (YAML is not here: k8s and ansible files run things)
 DATA = (".json", ".jsonl", ".csv", ".tsv", ".log", ".xml", ".html", ".htm", ".svg", ".lock")
@@ -36,7 +34,7 @@ def mentions(ctx: BatchContext) -> Check:
         return Check("mentions", "pass", "the batch removes no file")
     names = _patterns(removed, list(gitrepo.tree_modes(ctx.repo, ctx.old)))
     seen = _explained(ctx.baseline)
-    hits = [h for h in _grep(ctx.repo, ctx.new, sorted(names)[:MAX_PATTERNS])
+    hits = [h for h in gitrepo.grep_fixed(ctx.repo, ctx.new, sorted(names)[:MAX_PATTERNS])
             if _runnable(h[0])]
     problems = [f"{path}:{line}: names {names[word]} (removed): {text.strip()[:200]}"
                 for path, line, text in hits for word in _words_in(text, names)
@@ -55,21 +53,6 @@ def _patterns(removed: list[str], files: list[str]) -> dict[str, str]:
         if counts[name] == 1 and name not in out:
             out[name] = path
     return out
-
-
-def _grep(repo: Path, commit: str, words: list[str]) -> list[tuple[str, int, str]]:
-    patterns = [arg for w in words for arg in ("-e", w)]
-    done = run(["git", "-C", str(repo), "grep", "-n", "-I", "-F", "-z", *patterns, commit,
-                "--"], check=False)
-    if done.returncode not in (0, 1):  # 1: nothing found
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RunbookError(f"git grep failed: {detail}")
-    hits = []
-    for record in done.stdout.split("\n"):
-        fields = record.split("\0", 2)
-        if len(fields) == 3 and fields[1].isdigit():
-            hits.append((fields[0].partition(":")[2], int(fields[1]), fields[2]))
-    return hits
 
 
 def _runnable(path: str) -> bool:

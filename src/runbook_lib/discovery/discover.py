@@ -61,7 +61,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
                        progress)
     index = build_index(probes, params.deploy_roots)
     rows, refs = scan_all(root, index, probes, params.workers, progress)
-    warnings = [] if listing.how in ("git", "walk (not a git repository)") else [listing.how]
+    warnings = [] if listing.how in ("walk (not a git repository)", "git") else [listing.how]
     if not rows:
         warnings.append(f"no script found in {root}: nothing to consolidate (check the folder, "
                         "--include and --exclude)")
