@@ -4,6 +4,7 @@ quarantine keep what discovery cannot prove unused, and the checks that do not t
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -76,9 +77,16 @@ def test_first_plan_quarantines_orphans_and_shims_declared_copies(campaign: dict
     assert all(o.status == "promoted" for o in campaign["first_runs"]), \
         [o.checks for o in campaign["first_runs"]]
     kept = {k["path"]: k["reason"] for k in first["kept"]}
-    assert kept["backend/app/core/legacy.py"].startswith("role library")
-    assert kept["backend/tests/test_util.py"].startswith("role test")
-    assert kept["backend/tests/conftest.py"].startswith("role package_marker")
+    assert kept["backend/app/core/legacy.py"].startswith("role library")  # nothing imports it
+    with open(campaign["ws"] / "inventory.csv", encoding="utf-8") as fh:
+        roles = {r["path"]: r["role"] for r in csv.DictReader(fh)}
+    assert {p: roles[p] for p in ("backend/app/core/audit.py", "backend/tests/test_util.py",
+                                  "backend/tests/conftest.py", "backend/app/__init__.py")} == {
+        "backend/app/core/audit.py": "library", "backend/tests/test_util.py": "test",
+        "backend/tests/conftest.py": "package_marker",
+        "backend/app/__init__.py": "package_marker"}
+    touched = {a.get("path") or a.get("file") for b in first["batches"] for a in b["actions"]}
+    assert not {p for p in touched if str(p).startswith("backend/")}
     for path in ORPHANS:
         assert QUARANTINE in campaign["after_first"][path]
 
@@ -130,24 +138,41 @@ def append_retire(ws: Path, repo: Path, path: str) -> int:
     return number
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("backend/app/core/util.py",  # imported by a test module, and by the app another imports
-     "backend/tests/test_util.py: new collection error: backend/tests/test_util.py:1: "
-     "ModuleNotFoundError: No module named 'app.core.util'"),
-    ("backend/tests/test_util.py", "backend/tests/test_util.py: test module gone (2 tests)"),
+@pytest.mark.parametrize(("path", "failed"), [
+    ("backend/app/core/util.py", {  # imported by the app, and by a test module
+        "imports": ["backend/app/main.py:1: `from app.core import util` imports "
+                    "backend/app/core/util.py (removed by the batch)",
+                    "backend/tests/test_util.py:1: `from app.core.util import double` imports "
+                    "backend/app/core/util.py (removed by the batch)"],
+        "tests": ["backend/tests/test_util.py: new collection error: "
+                  "backend/tests/test_util.py:1: ModuleNotFoundError: No module named "
+                  "'app.core.util'"]}),
+    ("backend/app/core/audit.py", {  # imported by the application only: no test sees it
+        "imports": ["backend/app/worker.py:3: `from app.core import audit` imports "
+                    "backend/app/core/audit.py (removed by the batch)"]}),
+    ("backend/tests/test_util.py", {
+        "tests": ["backend/tests/test_util.py: test module gone (2 tests)"]}),
 ])
 def test_removing_an_imported_module_or_a_test_rolls_back(campaign: dict[str, Any], path: str,
-                                                          expected: str) -> None:
+                                                          failed: dict[str, list[str]]) -> None:
     repo, ws = campaign["repo"], campaign["ws"]
     head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
                           text=True, check=True).stdout
     outcome = run_batch(BatchParams(ws, append_retire(ws, repo, path)))
     assert outcome.status == "rolled_back" and (repo / path).exists()
-    tests = next(c for c in outcome.checks if c["name"] == "tests")
-    assert tests["status"] == "fail" and expected in tests["details"]["problems"]
+    checks = {c["name"]: c for c in outcome.checks}
+    # (the references check, which trusts discovery's rows, may fail too: not asked here)
+    assert set(failed) <= {n for n, c in checks.items() if c["status"] == "fail"}
+    if "imports" in failed:
+        assert checks["imports"]["details"] == failed["imports"]
+    else:
+        assert checks["imports"]["status"] == "pass"
+    if "tests" in failed:
+        problems = checks["tests"]["details"]["problems"]
+        assert set(failed["tests"]) <= set(problems)
     if path == "backend/app/core/util.py":  # through app.main, the line of the import that broke
         assert any(p.startswith("backend/tests/test_main.py: new collection error: "
                                 "backend/app/main.py:1: ImportError")
-                   for p in tests["details"]["problems"])
+                   for p in checks["tests"]["details"]["problems"])
     assert subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
                           text=True, check=True).stdout == head

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbook_lib.checks import behaviour, containers, mentions, tests
+from runbook_lib.checks import behaviour, containers, imports, mentions, tests
 from runbook_lib.checks.context import BatchContext, Check, touched_paths
 from runbook_lib.checks.static import STATIC_CHECKS
 from runbook_lib.core import auditlog, workspace
@@ -72,8 +72,8 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         _check_files(repo, plan, batch)
         _check_checkout(repo, plan)
         auditlog.append(ws, "batch-start", batch=params.batch)
-        checks = {**STATIC_CHECKS, **mentions.CHECKS, **tests.CHECKS, **behaviour.CHECKS,
-                  **containers.CHECKS, **(extra_checks or {})}
+        checks = {**STATIC_CHECKS, **imports.CHECKS, **mentions.CHECKS, **tests.CHECKS,
+                  **behaviour.CHECKS, **containers.CHECKS, **(extra_checks or {})}
         journal = Journal(_fresh_journal(ws, params.batch), ws)
         outcome = _execute(journal, ws, repo, batch, params, checks)
         # validation.json before the journal ends: an unfinished journal is what tells
