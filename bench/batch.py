@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-CACHE = Path("/tmp/runbook-bench")
+# RUNBOOK_BENCH_CACHE: another folder, e.g. after discovery changed (the cache is per source)
+CACHE = Path(os.environ.get("RUNBOOK_BENCH_CACHE", "/tmp/runbook-bench"))
 RUNBOOK = str(Path(sys.executable).with_name("runbook"))
 SAMPLE_SKIP = "[behaviour, coverage, performance, containers]"
 
