@@ -85,6 +85,8 @@ def one(base: Path, batch_size: int, skip: str) -> tuple[str, dict[str, float]]:
             f" {back:>9.2f}" + ("" if out else " (not promoted)"))
     checks = {k.removeprefix("check_").removesuffix("_s"): v for k, v in t.items()
               if k.startswith("check_")}
+    checks["(worktree)"] = t.get("worktree_s", 0.0)
+    checks["(cleanup)"] = t.get("cleanup_s", 0.0)
     return line, checks
 
 

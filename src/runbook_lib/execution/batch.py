@@ -168,7 +168,9 @@ def _execute(journal: Journal, ws: Path, repo: Path, batch: dict[str, Any],
             outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
     finally:
         journal.step("cleanup", stoppable=False)
+        before = time.perf_counter()
         gitwrite.remove_worktree(repo, tree)
+        timings["cleanup_s"] = _lap(before)
     timings["total_s"] = _lap(start)
     outcome.timings = timings
     return outcome
