@@ -49,3 +49,28 @@ def test_modules_that_import_in_neither_tree_are_a_skip_with_the_reason() -> Non
     errors = {"t.py": "t.py:1: ModuleNotFoundError: No module named 'fastapi'"}
     result = verdict(Collected({}, dict(errors)), Collected({}, dict(errors)), 1)
     assert result.status == "skip" and "fastapi" in result.details["reason"]
+
+
+def test_modules_to_collect_are_those_discoverys_pytest_rules_collect(tmp_path: Path) -> None:
+    from runbook_lib.discovery.references.pytests import collected_tests
+    from runbook_lib.discovery.treeindex import tree_lookup
+
+    files = {
+        "backend/pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n'
+                                  'python_files = ["test_*.py", "check_*.py"]\n',
+        "backend/tests/__init__.py": "",
+        "backend/tests/conftest.py": "",
+        "backend/tests/test_a.py": "def test_a():\n    pass\n",
+        "backend/tests/check_b.py": "def test_b():\n    pass\n",
+        "backend/scripts/test_conn.py": "print('outside testpaths')\n",
+        "tools/requirements-dev.txt": "pytest\n",  # declares pytest: its defaults collect
+        "tools/test_tool.py": "def test_t():\n    pass\n",
+        "ops/requirements.txt": "requests\n",  # no pytest here: nothing collected
+        "ops/test_ping.py": "print('a script named like a test')\n",
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    assert collected_tests(tree_lookup(tmp_path, files)) == {
+        "backend/tests/test_a.py": "backend", "backend/tests/check_b.py": "backend",
+        "tools/test_tool.py": "tools"}
