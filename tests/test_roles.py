@@ -97,6 +97,8 @@ def test_roles_follow_the_references_discovery_found(tmp_path: Path) -> None:
         "backend/app/main.py": "from app import settings\nprint(settings.X)\n",
         "backend/app/settings.py": "#!/usr/bin/env python3\nX = 1\n",
         "checks/verify_api.py": "def test_api():\n    assert True\n",
+        "ops/test_login.py": "def test_login():\n    assert True\n",  # no project runs pytest
+        "ops/test_ping.py": "print('a hand-run script named like a test')\n",
         ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
                                     "    steps:\n      - run: pytest checks/verify_api.py\n",
         "Dockerfile": "FROM python:3.12\nCOPY backend/ /app/\nWORKDIR /app\n"
@@ -109,6 +111,7 @@ def test_roles_follow_the_references_discovery_found(tmp_path: Path) -> None:
     assert found["backend/app/settings.py"] == "library"
     assert found["checks/verify_api.py"] == "test"
     assert found["backend/app/main.py"] == "script"
+    assert found["ops/test_login.py"] == "test" and found["ops/test_ping.py"] == "script"
 
 
 def test_broken_config_files_give_default_roles(tmp_path: Path) -> None:
@@ -119,7 +122,7 @@ def test_broken_config_files_give_default_roles(tmp_path: Path) -> None:
     run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
     with open(tmp_path / "ws" / "inventory.csv", encoding="utf-8") as fh:
         found = {row["path"]: row["role"] for row in csv.DictReader(fh)}
-    assert found == {"a/test_x.py": "script", "a/tool.py": "script", "setup.py": "plugin"}
+    assert found == {"a/test_x.py": "test", "a/tool.py": "script", "setup.py": "plugin"}
 
 
 def test_main_guard_or_shebang_makes_a_program() -> None:

@@ -5,7 +5,8 @@ Roles are read off what discovery already found (references/), not from a second
 the same configuration:
 - package_marker: __init__.py, __main__.py, conftest.py (the import system and pytest use them);
 - test: a module that pytest's collection reaches (rows of the pytest configuration, pytest's
-  defaults in a project that declares pytest, or a command that runs pytest or unittest);
+  defaults in a project that declares pytest, or a command that runs pytest or unittest), or
+  one with pytest's default name that defines tests (someone may run pytest by hand);
 - entry_point: a module that packaging metadata names (entry points, [project.scripts],
   setup.py scripts and py_modules, FastAPI's entrypoint);
 - plugin: loaded by a framework from a place its configuration names: alembic's
@@ -23,6 +24,7 @@ Pure analysis: rows and references in, roles out; nothing runs.
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -49,6 +51,7 @@ CONVENTIONAL = frozenset({
     "setup.py", "noxfile.py", "fabfile.py", "dodo.py", "manage.py", "wsgi.py", "asgi.py",
     "gunicorn.conf.py", "appengine_config.py",
 })
+_TESTS = re.compile(r"^(?:async def test|def test|class Test)", re.MULTILINE)
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
 Reader = Callable[[str], "str | None"]
 
@@ -60,6 +63,7 @@ class Traits:
     direct: bool = False  # a shebang or a `__main__` guard: run as a program
     tasks: bool = False  # names celery (or invoke) or their task decorators
     airflow: bool = False  # holds both words Airflow's safe mode looks for
+    tests: bool = False  # defines a test function or class at its top level, as pytest wants
 
 
 def traits(text: str, language: str) -> Traits:
@@ -68,7 +72,8 @@ def traits(text: str, language: str) -> Traits:
     lower = text.lower()
     return Traits(direct=runs_directly(text.split("\n")),
                   tasks=_TASKS.search(text) is not None,
-                  airflow=all(w in lower for w in _AIRFLOW_SAFE_MODE))
+                  airflow=all(w in lower for w in _AIRFLOW_SAFE_MODE),
+                  tests=_TESTS.search(text) is not None)
 
 
 @dataclass(frozen=True)
@@ -128,6 +133,8 @@ def role(path: str, language: str, seen: Traits, facts: RepoFacts) -> str:
     for kind in ("test", "entry_point"):
         if path in facts.by_rule.get(kind, ()):
             return kind
+    if seen.tests and (fnmatch.fnmatchcase(name, "test_*.py") or name.endswith("_test.py")):
+        return "test"  # pytest's default names, run by hand where no project declares pytest
     if name in CONVENTIONAL or path in facts.sphinx or _framework_plugin(path, seen, facts):
         return "plugin"
     if path in facts.by_rule.get("library", ()):
