@@ -198,3 +198,33 @@ def test_records_survive_syslog_escaping_and_odd_paths() -> None:
 def test_scripts_the_header_cannot_keep_are_refused(data: bytes, language: str,
                                                     problem: str) -> None:
     assert problem in quarantine.problem(data, language)
+
+
+def test_files_other_programs_read_wait_and_a_file_broken_before_passes_syntax(
+        tmp_path: Path) -> None:
+    """A Terraform file behind a stray shebang is never given a header; a script whose syntax
+    was already broken is quarantined, and the syntax check does not blame the batch."""
+    from conftest import make_repo
+    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+    from runbook_lib.execution.batch import BatchParams, run_batch
+    from runbook_lib.planning.approve import ApproveParams, approve
+    from runbook_lib.planning.plan import PlanParams, build_plan
+    from runbook_lib.similarity import SimilarityParams, run_similarity
+
+    tf = '#!/bin/bash\n# Copyright\nvariable "region" {\n  default = "x"\n}\n'
+    repo = make_repo(tmp_path / "repo", {"infra/variables.tf": tf,
+                                         "tools/broken": "#!/bin/bash\nif then\n"})
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    plan = build_plan(PlanParams(workspace=ws, usage_sinks=["file"],
+                                 usage_log=str(tmp_path / "usage.log")))
+    planned = [a["path"] for b in plan["batches"] for a in b["actions"]]
+    assert planned == ["tools/broken"]
+    waiting = {w["cluster"]: w["reason"] for w in plan["waiting"]}
+    assert "ends in .tf" in waiting["infra/variables.tf"]
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    outcome = run_batch(BatchParams(ws, plan["batches"][0]["batch"], perf_min_seconds=1.0))
+    checks = {c["name"]: c["status"] for c in outcome.checks}
+    assert outcome.status == "promoted" and checks["syntax"] == "pass", outcome.checks
+    assert (repo / "infra/variables.tf").read_text() == tf

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import posixpath
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,9 +41,21 @@ def syntax(ctx: BatchContext) -> Check:
         text = (ctx.worktree / path).read_text(encoding="utf-8", errors="replace")
         language = classify.script_language(path, text.split("\n", 1)[0])
         problem = _syntax_problem(ctx.worktree / path, text, language)
-        if problem:
+        if problem and not _failed_before(ctx, path, language):
             problems.append(f"{path}: {problem}")
     return Check("syntax", "fail" if problems else "pass", problems)
+
+
+def _failed_before(ctx: BatchContext, path: str, language: str | None) -> bool:
+    """The checkpoint's file did not parse either (a Terraform file behind a stray shebang):
+    the batch did not break it."""
+    old = gitrepo.show_file(ctx.repo, ctx.old, path)
+    if old is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="runbook-syntax-") as tmp:
+        full = Path(tmp) / posixpath.basename(path)
+        full.write_text(old, encoding="utf-8")
+        return bool(_syntax_problem(full, old, language))
 
 
 def _syntax_problem(full: Path, text: str, language: str | None) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Any
 
+from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
 from runbook_lib.planning import observe, quarantine, shims
 from runbook_lib.planning.groups import Group, Tables, Waiting, caller_flags, retire_action
 from runbook_lib.planning.usagelog import Sinks
@@ -75,13 +77,23 @@ def _one(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | 
     text = tables.text(path)
     if quarantine.is_quarantined(text) or shims.MARK in text:
         return _observed(tables, path, d)
-    problem = quarantine.problem(tables.data(path), str(tables.row(path).get("language", "")))
+    problem = _foreign(path, tables.row(path)) or quarantine.problem(
+        tables.data(path), str(tables.row(path).get("language", "")))
     if problem:
         return None, Waiting(path, [path], f"no live caller, but it cannot be quarantined: "
                              f"{problem}")
     group = Group(path, [d.quarantine(tables, path)], caller_flags(tables, path), 0)
     group.observed = 1
     return group, None
+
+
+def _foreign(path: str, row: dict[str, Any]) -> str:
+    """A file named for another program (`variables.tf` with a stray `#!/bin/bash`, a
+    `.sh.tmpl` template) is read by that program: a usage header would change what it sees."""
+    suffix = PurePosixPath(path).suffix
+    if not suffix or suffix in SCRIPT_EXTENSIONS or row.get("archived") or row.get("backup_of"):
+        return ""
+    return f"its name ends in {suffix}, so another program may read it and see the header"
 
 
 def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | None]:
