@@ -8,14 +8,17 @@ The repository is copied to a temporary folder (the original is never changed). 
 plan runs with observe_days 0 and no usage records, as if the window had passed with no use:
 the most the campaign can retire. Prints the actions planned and promoted per cycle, batches
 rolled back and why, then: Python import statements of the remaining tree that name a deleted
-module (broken imports), test modules deleted (tests lost: what discovery's pytest
-rules collect, and any test_*.py or *_test.py), and the seconds taken.
+module and whose dotted name no remaining file ends with (broken imports; those naming a
+deleted module's name that a namesake still serves are counted apart), test modules deleted
+(tests lost: what discovery's pytest rules collect, and any test_*.py or *_test.py that
+defines a test), and the seconds taken.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 import shutil
 import sys
 import tempfile
@@ -33,6 +36,8 @@ from runbook_lib.gitops import gitrepo
 from runbook_lib.planning.approve import ApproveParams, approve
 from runbook_lib.planning.plan import PlanParams, build_plan
 from runbook_lib.similarity import SimilarityParams, run_similarity
+
+DEFINES_TEST = re.compile(r"^(?:async def test|def test|class Test)", re.MULTILINE)
 
 
 def cycle(repo: Path, ws: Path, size: int, days: float) -> dict[str, Any]:
@@ -61,22 +66,33 @@ def cycle(repo: Path, ws: Path, size: int, days: float) -> dict[str, Any]:
             "kept": Counter(k["reason"].split(":")[0] for k in plan["kept"])}
 
 
-def damage(repo: Path, before: str) -> tuple[list[str], list[str]]:
-    """(import statements naming a deleted module, test modules deleted) since `before`."""
+def damage(repo: Path, before: str) -> tuple[list[str], list[str], list[str]]:
+    """(import statements naming a deleted module, those of them whose dotted name no file
+    left in the tree ends with, test modules deleted) since `before`."""
     gone = [p for p, s in gitrepo_changes(repo, before).items() if s == "D"]
     collected = collected_tests(tree_lookup(repo, gitrepo.tree_modes(repo, before)))
-    # discovery's pytest rules, and pytest's default file names wherever they are
-    tests = [p for p in gone if p in collected or p.endswith("_test.py")
-             or fnmatch.fnmatch(posixpath.basename(p), "test_*.py")]
+    # discovery's pytest rules, and any file with pytest's default name that defines a test
+    tests = [p for p in gone if p in collected or (
+        (p.endswith("_test.py") or fnmatch.fnmatch(posixpath.basename(p), "test_*.py"))
+        and DEFINES_TEST.search(gitrepo.show_file(repo, before, p) or ""))]
     targets = [module_parts(p) for p in gone if p.endswith(".py")]
-    broken = []
-    for path in (p for p in gitrepo.tree_modes(repo, "HEAD") if p.endswith(".py")):
+    left = [p for p in gitrepo.tree_modes(repo, "HEAD") if p.endswith(".py")]
+    tails = {module_parts(p)[-k:] for p in left for k in range(1, len(module_parts(p)) + 1)}
+    named, unresolved = [], []
+    for path in left:
         text = (repo / path).read_text("utf-8", "replace")
-        if targets and any(t[-1] in text for t in targets):
-            names = imported(path, text)
-            broken += [f"{path} -> {'/'.join(t)}" for t in targets
-                       if ("*",) not in names and reaches(names, t)]
-    return broken, tests
+        if not (targets and any(t[-1] in text for t in targets)):
+            continue
+        names = imported(path, text)
+        for t in targets:
+            if ("*",) in names or not reaches(names, t):
+                continue
+            named.append(f"{path} -> {'/'.join(t)}")
+            matched = [n for n in names if len(n) <= len(t) and t[-len(n):] == n
+                       and n[0] not in sys.stdlib_module_names]
+            if any(n not in tails for n in matched):
+                unresolved.append(f"{path} -> {'/'.join(t)}")
+    return named, unresolved, tests
 
 
 def gitrepo_changes(repo: Path, before: str) -> dict[str, str]:
@@ -93,7 +109,7 @@ def main(source: Path, size: int) -> None:
         before = gitrepo.head_commit(repo)
         first = cycle(repo, ws, size, 30.0)
         second = cycle(repo, ws, size, 0.0)
-        broken, tests = damage(repo, before)
+        named, broken, tests = damage(repo, before)
     total = time.perf_counter() - start
     for name, result in (("first", first), ("second", second)):
         print(f"{name} cycle: {result['batches']} batches in {result['seconds']:.0f} s; "
@@ -106,7 +122,8 @@ def main(source: Path, size: int) -> None:
     print(f"quarantined {first['promoted']['quarantine']}, shimmed "
           f"{first['promoted']['shim'] + second['promoted']['shim']}, retired "
           f"{first['promoted']['retire'] + second['promoted']['retire']}; broken imports "
-          f"{len(broken)}; tests lost {len(tests)}; total {total:.0f} s")
+          f"{len(broken)} (statements naming a deleted module's name: {len(named)}, the others "
+          f"have a namesake left); tests lost {len(tests)}; total {total:.0f} s")
     for line in broken[:20] + tests[:20]:
         print(f"  {line}")
 
