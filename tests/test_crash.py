@@ -42,6 +42,7 @@ class World:
     stages: Stages
     number: str
     states: dict[str, dict[str, object]] = field(default_factory=dict)
+    shim: str = ""  # a shim the batch writes
 
     def load(self, stage: str) -> None:
         self.stages.load(stage)
@@ -71,7 +72,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     (stages.repo / "scratch.txt").write_text("untracked work\n", "utf-8")
     (stages.repo / ".env").write_text("SECRET=1\n", "utf-8")  # ignored by the sample
     (stages.repo / ".env").chmod(0o600)
-    world = World(stages, str(batch_of(camp.plan, shimmed(camp.plan, "echo_args.sh")[0])))
+    shim = shimmed(camp.plan, "echo_args.sh")[0]
+    world = World(stages, str(batch_of(camp.plan, shim)), shim=shim)
     world.save("pristine")
     _done(world.run("batch"))
     world.save("promoted")
@@ -296,8 +298,7 @@ def test_kill_inside_the_promotions_checkout_is_finished(world: World) -> None:
     """`read-tree -m -u` killed while writing the checkout's files: the branch has moved,
     the index is old, some files are new, one is gone, index.lock is left."""
     world.load("pristine")
-    shim = "ops/legacy/echo_args.sh"  # a shim of batch N, written in the middle
-    with crash_filter(world.stages.repo, shim, "*read-tree*"):
+    with crash_filter(world.stages.repo, world.shim, "*read-tree*"):  # a shim of batch N
         _killed(world.run("batch"), "inside read-tree")
     assert (world.stages.repo / ".git" / "index.lock").exists()
     done = world.run("recover")
