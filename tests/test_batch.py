@@ -216,3 +216,25 @@ def test_a_caller_line_that_stops_reaching_its_script_is_caught(camp: Campaign) 
     refs = next(c for c in outcome.checks if c["name"] == "references")
     assert refs["status"] == "fail" and any("run_echo.sh" in d for d in refs["details"])
     assert head(camp.repo) == main
+
+
+def test_incremental_references_match_a_full_discovery(camp: Campaign, tmp_path: Path) -> None:
+    """The references check scans only changed files and callers of touched ones; what it
+    writes for the next batch is what discovery of the whole new checkout finds."""
+    import pandas as pd
+
+    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+
+    number = first_batch(camp)
+    assert run_batch(BatchParams(camp.ws, number)).status == "promoted"
+    fast = pd.read_csv(batch_dir(camp.ws, number) / "references.csv", keep_default_na=False)
+    full = run_discovery(DiscoveryParams(repo=camp.repo, workspace=tmp_path / "ws",
+                                         deploy_roots=["/opt/app"], containers=False)).references
+    tracked = set(git(camp.repo, "ls-files").splitlines())
+
+    def rows(frame: pd.DataFrame) -> set[tuple[str, ...]]:
+        frame = frame[frame["source"].isin(tracked)]
+        return {tuple(str(v).lower() for v in row) for row in
+                frame[["source", "line", "target", "kind", "status", "live"]].to_numpy()}
+
+    assert rows(fast) == rows(full)

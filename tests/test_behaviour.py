@@ -10,6 +10,7 @@ import pytest
 from campaign import git
 from runbook_lib.checks import behaviour
 from runbook_lib.checks.context import BatchContext
+from runbook_lib.core.errors import BadInput
 from runbook_lib.core.workspace import batch_dir
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 from runbook_lib.execution.batch import BatchOutcome, BatchParams, run_batch
@@ -153,7 +154,12 @@ def test_no_cases_is_a_skip_and_a_bad_cases_file_fails(tmp_path: Path) -> None:
     outcome = run_batch(BatchParams(ws, 1))
     assert check(outcome, "behaviour")["status"] == "skip"
     assert "no declared cases" in check(outcome, "behaviour")["details"]
-    _repo, ws = campaign(tmp_path / "b", SETTINGS, "- script: alpha/show.sh\n  argz: [1]\n")
+    bad = "- script: alpha/show.sh\n  argz: [1]\n"
+    with pytest.raises(BadInput, match=r"unknown key\(s\) argz"):  # the plan reads them too
+        campaign(tmp_path / "b", SETTINGS, bad)
+    repo, ws = campaign(tmp_path / "c", SETTINGS, CASES)
+    (repo / "runbook-cases.yaml").write_text(bad, "utf-8")
+    git(repo, "commit", "-qam", "a bad cases file after planning")
     outcome = run_batch(BatchParams(ws, 1))
     assert outcome.status == "rolled_back"
     assert "unknown key(s) argz" in check(outcome, "behaviour")["details"]

@@ -50,7 +50,8 @@ def test_explain_names_callers_copies_and_the_plan(ws: Path) -> None:
 
 def test_explain_gives_the_action_on_a_copy(ws: Path) -> None:
     out = explain(ws, "ops/backup-copy.sh").stdout
-    assert "retire -> scripts/backup.sh: exact copy of scripts/backup.sh with no live caller" in out
+    # no caller: still a shim (it keeps working and records its use), retired after the window
+    assert "shim (exec) -> scripts/backup.sh" in out
 
 
 def test_a_path_inside_the_repo_may_be_absolute(ws: Path) -> None:

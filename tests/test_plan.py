@@ -147,3 +147,66 @@ def test_variants_wait_for_a_merge_with_parameters_and_renamed_copies_are_shimme
     waiting = [w for w in plan["waiting"] if "ops/deploy_api.sh" in w["members"]]
     assert waiting and "merge with parameters" in waiting[0]["reason"]
     assert "9090" in waiting[0]["reason"]
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ({"usage_sinks": ["mail"]}, "usage_sinks must name file, syslog or both"),
+    ({"usage_sinks": []}, "usage_sinks must name file, syslog or both"),
+    ({"usage_log": "usage.log"}, "usage_log must be an absolute path"),
+    ({"observe_days": -1.0}, "observe_days must not be negative"),
+])
+def test_bad_usage_parameters_are_refused(camp: Campaign, values: dict[str, object],
+                                          words: str) -> None:
+    from runbook_lib.core.errors import BadInput
+    from runbook_lib.planning.plan import PlanParams, build_plan
+
+    before = (camp.ws / "plan.json").read_bytes()
+    with pytest.raises(BadInput, match=words):
+        build_plan(PlanParams(workspace=camp.ws, **values))  # type: ignore[arg-type]
+    assert (camp.ws / "plan.json").read_bytes() == before
+
+
+def test_first_plan_quarantines_instead_of_retiring(camp: Campaign) -> None:
+    kinds = {a["action"] for b in camp.plan["batches"] for a in b["actions"]}
+    assert "quarantine" in kinds and "retire" not in kinds
+    for action in (a for b in camp.plan["batches"] for a in b["actions"]):
+        if action["action"] in ("quarantine", "shim"):
+            assert action["usage"] == {"log": "/var/log/runbook-usage.log", "syslog": True}
+
+
+def test_the_ledger_counts_promoted_batches_only(tmp_path: Path) -> None:
+    """When a window starts: the promotion of the quarantine, again at a rewrite of a shim's
+    caller; a batch rolled back afterwards starts nothing."""
+    import json
+
+    from runbook_lib.planning import observe
+
+    def batch(number: int, status: str, finished: str, events: list[dict[str, str]],
+              rolled_back: bool = False) -> None:
+        folder = tmp_path / "batches" / f"{number:03d}"
+        folder.mkdir(parents=True)
+        (folder / "validation.json").write_text(json.dumps(
+            {"status": status, "finished": finished, "observe": events}), "utf-8")
+        if rolled_back:
+            (folder / "rollback.json").write_text("{}", "utf-8")
+
+    batch(1, "promoted", "2026-01-01T10:00:00.5Z", [
+        {"path": "a.sh", "action": "quarantine", "canonical": ""},
+        {"path": "b.sh", "action": "shim", "canonical": "c.sh"}])
+    batch(2, "promoted", "2026-01-05T10:00:00Z", [
+        {"path": "b.sh", "action": "rewrite", "canonical": "c.sh"}])
+    batch(3, "promoted", "2026-01-06T10:00:00Z", [
+        {"path": "d.sh", "action": "quarantine", "canonical": ""}], rolled_back=True)
+    batch(4, "rolled_back", "2026-01-07T10:00:00Z", [
+        {"path": "e.sh", "action": "quarantine", "canonical": ""}])
+    watches = observe.ledger(tmp_path, None)
+    assert sorted(watches) == ["a.sh", "b.sh"]
+    assert watches["b.sh"].action == "shim" and watches["b.sh"].canonical == "c.sh"
+    assert watches["b.sh"].since.isoformat() == "2026-01-05T10:00:00+00:00"
+    now = observe.parse_time("2026-01-31T11:00:00Z")
+    assert now is not None
+    same_second = [observe.parse_time("2026-01-01T10:00:00Z")]
+    used = observe.status(watches["a.sh"], [t for t in same_second if t], now, 30)
+    assert used["decision"] == "in use" and used["uses"] == 1
+    assert observe.status(watches["a.sh"], [], now, 30)["decision"] == "retire"
+    assert observe.status(watches["b.sh"], [], now, 30)["decision"] == "observing"

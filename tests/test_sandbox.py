@@ -194,3 +194,22 @@ def test_the_host_tree_is_never_written(tmp_path: Path) -> None:
     before = sorted(os.listdir(tree))
     result = box.run(tree, Case("rm.sh"))
     assert result.stdout == "wiped\n" and sorted(os.listdir(tree)) == before
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_binds_show_host_folders_read_only_or_writable(tmp_path: Path, kind: str) -> None:
+    """A tool's interpreter is bound read-only (test collection); the demo's usage log folder
+    writable, so a quarantined script run by hand can record its use."""
+    box = box_or_skip(kind)
+    shown, log = tmp_path / "venv", tmp_path / "usage"
+    shown.mkdir()
+    log.mkdir()
+    (shown / "tool.txt").write_text("from the host\n", "utf-8")
+    tree = tree_with(tmp_path, {"job.sh": f"#!/bin/sh\ncat {shown}/tool.txt\n"
+                                          f"echo kept > {log}/used.log\n"
+                                          f"echo no > {shown}/written.txt || echo refused\n"})
+    options = isolate.Options(observe=False, ro_binds=(str(shown),), rw_binds=(str(log),))
+    result = box.run(tree, Case("job.sh", timeout=20), options)
+    assert result.stdout == "from the host\nrefused\n", result.stderr
+    assert (log / "used.log").read_text("utf-8") == "kept\n"
+    assert not (shown / "written.txt").exists()

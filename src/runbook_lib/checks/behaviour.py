@@ -15,7 +15,7 @@ import difflib
 import posixpath
 import statistics
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,8 @@ def trees(ctx: BatchContext) -> Iterator[tuple[Path, Path]]:
         yield pair
 
 
-def paired_runs(ctx: BatchContext, box: isolate.Sandbox) -> list[dict[str, Any]]:
+def paired_runs(ctx: BatchContext, box: isolate.Sandbox,
+                cases: list[Case]) -> list[dict[str, Any]]:
     """Old and new result of every selected case, traced; kept in the batch folder for reuse."""
     saved = _runs_file(ctx)
     if saved.exists():
@@ -66,7 +67,7 @@ def paired_runs(ctx: BatchContext, box: isolate.Sandbox) -> list[dict[str, Any]]
             return list(data["runs"])
     runs: list[dict[str, Any]] = []
     with trees(ctx) as (old, new):
-        for case in select_cases(ctx):
+        for case in cases:
             options = isolate.Options(trace=True, strict=case.probe)
             runs.append({"case": case.as_dict(), "expect_exit": case.expect_exit,
                          "old": _plain(box.run(old, case, options)),
@@ -109,7 +110,15 @@ def relocate(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
-def compare(pair: dict[str, Any], pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def usage_logs(batch: dict[str, Any]) -> set[str]:
+    """The usage log files the batch's shims and quarantines append to (planning.usagelog):
+    a new attempt to write there is the usage record, not a behaviour of the script."""
+    return {str(a["usage"]["log"]) for a in batch["actions"]
+            if isinstance(a.get("usage"), dict) and a["usage"].get("log")}
+
+
+def compare(pair: dict[str, Any], pairs: list[tuple[str, str]],
+            logs: Collection[str] = ()) -> list[dict[str, Any]]:
     """Every difference between the old and new run of one case, with its kind."""
     old, new = pair["old"], pair["new"]
     diffs = [_expect(pair, side) for side in ("old", "new")
@@ -125,7 +134,7 @@ def compare(pair: dict[str, Any], pairs: list[tuple[str, str]]) -> list[dict[str
         diffs.append({"what": "files", "kind": "behaviour",
                       "diff": [f"{k}: {old['effects'].get(k, '-')} -> "
                                f"{new['effects'].get(k, '-')}" for k in keys]})
-    if _attempts(old["findings"]) != _attempts(new["findings"]):
+    if _attempts(old["findings"], logs) != _attempts(new["findings"], logs):
         diffs.append({"what": "findings", "kind": "behaviour",
                       "diff": _diff("\n".join(old["findings"]), "\n".join(new["findings"]))})
     return diffs
@@ -137,9 +146,15 @@ def _expect(pair: dict[str, Any], side: str) -> dict[str, Any]:
                      f"{pair['expect_exit']}"]}
 
 
-def _attempts(found: list[str]) -> set[str]:
-    # names of files in /tmp are often random (mktemp): compare that /tmp was used, not names
-    return {"wrote in /tmp" if f.startswith("wrote in /tmp:") else f for f in found}
+def _attempts(found: list[str], logs: Collection[str]) -> set[str]:
+    kept = set()
+    for finding in found:
+        if any(f" {log} (" in finding or finding == f"wrote in /tmp: {log.removeprefix('/tmp/')}"
+               for log in logs):
+            continue  # the usage record of a shim or quarantined script
+        # names of files in /tmp are often random (mktemp): compare that /tmp was used
+        kept.add("wrote in /tmp" if finding.startswith("wrote in /tmp:") else finding)
+    return kept
 
 
 def _diff(old: str, new: str) -> list[str]:
@@ -149,13 +164,10 @@ def _diff(old: str, new: str) -> list[str]:
 
 
 def behaviour(ctx: BatchContext) -> Check:
-    box, status, reason = _sandbox_or_reason(ctx)
+    box, status, reason, cases = _prepared(ctx)
     if box is None:
         return Check("behaviour", status, reason)
-    runs = paired_runs(ctx, box)
-    if not runs:
-        return Check("behaviour", "skip", f"no declared cases in {ctx.params.cases} for the "
-                     "batch's scripts (and probe is off): behaviour not compared")
+    runs = paired_runs(ctx, box, cases)
     results = [_case_result(ctx, pair) for pair in runs]
     failed = [r["case"] for r in results if r["status"] == "different"]
     moved = [r["case"] for r in results if r["status"] == "location"]
@@ -166,7 +178,7 @@ def behaviour(ctx: BatchContext) -> Check:
 
 def _case_result(ctx: BatchContext, pair: dict[str, Any]) -> dict[str, Any]:
     case = pair["case"]
-    diffs = compare(pair, renames(ctx.batch, case["script"]))
+    diffs = compare(pair, renames(ctx.batch, case["script"]), usage_logs(ctx.batch))
     kinds = {d["kind"] for d in diffs}
     status = "different" if "behaviour" in kinds else "location" if kinds else "same"
     return {"case": case["name"], "script": case["script"], "probe": case["probe"],
@@ -177,22 +189,26 @@ def _case_result(ctx: BatchContext, pair: dict[str, Any]) -> dict[str, Any]:
             "stderr": [pair["old"]["stderr"][:CLIP], pair["new"]["stderr"][:CLIP]]}
 
 
-def _sandbox_or_reason(ctx: BatchContext) -> tuple[isolate.Sandbox | None, str, str]:
-    """The sandbox, or why not: (None, "fail", message) for a bad cases file, "skip" else."""
+def _prepared(ctx: BatchContext) -> tuple[isolate.Sandbox | None, str, str, list[Case]]:
+    """The sandbox and the cases, or why not: "fail" for a bad cases file, "skip" when there
+    is no case (no sandbox is even looked for, no tree is copied) or no sandbox."""
     try:
-        select_cases(ctx)  # a bad cases file is reported by every check that needs it
+        cases = select_cases(ctx)  # a bad cases file is reported by every check that needs it
     except BadInput as exc:
-        return None, "fail", str(exc)
+        return None, "fail", str(exc), []
+    if not cases:
+        return None, "skip", (f"no declared cases in {ctx.params.cases} for the batch's "
+                              "scripts (and probe is off): behaviour not compared"), []
     box = isolate.find()
-    return box, "skip", "" if box else isolate.unavailable_reason()
+    return box, "skip", "" if box else isolate.unavailable_reason(), cases
 
 
 def coverage(ctx: BatchContext) -> Check:
-    box, status, reason = _sandbox_or_reason(ctx)
+    box, status, reason, cases = _prepared(ctx)
     minimum = _minimum(float(ctx.params.min_coverage))
     if box is None:
         return Check("coverage", "fail" if minimum else status, reason)
-    runs = paired_runs(ctx, box)
+    runs = paired_runs(ctx, box, cases)
     ran: dict[str, set[int]] = {}
     for pair in runs:
         for path, numbers in pair["new"]["lines"].items():
@@ -228,10 +244,10 @@ def _file_coverage(tree: Path, path: str, ran: set[int]) -> dict[str, Any]:
 
 
 def performance(ctx: BatchContext) -> Check:
-    box, status, reason = _sandbox_or_reason(ctx)
+    box, status, reason, cases = _prepared(ctx)
     if box is None:
         return Check("performance", status, reason)
-    chosen = [c for c in select_cases(ctx) if not c.probe]
+    chosen = [c for c in cases if not c.probe]
     if not chosen:
         return Check("performance", "skip", "no declared cases for the batch's scripts")
     with trees(ctx) as (old, new):

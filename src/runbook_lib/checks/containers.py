@@ -39,26 +39,34 @@ POLL = 0.5
 
 
 def containers_check(ctx: BatchContext) -> Check:
-    """Run what reaches the batch's scripts against the checkpoint and the batch commit."""
+    """Run what reaches the batch's scripts against the checkpoint and the batch commit.
+
+    Finding what reaches costs one list call of the engine and reads of git's listings and
+    the batch worktree's compose files; trees are copied only for containers that do."""
     engine, reason = _engine(ctx)
     if engine is None:
         return Check("containers", "skip", reason)
     try:
-        return _verdict(_check_all(engine, ctx))
+        touched = set(touched_paths(ctx.batch))
+        lk = build_lookup(tree_index(_listed(ctx), touched))
+        reaching = [t for t in _targets(engine, ctx) if any(reaches(t, lk, touched))]
+        if not reaching:
+            return _verdict([])
+        return _verdict(_check_all(engine, ctx, _with_images(engine, ctx, reaching), lk,
+                                   touched))
     except RunbookError as exc:  # the engine went away, git failed: nothing was proven
         return Check("containers", "fail", str(exc))
 
 
-def _check_all(engine: sdk.Engine, ctx: BatchContext) -> list[dict[str, Any]]:
-    touched = set(touched_paths(ctx.batch))
+def _check_all(engine: sdk.Engine, ctx: BatchContext, targets: list[Target], lk: Lookup,
+               touched: set[str]) -> list[dict[str, Any]]:
     run_id = f"{sdk.CHECK_PREFIX}{uuid.uuid4().hex[:8]}"
     with tempfile.TemporaryDirectory(prefix="runbook-containers-",
                                      ignore_cleanup_errors=True) as tmp:
         old = gitrepo.export_tree(ctx.repo, ctx.old, Path(tmp) / "old")
         new = gitrepo.export_tree(ctx.repo, ctx.new, Path(tmp) / "new")
-        lk = build_lookup(tree_index([old, new], touched))
         try:
-            return [r for t in _targets(engine, ctx.repo, new) if
+            return [r for t in targets if
                     (r := _check_target(engine, t, lk, touched, (old, new), run_id))]
         finally:
             engine.remove_prefixed(run_id)
@@ -79,22 +87,43 @@ def _verdict(results: list[dict[str, Any]]) -> Check:
     return Check("containers", status, results)
 
 
-def tree_index(trees: list[Path], touched: set[str]) -> RepoIndex:
-    """An index of the files in the trees; scripts are the touched paths and *.sh/*.py."""
-    files = {p.relative_to(t).as_posix() for t in trees for p in t.rglob("*")
-             if p.is_file() and not p.is_symlink()}
+def tree_index(files: set[str], touched: set[str]) -> RepoIndex:
+    """An index of the listed files; scripts are the touched paths and *.sh/*.py."""
     scripts = {f for f in files if f.endswith(SCRIPT_EXTENSIONS)} | touched
     return RepoIndex.build(scripts, files | touched)
 
 
-def _targets(engine: sdk.Engine, repo: Path, new: Path) -> list[Target]:
-    running = [running_target(i, repo) for i in engine.running()
+def _listed(ctx: BatchContext) -> set[str]:
+    """Files of the checkpoint and of the batch commit, from git (nothing is copied)."""
+    return set(_files(ctx.repo, ctx.old)) | set(_files(ctx.repo, ctx.new))
+
+
+def _files(repo: Path, commit: str) -> list[str]:
+    """Regular files of a commit (symlinks and submodules left out, as on disk)."""
+    return [p for p, mode in gitrepo.tree_modes(repo, commit).items() if mode in gitrepo.REGULAR]
+
+
+def _targets(engine: sdk.Engine, ctx: BatchContext) -> list[Target]:
+    """Running containers (one list call), then compose services of the batch tree; an
+    image is looked up on the engine only for a service that reaches the batch (later)."""
+    running = [running_target(i, ctx.repo) for i in engine.running()
                if not i.name.startswith(sdk.CHECK_PREFIX)]
-    files = [p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file()]
     covered = {t.service for t in running if t.service}
-    compose = [t for t in compose_targets(new, files, engine.has_image, repo.name)
+    compose = [t for t in compose_targets(ctx.worktree, _files(ctx.repo, ctx.new),
+                                          lambda _: False, ctx.repo.name)
                if t.service not in covered]
     return running + compose
+
+
+def _with_images(engine: sdk.Engine, ctx: BatchContext, targets: list[Target]) -> list[Target]:
+    """The compose targets read again, this time asking the engine which image each
+    service without an `image:` was built as (compose v1 and v2 name them differently)."""
+    files = sorted({t.source for t in targets if t.label.startswith("compose ")})
+    if not files:
+        return targets
+    again = {t.label: t for t in compose_targets(ctx.worktree, files, engine.has_image,
+                                                 ctx.repo.name)}
+    return [again.get(t.label, t) for t in targets]
 
 
 def _check_target(engine: sdk.Engine, target: Target, lk: Lookup, touched: set[str],
@@ -186,10 +215,7 @@ def monitor(ctx: BatchContext, seconds: int, max_unhealthy: int) -> Check:
 def watched_containers(engine: sdk.Engine, ctx: BatchContext) -> list[str]:
     """Names of the running containers whose command lines or mounts reach the batch."""
     touched = set(touched_paths(ctx.batch))
-    names = set(gitrepo.tree_modes(ctx.repo, ctx.new))
-    index = RepoIndex.build({f for f in names if f.endswith(SCRIPT_EXTENSIONS)} | touched,
-                            names | touched)
-    lk = build_lookup(index)
+    lk = build_lookup(tree_index(set(_files(ctx.repo, ctx.new)), touched))
     out = []
     for info in engine.running():
         named, exposed = reaches(running_target(info, ctx.repo), lk, touched)

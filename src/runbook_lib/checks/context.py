@@ -29,6 +29,7 @@ class BatchContext:
     baseline: Path  # references.csv of the state the batch starts from
     changed: dict[str, str] = field(default_factory=dict)  # path -> git status letter
     params: Any = None  # the BatchParams of the run (checks read their settings there)
+    memo: dict[str, Any] = field(default_factory=dict)  # what several checks derive once
 
 
 CheckFn = Callable[[BatchContext], Check]

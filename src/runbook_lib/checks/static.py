@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import posixpath
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbook_lib.checks.context import BatchContext, Check, CheckFn, touched_paths
 from runbook_lib.core import workspace
 from runbook_lib.discovery import classify
 from runbook_lib.gitops import gitrepo
 from runbook_lib.proc import run, shellcheck
+
+if TYPE_CHECKING:
+    from runbook_lib.discovery.rescan import Tree
 
 
 def changed_set(ctx: BatchContext) -> Check:
@@ -36,9 +41,21 @@ def syntax(ctx: BatchContext) -> Check:
         text = (ctx.worktree / path).read_text(encoding="utf-8", errors="replace")
         language = classify.script_language(path, text.split("\n", 1)[0])
         problem = _syntax_problem(ctx.worktree / path, text, language)
-        if problem:
+        if problem and not _failed_before(ctx, path, language):
             problems.append(f"{path}: {problem}")
     return Check("syntax", "fail" if problems else "pass", problems)
+
+
+def _failed_before(ctx: BatchContext, path: str, language: str | None) -> bool:
+    """The checkpoint's file did not parse either (a Terraform file behind a stray shebang):
+    the batch did not break it."""
+    old = gitrepo.show_file(ctx.repo, ctx.old, path)
+    if old is None:
+        return False
+    with tempfile.TemporaryDirectory(prefix="runbook-syntax-") as tmp:
+        full = Path(tmp) / posixpath.basename(path)
+        full.write_text(old, encoding="utf-8")
+        return bool(_syntax_problem(full, old, language))
 
 
 def _syntax_problem(full: Path, text: str, language: str | None) -> str:
@@ -67,7 +84,7 @@ def shellcheck_new(ctx: BatchContext) -> Check:
         new_text = (ctx.worktree / path).read_text(encoding="utf-8", errors="replace")
         if classify.script_language(path, new_text.split("\n", 1)[0]) in (None, "python"):
             continue
-        old_text = _show(ctx.repo, ctx.old, path)
+        old_text = gitrepo.show_file(ctx.repo, ctx.old, path) or ""
         added = Counter(shellcheck.codes(new_text)) - Counter(shellcheck.codes(old_text))
         if added:
             new_findings[path] = sorted(added)
@@ -92,31 +109,41 @@ def shim_targets(ctx: BatchContext) -> Check:
 
 
 def references(ctx: BatchContext) -> Check:
-    """Rediscover in the worktree: no live reference may become unresolved, and every live
-    caller line the batch did not change must still reach the script it reached before (a
-    retired script's caller must not quietly find a namesake elsewhere)."""
+    """Discovery again in the worktree, for the files the batch changed and the callers of
+    what it touched: no live reference may become unresolved, and every live caller line the
+    batch did not change must still reach the script it reached before (a retired script's
+    caller must not quietly find a namesake elsewhere)."""
     import pandas as pd
 
-    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+    from runbook_lib.discovery.rescan import rescan
 
     info = workspace.read_json(ctx.ws / "discovery.json")
     baseline = pd.read_csv(ctx.baseline, keep_default_na=False)
     old = _unresolved_live_frame(baseline)
-    with tempfile.TemporaryDirectory(prefix="runbook-validate-") as tmp:
-        params = DiscoveryParams(repo=ctx.worktree, workspace=Path(tmp),
-                                 deploy_roots=list(info.get("deploy_roots", [])),
-                                 max_bytes=int(info.get("max_bytes", 1_000_000)),
-                                 containers=False)
-        result = run_discovery(params)
-        new = _unresolved_live_frame(result.references)
-        result.references.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" /
-                                 "references.csv", index=False)
+    touched = set(touched_paths(ctx.batch)) | {str(a["canonical"]) for a in ctx.batch["actions"]
+                                               if a.get("canonical")}
+    new_refs = rescan(_tree(ctx), baseline, ctx.changed, touched,
+                      list(info.get("deploy_roots", [])), int(info.get("max_bytes", 1_000_000)))
+    new_refs.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" / "references.csv",
+                    index=False)
+    new = _unresolved_live_frame(new_refs)
     broken = [f"{src}: {target} no longer resolves" for src, target in
               sorted((new - old).elements())]
-    moved = _live_calls(baseline, set(ctx.changed)) - _live_calls(result.references, set())
+    moved = _live_calls(baseline, set(ctx.changed)) - _live_calls(new_refs, set())
     broken += [f"{src}:{line}: no longer reaches {target}" for src, line, target in
                sorted(moved)]
     return Check("references", "fail" if broken else "pass", broken)
+
+
+def _tree(ctx: BatchContext) -> Tree:
+    from runbook_lib.discovery.rescan import Tree
+
+    modes = gitrepo.tree_modes(ctx.repo, ctx.new)
+    inventory = ctx.ws / "inventory.csv"
+    with open(inventory, encoding="utf-8", newline="") as fh:
+        scripts = frozenset(row["path"] for row in csv.DictReader(fh))
+    return Tree(ctx.worktree, frozenset(p for p, m in modes.items() if m in gitrepo.REGULAR),
+                frozenset(p for p, m in modes.items() if m == gitrepo.SYMLINK), scripts)
 
 
 def _live_calls(frame: Any, skip: set[str]) -> set[tuple[str, int, str]]:

@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         sample,
         similarity,
         snapshots,
+        usage,
     )
 
     parser = argparse.ArgumentParser(
@@ -71,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"runbook {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module in (sample, discover, similarity, plan, batch, safety, demo, snapshots,
+    for module in (sample, discover, similarity, plan, usage, batch, safety, demo, snapshots,
                    report, audit, runall, explain):
         module.register(sub)
     return parser

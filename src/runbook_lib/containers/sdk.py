@@ -7,7 +7,9 @@ dataclasses below before it leaves this module.
 from __future__ import annotations
 
 import importlib
+import io
 import socket
+import tarfile
 import threading
 import time
 from collections.abc import Iterator
@@ -142,6 +144,19 @@ class Engine:
             code = self.client.api.exec_inspect(exec_id)["ExitCode"]
         return RunResult(int(code if code is not None else -1), _text(out), _text(err),
                          round(time.monotonic() - start, 3))
+
+    def read_file(self, name: str, path: str) -> bytes | None:
+        """A file's bytes from a container (running or stopped), None when it has none."""
+        with self._errors(f"reading {path} from container {name}"):
+            container = self.client.containers.get(name)  # a missing container is an error
+            try:
+                stream, _ = container.get_archive(path)
+            except self._module.errors.NotFound:
+                return None
+            with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+                member = next((m for m in tar.getmembers() if m.isfile()), None)
+                found = tar.extractfile(member) if member is not None else None
+                return found.read() if found is not None else None
 
     def remove_prefixed(self, prefix: str = CHECK_PREFIX) -> list[str]:
         """Remove every container (running or not) whose name starts with `prefix`."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.parallel import Progress
-from runbook_lib.discovery import classify, inventory, risks
+from runbook_lib.discovery import classify, inventory, risks, roles
 from runbook_lib.discovery.listing import Listing, list_repo
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import Reference
@@ -61,7 +61,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
                        progress)
     index = build_index(probes, params.deploy_roots)
     rows, refs = scan_all(root, index, probes, params.workers, progress)
-    warnings = [] if listing.how in ("git", "walk (not a git repository)") else [listing.how]
+    warnings = [] if listing.how in ("walk (not a git repository)", "git") else [listing.how]
     if not rows:
         warnings.append(f"no script found in {root}: nothing to consolidate (check the folder, "
                         "--include and --exclude)")
@@ -73,8 +73,9 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     refs.sort(key=lambda r: (r.source, r.line, r.target))
     dates = gitrepo.last_commit_dates(root) if listing.in_git else {}
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
+    _assign_roles(root, rows, refs, index.files)
     result = DiscoveryResult(
-        root, ws, _inventory_frame(rows), _references_frame(refs),
+        root, ws, _inventory_frame(rows), references_frame(refs),
         _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
         warnings,
     )
@@ -114,6 +115,20 @@ def _finish_rows(rows: list[inventory.ScriptRow], refs: list[Reference], timers:
             row.risks = risks.join(set(filter(None, row.risks.split(";"))) | extra)
 
 
+def _assign_roles(root: Path, rows: list[inventory.ScriptRow], refs: list[Reference],
+                  files: frozenset[str]) -> None:
+    facts = roles.repo_facts(files, refs, lambda p: _read_text(root / p))
+    for row in rows:
+        row.role = roles.role(row.path, row.language, row.traits, facts)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def _timer_units(root: Path, paths: list[str]) -> set[str]:
     """Service units (repo path without `.service`) that a .timer unit of the repo starts."""
     units: set[str] = set()
@@ -148,7 +163,7 @@ def _inventory_frame(rows: list[inventory.ScriptRow]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=list(inventory.COLUMNS))
 
 
-def _references_frame(refs: list[Reference]) -> pd.DataFrame:
+def references_frame(refs: list[Reference]) -> pd.DataFrame:
     data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text, r.rule,
              r.confidence] for r in refs]
     return pd.DataFrame(data, columns=list(REFERENCE_COLUMNS))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from runbook_lib.discovery import classify, risks
+from runbook_lib.discovery.roles import Traits
 
 COLUMNS = (
     "path", "language", "lines", "bytes", "sha256", "mode", "executable", "shebang", "archived",
-    "backup_of", "encoding", "last_commit", "risks", "env_vars", "callers", "live_callers",
+    "backup_of", "encoding", "last_commit", "risks", "env_vars", "callers", "live_callers", "role",
 )
 
 
@@ -31,6 +32,8 @@ class ScriptRow:
     env_vars: str = ""
     callers: int = 0
     live_callers: int = 0
+    role: str = "script"  # discovery.roles: only a `script` may be quarantined or retired
+    traits: Traits = field(default_factory=Traits)  # what roles read in the text (no column)
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runbook_lib.core.parallel import Progress, map_chunks
-from runbook_lib.discovery import classify, inventory
+from runbook_lib.discovery import classify, inventory, roles
 from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
 from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
@@ -102,6 +102,7 @@ def _scan(p: Probe, index: RepoIndex) -> Scanned:
     row = None
     if p.language:
         row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode, index.scripts)
+        row.traits = roles.traits(text, p.language)
     assert p.kind is not None
     found, notes = scan_file_notes(p.path, text, p.kind, index, _ROOT, p.path in index.archived)
     return p.path, row, found, notes

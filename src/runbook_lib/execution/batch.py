@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runbook_lib.checks import behaviour, containers
+from runbook_lib.checks import behaviour, containers, imports, mentions, tests
 from runbook_lib.checks.context import BatchContext, Check, touched_paths
 from runbook_lib.checks.static import STATIC_CHECKS
 from runbook_lib.core import auditlog, workspace
@@ -17,7 +17,7 @@ from runbook_lib.core.workspace import batch_dir
 from runbook_lib.execution import batchrefs, checkpoint, lock, snapshots
 from runbook_lib.execution.journal import Journal, promoted_again
 from runbook_lib.gitops import checkout, gitrepo, gitwrite
-from runbook_lib.planning import actions
+from runbook_lib.planning import actions, observe
 from runbook_lib.planning.approve import check_approved, plan_sha256
 
 Checks = dict[str, Callable[[BatchContext], Check]]
@@ -37,6 +37,8 @@ class BatchParams:
     perf_threshold: float = 0.05  # new median may be at most this much slower ...
     perf_min_seconds: float = 0.05  # ... and at least this many seconds slower, to fail
     perf_runs: int = 5
+    # tests: pytest collection before and after, in the sandbox (default: runbook's Python)
+    tests_python: str = ""
     # containers (a Docker engine, when reachable)
     containers: bool = True
     monitor_seconds: int = 0  # watch after promotion; 0 = off
@@ -70,13 +72,13 @@ def run_batch(params: BatchParams, extra_checks: Checks | None = None) -> BatchO
         _check_files(repo, plan, batch)
         _check_checkout(repo, plan)
         auditlog.append(ws, "batch-start", batch=params.batch)
-        checks = {**STATIC_CHECKS, **behaviour.CHECKS, **containers.CHECKS,
-                  **(extra_checks or {})}
+        checks = {**STATIC_CHECKS, **imports.CHECKS, **mentions.CHECKS, **tests.CHECKS,
+                  **behaviour.CHECKS, **containers.CHECKS, **(extra_checks or {})}
         journal = Journal(_fresh_journal(ws, params.batch), ws)
         outcome = _execute(journal, ws, repo, batch, params, checks)
         # validation.json before the journal ends: an unfinished journal is what tells
         # `recover` that the record may be missing or stale
-        _record(ws, outcome)
+        _record(ws, outcome, batch)
         journal.done("finish", status=outcome.status, commit=outcome.commit)
         return outcome
 
@@ -166,7 +168,9 @@ def _execute(journal: Journal, ws: Path, repo: Path, batch: dict[str, Any],
             outcome.status, outcome.message = "rolled_back", f"rolled back: {exc}"
     finally:
         journal.step("cleanup", stoppable=False)
+        before = time.perf_counter()
         gitwrite.remove_worktree(repo, tree)
+        timings["cleanup_s"] = _lap(before)
     timings["total_s"] = _lap(start)
     outcome.timings = timings
     return outcome
@@ -273,7 +277,7 @@ def _lap(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _record(ws: Path, outcome: BatchOutcome) -> None:
+def _record(ws: Path, outcome: BatchOutcome, batch: dict[str, Any]) -> None:
     folder = batch_dir(ws, outcome.batch)
     folder.mkdir(parents=True, exist_ok=True)
     if outcome.status == "promoted":
@@ -283,6 +287,8 @@ def _record(ws: Path, outcome: BatchOutcome) -> None:
         "checks": outcome.checks, "checkpoint": outcome.checkpoint, "commit": outcome.commit,
         "timings": outcome.timings, "finished": auditlog.now_utc(),
         "plan_sha256": _plan_sha(ws),
+        # what a later plan observes from now on (planning.observe reads it back)
+        "observe": observe.events(batch) if outcome.status == "promoted" else [],
     })
     auditlog.append(ws, "batch-end", batch=outcome.batch, result=outcome.status,
                  commit=outcome.commit, message=outcome.message)

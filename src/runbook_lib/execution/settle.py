@@ -15,6 +15,7 @@ from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.errors import RunbookError
 from runbook_lib.execution.journal import Journal, promoted_again, read_journal
 from runbook_lib.gitops import checkout, gitrepo, gitwrite
+from runbook_lib.planning import observe
 from runbook_lib.planning.approve import plan_sha256
 
 
@@ -128,4 +129,12 @@ def _record(ws: Path, folder: Path, state: str, records: list[dict[str, Any]],
         "checks": [], "commit": commit if state == "after" else "", "recovered": True,
         "finished": auditlog.now_utc(), "timings": {},
         "plan_sha256": plan_sha256(ws / "plan.json"),
+        "observe": _observed(ws, int(folder.name)) if state == "after" else [],
     })
+
+
+def _observed(ws: Path, number: int) -> list[dict[str, str]]:
+    """What the promoted batch starts observing (as run_batch records it)."""
+    plan = workspace.read_json(ws / "plan.json")
+    batch = next((b for b in plan["batches"] if int(b["batch"]) == number), None)
+    return observe.events(batch) if batch is not None else []

@@ -7,7 +7,7 @@ import os
 import tarfile
 from pathlib import Path
 
-from runbook_lib.core.errors import BadInput
+from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.gitops.runner import git
 
 
@@ -114,6 +114,10 @@ def worktrees(root: Path) -> list[dict[str, str]]:
     return result
 
 
+REGULAR = ("100644", "100755")
+SYMLINK = "120000"
+
+
 def tree_entries(root: Path, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
     """Path -> (mode, blob sha) in `commit` for the given paths (missing ones left out)."""
     if not paths:
@@ -143,6 +147,24 @@ def show_file(root: Path, commit: str, path: str) -> str | None:
     """The text of `path` in `commit`, None when it is not there."""
     done = git(root, "show", f"{commit}:{path}", check=False)
     return done.stdout if done.returncode == 0 else None
+
+
+def grep_fixed(root: Path, commit: str, words: list[str]) -> list[tuple[str, int, str]]:
+    """(path, line, text) of every line of `commit`'s text files holding one of `words`
+    (fixed strings; binary files left out)."""
+    if not words:
+        return []
+    patterns = [arg for w in words for arg in ("-e", w)]
+    done = git(root, "grep", "-n", "-I", "-F", "-z", *patterns, commit, "--", check=False)
+    if done.returncode not in (0, 1):  # 1: nothing found
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RunbookError(f"git grep failed: {detail}")
+    hits = []
+    for record in done.stdout.split("\n"):
+        fields = record.split("\0", 2)
+        if len(fields) == 3 and fields[1].isdigit():
+            hits.append((fields[0].partition(":")[2], int(fields[1]), fields[2]))
+    return hits
 
 
 def disk_blob(path: Path) -> str | None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from runbook_lib.core.errors import RunbookError
 from runbook_lib.core.workspace import sha256_or_empty
-from runbook_lib.planning import shims
+from runbook_lib.planning import quarantine, shims
+from runbook_lib.planning.usagelog import Sinks
 
 Applier = Callable[[Path, dict[str, Any], int], None]
 
@@ -28,6 +29,8 @@ def describe(action: dict[str, Any]) -> str:
         return f"shim {action['path']} -> {action['canonical']} ({action['style']})"
     if kind == "retire":
         return f"retire {action['path']}: {action['reason']}"
+    if kind == "quarantine":
+        return f"quarantine {action['path']}: {action['reason']}"
     if kind == "merge":
         return f"merge {action['merged']} into {action['path']}"
     return f"rewrite {action['file']}:{action['line']} -> {action['new'].strip()}"
@@ -42,7 +45,7 @@ def _shim(worktree: Path, action: dict[str, Any], batch: int) -> None:
     target = worktree / action["path"]
     mode = _mode(action, target)
     text = shims.render(action["style"], action["path"], action["canonical"],
-                        action.get("shebang", ""), batch)
+                        action.get("shebang", ""), batch, Sinks.of(action))
     target.write_text(text, encoding="utf-8")
     target.chmod(mode)
 
@@ -52,6 +55,20 @@ def _retire(worktree: Path, action: dict[str, Any], batch: int) -> None:
     if not target.exists() and not target.is_symlink():
         raise RunbookError(f"cannot retire {action['path']}: it is not in the worktree")
     target.unlink()
+
+
+def _quarantine(worktree: Path, action: dict[str, Any], batch: int) -> None:
+    """Usage lines at the top; the rest of the file, its mode and its name stay as they are."""
+    target = worktree / action["path"]
+    mode = target.stat().st_mode & 0o7777
+    data = target.read_bytes()
+    problem = quarantine.problem(data, action["language"])
+    if problem:
+        raise RunbookError(f"cannot quarantine {action['path']}: {problem}")
+    note = quarantine.why(batch, float(action.get("observe_days", 0)))
+    target.write_bytes(quarantine.add_header(data, action["language"], action["path"],
+                                             Sinks.of(action), note))
+    target.chmod(mode)
 
 
 def _merge(worktree: Path, action: dict[str, Any], batch: int) -> None:
@@ -80,4 +97,5 @@ def _rewrite(worktree: Path, action: dict[str, Any], batch: int) -> None:
 
 APPLIERS: dict[str, Applier] = {
     "shim": _shim, "retire": _retire, "merge": _merge, "rewrite_reference": _rewrite,
+    "quarantine": _quarantine,
 }

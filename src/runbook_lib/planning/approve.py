@@ -45,7 +45,8 @@ def check_approved(ws: Path, batch: int) -> dict[str, Any]:
     plan: dict[str, Any] = workspace.read_json(ws / "plan.json")
     numbers = [b["batch"] for b in plan["batches"]]
     if batch not in numbers:
-        raise BadInput(f"the plan has no batch {batch} (batches: 1 to {len(numbers)})")
+        shown = f"{numbers[0]} to {numbers[-1]}" if numbers else "none"
+        raise BadInput(f"the plan has no batch {batch} (batches: {shown})")
     if batch not in approval.get("batches", []):
         raise BadInput(f"batch {batch} touches risky scripts; approve with --allow-risk to run it")
     return plan

@@ -25,6 +25,12 @@ class Group:
     actions: list[dict[str, Any]]
     flags: set[str] = field(default_factory=set)
     scripts: int = 0  # scripts this group removes from the count
+    observed: int = 0  # scripts it puts under observation (quarantine)
+
+    @property
+    def weight(self) -> int:
+        """Scripts the group touches, for the size of a batch."""
+        return self.scripts + self.observed
 
     @property
     def risky(self) -> list[str]:
@@ -64,10 +70,21 @@ class Tables:
         return self._refs.get(path, [])
 
     def text(self, path: str) -> str:
+        return self.data(path).decode("utf-8", errors="replace")
+
+    def data(self, path: str) -> bytes:
         try:
-            return (self.repo / path).read_text(encoding="utf-8", errors="replace")
+            return (self.repo / path).read_bytes()
         except OSError:
-            return ""
+            return b""
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What shims and quarantines need from the plan: declared cases and usage sinks."""
+
+    cases: frozenset[str] = frozenset()
+    sinks: dict[str, Any] = field(default_factory=dict)
 
 
 def caller_flags(tables: Tables, path: str) -> set[str]:
@@ -94,21 +111,22 @@ def _sources(text: str) -> bool:
     return _SOURCE_WORD.search(str(text)) is not None
 
 
-def cluster_groups(tables: Tables, merges: dict[str, str]) -> tuple[list[Group], list[Waiting]]:
+def cluster_groups(tables: Tables, merges: dict[str, str],
+                   usage: Usage = Usage()) -> tuple[list[Group], list[Waiting]]:
     groups: list[Group] = []
     waiting: list[Waiting] = []
     if tables.clusters.empty:
         return groups, waiting
     for cid, members in tables.clusters.groupby("cluster_id", sort=True):
-        group, wait = _cluster(tables, str(cid), members, merges.get(str(cid)))
+        group, wait = _cluster(tables, str(cid), members, merges.get(str(cid)), usage)
         if group is not None and group.actions:
             groups.append(group)
         waiting.extend(wait)
     return groups, waiting
 
 
-def _cluster(tables: Tables, cid: str, members: pd.DataFrame,
-             merged: str | None) -> tuple[Group | None, list[Waiting]]:
+def _cluster(tables: Tables, cid: str, members: pd.DataFrame, merged: str | None,
+             usage: Usage) -> tuple[Group | None, list[Waiting]]:
     canon = members[members["canonical"].astype(str).str.lower() == "true"]["path"].tolist()
     if len(canon) != 1:
         return None, [Waiting(cid, members["path"].tolist(), "no single canonical member")]
@@ -117,11 +135,12 @@ def _cluster(tables: Tables, cid: str, members: pd.DataFrame,
     waiting: list[Waiting] = []
     others = members[members["path"] != canonical].sort_values("path")
     if merged:
-        return _merge_group(tables, cid, canonical, others, merged)
+        return _merge_group(tables, cid, canonical, others, merged, usage)
     for member in others.to_dict("records"):
-        action, why = _member_action(tables, cid, canonical, member)
+        action, why = _member_action(tables, cid, canonical, member, usage)
         if action is None:
-            waiting.append(Waiting(cid, [canonical, member["path"]], why))
+            if why:  # else the member has no live caller: planning.disuse observes it
+                waiting.append(Waiting(cid, [canonical, member["path"]], why))
             continue
         group.actions.append(action)
         group.flags |= caller_flags(tables, member["path"])
@@ -129,32 +148,43 @@ def _cluster(tables: Tables, cid: str, members: pd.DataFrame,
     return group, waiting
 
 
-def _member_action(tables: Tables, cid: str, canonical: str,
-                   member: dict[str, Any]) -> tuple[dict[str, Any] | None, str]:
+def _member_action(tables: Tables, cid: str, canonical: str, member: dict[str, Any],
+                   usage: Usage) -> tuple[dict[str, Any] | None, str]:
+    """A shim for an exact or normalised copy; else why it waits ("" when it has no live
+    caller and no declared case: then it is observed as any other such script)."""
     path = str(member["path"])
-    row = tables.row(path)
-    if bool(row.get("archived")) and not [r for r in tables.refs_to(path) if r["live"]]:
-        return _retire(path, f"archived copy of {canonical} with no live caller", cid,
-                       canonical), ""
+    if _role_problem(tables, path):
+        return None, f"{_role_problem(tables, path)}; a copy of {canonical}: a person decides"
+    used = bool([r for r in tables.refs_to(path) if r["live"]]) or path in usage.cases
+    if bool(tables.row(path).get("archived")) and not used:
+        return None, ""  # an archived copy nothing runs: observed, then retired, as any other
     if member["clone_type"] == "variant":
         return None, (f"variant of {canonical}: the same statements with other literals "
                       f"{_parameters(member)}; a merge with parameters, written by a person "
-                      f"(parameter merges: {cid}=PATH)")
+                      f"(parameter merges: {cid}=PATH)") if used else ""
     if member["clone_type"] not in SHIMMABLE:
         return None, (f"{member['clone_type']} copy of {canonical}: a person must write the "
-                      f"merged script (parameter merges: {cid}=PATH)")
-    live = [r for r in tables.refs_to(path) if r["live"]]
-    if not live:
-        return _retire(path, f"{member['clone_type']} copy of {canonical} with no live caller",
-                       cid, canonical), ""
+                      f"merged script (parameter merges: {cid}=PATH)") if used else ""
     choice = shim_choice(tables, path)
     problem = _shim_problem(tables, path, canonical, choice)
     if problem:
-        return None, problem
+        return None, problem if used else ""
+    return _shim_action(tables, path, canonical, cid, member["clone_type"], choice,
+                        choice.reason, usage), ""
+
+
+def _shim_action(tables: Tables, path: str, canonical: str, cid: str, clone_type: str,
+                 choice: shims.ShimChoice, reason: str, usage: Usage) -> dict[str, Any]:
+    row = tables.row(path)
     return {"action": "shim", "path": path, "canonical": canonical, "cluster": cid,
-            "clone_type": member["clone_type"], "style": choice.style,
-            "mode": str(row.get("mode", "")), "shebang": str(row.get("shebang", "") or ""),
-            "reason": choice.reason}, ""
+            "clone_type": clone_type, "style": choice.style, "mode": str(row.get("mode", "")),
+            "shebang": str(row.get("shebang", "") or ""), "reason": reason,
+            "usage": dict(usage.sinks)}
+
+
+def _role_problem(tables: Tables, path: str) -> str:
+    role = str(tables.row(path).get("role") or "script")
+    return "" if role == "script" else f"{path} is a {role}: only scripts are shimmed or retired"
 
 
 def _parameters(member: dict[str, Any]) -> str:
@@ -175,7 +205,7 @@ def _shim_problem(tables: Tables, path: str, canonical: str, choice: shims.ShimC
 
 
 def _merge_group(tables: Tables, cid: str, canonical: str, others: pd.DataFrame,
-                 merged: str) -> tuple[Group, list[Waiting]]:
+                 merged: str, usage: Usage) -> tuple[Group, list[Waiting]]:
     group = Group(cid, [], caller_flags(tables, canonical))
     group.actions.append({"action": "merge", "cluster": cid, "merged": merged,
                           "merged_sha256": sha256_file(Path(merged)),
@@ -185,53 +215,19 @@ def _merge_group(tables: Tables, cid: str, canonical: str, others: pd.DataFrame,
     for member in others.to_dict("records"):
         path = str(member["path"])
         choice = shim_choice(tables, path)
-        problem = _shim_problem(tables, path, canonical, choice)
+        problem = _shim_problem(tables, path, canonical, choice) or _role_problem(tables, path)
         if problem:
             waiting.append(Waiting(cid, [canonical, path], problem))
             continue
-        group.actions.append({"action": "shim", "path": path, "canonical": canonical,
-                              "cluster": cid, "clone_type": member["clone_type"],
-                              "style": choice.style,
-                              "mode": str(tables.row(path).get("mode", "")),
-                              "shebang": str(tables.row(path).get("shebang", "") or ""),
-                              "reason": f"merged into {canonical}"})
+        group.actions.append(_shim_action(tables, path, canonical, cid, member["clone_type"],
+                                          choice, f"merged into {canonical}", usage))
         group.flags |= caller_flags(tables, path)
         group.scripts += 1
     return group, waiting
 
 
-def _retire(path: str, reason: str, key: str = "", canonical: str = "") -> dict[str, Any]:
+def retire_action(path: str, reason: str, key: str = "", canonical: str = "") -> dict[str, Any]:
     action = {"action": "retire", "path": path, "reason": reason, "cluster": key}
     if canonical:
         action["canonical"] = canonical  # docs that mention the copy will name this instead
     return action
-
-
-def retire_groups(tables: Tables, taken: set[str],
-                  orphans: bool) -> tuple[list[Group], list[Waiting]]:
-    """Backup copies, archived scripts and (when asked) orphans that nothing live calls.
-
-    An orphan or archived script that the docs mention may still be run by hand: it waits for
-    a person. Docs that mention a backup copy will name its original instead."""
-    groups: list[Group] = []
-    waiting: list[Waiting] = []
-    for row in tables.inventory.sort_values("path").to_dict("records"):
-        path = str(row["path"])
-        if path in taken or int(row.get("live_callers", 0) or 0) > 0:
-            continue
-        original = str(row.get("backup_of", "") or "")
-        docs = [r for r in tables.refs_to(path) if r["kind"] == "docs"]
-        if original:
-            action = _retire(path, f"backup copy of {original}, no live caller", "", original)
-        elif not (bool(row.get("archived")) or orphans):
-            continue
-        elif docs:
-            waiting.append(Waiting(path, [path], f"no live caller, but the docs mention it "
-                                   f"({docs[0]['source']}:{docs[0]['line']}): run by hand?"))
-            continue
-        else:
-            reason = "archived, no live caller" if bool(row.get("archived")) else \
-                "orphan: no live caller (data mentions are not callers)"
-            action = _retire(path, reason)
-        groups.append(Group(path, [action], caller_flags(tables, path), 1))
-    return groups, waiting

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,13 @@ from runbook_lib.checks.context import touched_paths
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.errors import BadInput
 from runbook_lib.gitops import gitrepo
+from runbook_lib.planning import observe, usagelog
 from runbook_lib.planning.approve import plan_sha256
-from runbook_lib.planning.groups import Group, Tables, Waiting, cluster_groups, retire_groups
+from runbook_lib.planning.disuse import Disuse, disuse_groups
+from runbook_lib.planning.groups import Group, Tables, Usage, Waiting, cluster_groups
 from runbook_lib.planning.rewrites import rewrite_groups
+from runbook_lib.planning.usagelog import Sinks
+from runbook_lib.sandbox.cases import load_cases
 
 PLAN_VERSION = 1
 
@@ -28,6 +33,11 @@ class PlanParams:
     rewrite_references: bool = True  # callers of plain shims name the canonical (later batches)
     merges: list[str] = field(default_factory=list)  # "CLUSTER_ID=path/of/merged/script"
     target_scripts: int = 0  # the campaign's goal, shown beside the projection
+    # scripts with no live caller are quarantined, then retired after this many days unused
+    observe_days: float = 30.0
+    usage_sinks: list[str] = field(default_factory=lambda: list(usagelog.SINKS))
+    usage_log: str = usagelog.DEFAULT_LOG  # the file sink (skipped where it is not writable)
+    cases: str = "runbook-cases.yaml"  # scripts a declared case runs are never retired
 
 
 def load_tables(ws: Path) -> Tables:
@@ -68,22 +78,54 @@ def build_plan(params: PlanParams) -> dict[str, Any]:
     tables = load_tables(ws)
     if params.batch_size < 1:
         raise BadInput("batch_size must be at least 1")
-    groups, waiting = cluster_groups(tables, parse_merges(params.merges, ws))
-    taken = set(tables.clusters["path"]) if not tables.clusters.empty else set()
-    retire, unsure = retire_groups(tables, taken, params.retire_orphans)
+    sinks = usage_sinks(params)
+    cases = frozenset(c.script for c in load_cases(tables.repo / params.cases))
+    usage = Usage(cases, sinks.as_dict())
+    groups, waiting = cluster_groups(tables, parse_merges(params.merges, ws), usage)
+    acted = {str(a.get("path")) for g in groups for a in g.actions}
+    acted |= {str(a["canonical"]) for g in groups for a in g.actions if a.get("canonical")}
+    disuse = Disuse(cases, observe.ledger(ws, _previous(ws)), observe.read_uses(ws),
+                    datetime.now(UTC), params.observe_days, sinks, params.retire_orphans,
+                    params.retire_backups)
+    disused, unsure = disuse_groups(tables, acted, disuse)
     waiting += unsure
-    if not params.retire_backups:
-        retire = [g for g in retire if "backup copy" not in g.actions[0]["reason"]]
     rewrites: list[Group] = []
     if params.rewrite_references:
-        busy = {str(a.get("path")) for g in groups + retire for a in g.actions}
+        busy = {str(a.get("path")) for g in groups + disused for a in g.actions}
         busy |= {str(a["canonical"]) for g in groups for a in g.actions if a.get("canonical")}
-        rewrites = rewrite_groups(tables, groups + retire, busy)
-    plan = _assemble(tables, _ordered(groups + retire) + _ordered(rewrites), waiting, params)
+        rewrites = rewrite_groups(tables, groups + disused, busy)
+    plan = _assemble(tables, _ordered(groups + disused) + _ordered(rewrites), waiting, params,
+                     next_batch(ws))
+    plan.update(observing=disuse.observing, kept=disuse.kept, observation={
+        "observe_days": params.observe_days, **sinks.as_dict(),
+        "uses_recorded": sum(len(v) for v in disuse.uses.values())})
     workspace.write_json(ws / "plan.json", plan)
     auditlog.append(ws, "plan", result="ok", sha256=plan_sha256(ws / "plan.json"),
                  batches=len(plan["batches"]))
     return plan
+
+
+def usage_sinks(params: PlanParams) -> Sinks:
+    unknown = sorted(set(params.usage_sinks) - set(usagelog.SINKS))
+    if unknown or not params.usage_sinks:
+        raise BadInput(f"usage_sinks must name file, syslog or both, got {params.usage_sinks}")
+    log = params.usage_log if "file" in params.usage_sinks else ""
+    if log and (not log.startswith("/") or any(c in log for c in "\n\r\t")):
+        raise BadInput(f"usage_log must be an absolute path on one line, got {log!r}")
+    if params.observe_days < 0:
+        raise BadInput("observe_days must not be negative")
+    return Sinks(log, "syslog" in params.usage_sinks)
+
+
+def _previous(ws: Path) -> dict[str, Any] | None:
+    path = ws / "plan.json"
+    return workspace.read_json(path) if path.exists() else None
+
+
+def next_batch(ws: Path) -> int:
+    """Batch numbers go on across plans: a batch folder and checkpoint tag are never reused."""
+    numbers = [int(f.name) for f in (ws / "batches").glob("[0-9]*") if f.name.isdigit()]
+    return max(numbers, default=0) + 1
 
 
 def _ordered(groups: list[Group]) -> list[Group]:
@@ -92,17 +134,17 @@ def _ordered(groups: list[Group]) -> list[Group]:
 
 
 def _assemble(tables: Tables, groups: list[Group], waiting: list[Waiting],
-              params: PlanParams) -> dict[str, Any]:
+              params: PlanParams, first: int) -> dict[str, Any]:
     before = len(tables.inventory)
     batches: list[dict[str, Any]] = []
     current: list[Group] = []
     for group in groups:
         if current and _full(current, group, params.batch_size):
-            batches.append(_batch(len(batches) + 1, current))
+            batches.append(_batch(first + len(batches), current))
             current = []
         current.append(group)
     if current:
-        batches.append(_batch(len(batches) + 1, current))
+        batches.append(_batch(first + len(batches), current))
     remaining = before
     for batch in batches:
         remaining -= batch["scripts"]
@@ -121,7 +163,7 @@ def _assemble(tables: Tables, groups: list[Group], waiting: list[Waiting],
 
 def _full(current: list[Group], group: Group, size: int) -> bool:
     """Close a batch at `size` scripts, 4 x `size` actions, or where risk or phase changes."""
-    scripts = sum(g.scripts for g in current) + group.scripts
+    scripts = sum(g.weight for g in current) + group.weight
     actions = sum(len(g.actions) for g in current) + len(group.actions)
     kind = (bool(current[0].risky), current[0].key.startswith("rewrite:"))
     return scripts > size or actions > 4 * size or kind != (bool(group.risky),
@@ -135,7 +177,8 @@ def _batch(number: int, groups: list[Group]) -> dict[str, Any]:
     flags = sorted(set().union(*(g.flags for g in groups)))
     risky = sorted(set().union(*(set(g.risky) for g in groups)))
     return {"batch": number, "risky": risky, "flags": flags, "actions": actions,
-            "scripts": sum(g.scripts for g in groups)}
+            "scripts": sum(g.scripts for g in groups),
+            "quarantined": sum(g.observed for g in groups)}
 
 
 def _file_hashes(repo: Path, batches: list[dict[str, Any]]) -> dict[str, str]:

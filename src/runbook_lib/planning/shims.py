@@ -20,6 +20,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from runbook_lib.planning import usagelog
+from runbook_lib.planning.usagelog import NO_SINKS, Sinks
+
 MARK = "runbook shim"
 _BASH_SOURCE = re.compile(r"BASH_SOURCE")
 _DOLLAR0 = re.compile(r"\$0\b|\$\{0[}%#]")
@@ -64,14 +67,20 @@ def _in_double_quotes(text: str) -> str:
     return text
 
 
-def render(style: str, shim_path: str, canonical: str, shebang: str, batch: int) -> str:
+def render(style: str, shim_path: str, canonical: str, shebang: str, batch: int,
+           sinks: Sinks = NO_SINKS) -> str:
+    """The shim's text; with sinks, it records each use first (planning.usagelog)."""
     rel = relative(shim_path, canonical)
+    why = f"{MARK} (batch {batch}): each run is recorded; runbook docs/usage.md"
     if style in ("runpy", "python-file"):
-        return _python(style, rel, canonical, shebang, batch)
+        usage = usagelog.python_lines(shim_path, sinks, why) if sinks.any else ""
+        return _python(style, rel, canonical, shebang, batch, usage)
     rel = _in_double_quotes(rel)
     head = f"{shebang}\n" if shebang else ""
     shown = canonical.replace("\n", "\\n").replace("\r", "\\r")  # a comment stays one line
     note = f"# {MARK} (batch {batch}): the code of this script now lives in {shown}\n"
+    if sinks.any:
+        note += usagelog.shell_lines(shim_path, sinks, why)
     body = {
         "exec": f'exec "$(dirname -- "$(readlink -f -- "$0")")/{rel}" "$@"\n',
         "source-keep-0": "# shellcheck source=/dev/null\n"
@@ -82,9 +91,10 @@ def render(style: str, shim_path: str, canonical: str, shebang: str, batch: int)
     return head + note + body
 
 
-def _python(style: str, rel: str, canonical: str, shebang: str, batch: int) -> str:
+def _python(style: str, rel: str, canonical: str, shebang: str, batch: int, usage: str) -> str:
     head = f"{shebang}\n" if shebang else ""
     note = f"# {MARK} (batch {batch}): the code of this script now lives in {canonical!r}\n"
+    note += usage
     where = f"os.path.join(os.path.dirname(os.path.realpath(__file__)), {json.dumps(rel)})"
     if style == "runpy":
         return head + note + f'import os\nimport runpy\n\nrunpy.run_path({where}, ' \

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -23,6 +22,7 @@ from runbook_lib.proc import run
 from runbook_lib.sandbox import coverage_shell
 from runbook_lib.sandbox.cases import Case
 from runbook_lib.sandbox.files import Manifest, effects, manifest, source_manifest
+from runbook_lib.sandbox.findings import findings
 
 TREE = "/runbook/tree"  # where the copy appears inside; the same path for old and new
 OUT = "/runbook/.out"  # trace files (written by bash/coverage inside the sandbox)
@@ -47,6 +47,8 @@ class Options:
     trace: bool = False  # bash xtrace and coverage.py line coverage
     observe: bool = True  # strace for write and network attempts (when installed)
     strict: bool = False  # probe runs: the copy is read-only too, no stdin
+    ro_binds: tuple[str, ...] = ()  # host folders shown read-only at the same path (a venv)
+    rw_binds: tuple[str, ...] = ()  # host folders shown writable at the same path
 
 
 @dataclass
@@ -68,11 +70,21 @@ class Sandbox:
 
     def run(self, tree: Path, case: Case, options: Options = Options()) -> RunResult:
         """Run `case` against a fresh copy of `tree`; the copy is deleted afterwards."""
+        return self._run(tree, case, _invocation(tree, case), options)
+
+    def run_argv(self, tree: Path, argv: list[str], case: Case,
+                 options: Options = Options(observe=False)) -> RunResult:
+        """Run a command (a tool such as pytest, not a script of the repo) in the same
+        sandbox; `case` gives its env, stdin and time limit, its script is not run."""
+        return self._run(tree, case, argv, options)
+
+    def _run(self, tree: Path, case: Case, invocation: list[str],
+             options: Options) -> RunResult:
         with tempfile.TemporaryDirectory(prefix="runbook-sandbox-") as tmp:
             room = _Room.make(Path(tmp), tree, case)
             try:
                 before = manifest(room.tree, source_manifest(tree))
-                command = self._command(room, case, options)
+                command = self._command(room, case, invocation, options)
                 start = time.perf_counter()
                 done = run(command, check=False,
                            input_text=None if options.strict else case.stdin,
@@ -83,16 +95,17 @@ class Sandbox:
             finally:
                 room.release()
 
-    def _command(self, room: _Room, case: Case, options: Options) -> list[str]:
+    def _command(self, room: _Room, case: Case, invocation: list[str],
+                 options: Options) -> list[str]:
         env = {**ENV, **case.env, **(_trace_env(room) if options.trace else {})}
-        inner = ["/bin/sh", "-c", REAPER, "sh", *_invocation(room.tree, case)]
+        inner = ["/bin/sh", "-c", REAPER, "sh", *invocation]
         if self.strace and options.observe:
             inner = ["strace", "-f", "-qq", "-o", f"{OUT}/strace", "-e", f"trace={STRACE_CALLS}",
                      "-e", "status=failed", "-e", "signal=none", *inner]
         limit = ["timeout", "-k", str(KILL_GRACE), f"{case.timeout:g}"]
         if self.kind == "bwrap":
-            return [*limit, *_bwrap_args(room, env, options.strict), *inner]
-        return [*limit, *_unshare_args(room, env, options.strict), *inner]
+            return [*limit, *_bwrap_args(room, env, options), *inner]
+        return [*limit, *_unshare_args(room, env, options), *inner]
 
     def _result(self, room: _Room, code: int, stdout: str, stderr: str, seconds: float,
                 before: Manifest, options: Options) -> RunResult:
@@ -151,49 +164,6 @@ def _overlay(tree: Path, root: Path, merged: Path) -> bool:
     return False
 
 
-_CALL = re.compile(r'^\d+\s+(\w+)\((?:AT_FDCWD, |\d+, )?"([^"]*)"(.*)\) = -1 (E[A-Z]+)')
-_NET = re.compile(r'^\d+\s+(connect|sendto|sendmsg)\(.*sa_family=(AF_INET6?).*?htons\((\d+)\).*?'
-                  r'(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)").* = -1 (E[A-Z]+)')
-_STDERR = {"Read-only file system": "write outside the copy", "Connection refused": "network",
-           "Network is unreachable": "network", "name resolution": "network"}
-
-
-def findings(strace: str | None, stderr: str, home: Path, tmp: Path,
-             allowed: tuple[str, ...]) -> list[str]:
-    """Attempts to write outside the copy or to reach the network, best evidence first."""
-    found = [f"wrote in $HOME: {p}" for p in _listing(home)]
-    found += [f"wrote in /tmp: {p}" for p in _listing(tmp)]
-    if strace is None:  # no strace: what the script's own error messages admit
-        return found + [f"{kind} (from stderr): {line.strip()}" for line in stderr.splitlines()
-                        for text, kind in _STDERR.items() if text in line]
-    for line in strace.splitlines():
-        net, call = _NET.match(line), _CALL.match(line)
-        if net:
-            found.append(f"network: {net[1]} to {net[4] or net[5]}:{net[3]} refused ({net[6]})")
-        elif call and _is_write(call[1], call[3]) and _outside(call[2], call[4], allowed):
-            found.append(f"write outside the copy: {call[1]} {call[2]} ({call[4]})")
-    return list(dict.fromkeys(found))
-
-
-def _is_write(name: str, rest: str) -> bool:
-    if name in ("open", "openat"):
-        return any(flag in rest for flag in ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC"))
-    return name not in ("connect", "sendto", "sendmsg")
-
-
-def _outside(path: str, error: str, allowed: tuple[str, ...]) -> bool:
-    if error == "EEXIST" or path.startswith(("/dev/", "/proc/")):
-        return False
-    if not path.startswith("/"):  # relative to a working folder we do not know: trust EROFS
-        return error == "EROFS"
-    return not any(path == a or path.startswith(a + "/") for a in (*allowed, "/tmp"))
-
-
-def _listing(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if not p.is_dir() or p.is_symlink())[:20]
-
-
 def _invocation(tree: Path, case: Case) -> list[str]:
     """How the script is started: directly when executable, else by its interpreter."""
     path = tree / case.script
@@ -226,7 +196,8 @@ def _root_links() -> list[str]:
     return args
 
 
-def _bwrap_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
+def _bwrap_args(room: _Room, env: dict[str, str], options: Options) -> list[str]:
+    strict = options.strict
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
             "--ro-bind", "/usr", "/usr", *_root_links(), "--ro-bind", "/etc", "/etc"]
     for secret in MASKED:
@@ -236,7 +207,13 @@ def _bwrap_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
             args += ["--ro-bind", "/dev/null", secret]
     args += ["--proc", "/proc", "--dev", "/dev", "--bind", str(room.tmp), "/tmp",
              "--bind", str(room.home), HOME, "--ro-bind" if strict else "--bind", str(room.tree),
-             TREE, "--bind", str(room.out), OUT, "--remount-ro", "/", "--chdir", TREE]
+             TREE, "--bind", str(room.out), OUT]
+    # after /tmp and HOME are mounted, which would hide a folder below them
+    for folder in options.ro_binds:
+        args += ["--ro-bind", folder, folder]
+    for folder in options.rw_binds:
+        args += ["--bind", folder, folder]
+    args += ["--remount-ro", "/", "--chdir", TREE]
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args
@@ -246,7 +223,7 @@ def _bwrap_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
 # it and drops every capability before the script starts.
 UNSHARE_SETUP = r"""
 set -eu
-new=$1 tree=$2 home=$3 tmp=$4 out=$5 mode=$6; shift 6
+new=$1 tree=$2 home=$3 tmp=$4 out=$5 mode=$6 binds=$7; shift 7
 robind() { mkdir -p "$new$2"; mount --rbind "$1" "$new$2"; mount -o remount,bind,ro "$new$2"; }
 bind() { mkdir -p "$new$2"; mount --bind "$1" "$new$2"; }
 mount -t tmpfs runbook "$new"
@@ -259,19 +236,27 @@ for f in /etc/shadow /etc/gshadow /etc/sudoers; do
   if [ -f "$f" ]; then mount --bind /dev/null "$new$f"; fi
 done
 mkdir -p "$new/proc" "$new/dev"; mount -t proc proc "$new/proc"; mount --rbind /dev "$new/dev"
+# no syslog: a usage record (planning.usagelog) made in a check is not a use
+if [ -S /dev/log ]; then mount --bind /dev/null "$new/dev/log"; fi
 bind "$tmp" /tmp; bind "$home" /home/runbook; bind "$out" /runbook/.out; bind "$tree" /runbook/tree
+while [ "$binds" -gt 0 ]; do
+  case $1 in ro:*) robind "${1#ro:}" "${1#ro:}";; *) bind "${1#rw:}" "${1#rw:}";; esac
+  shift; binds=$((binds - 1))
+done
 if [ "$mode" = ro ]; then mount -o remount,bind,ro "$new/runbook/tree"; fi
 mount -o remount,ro "$new"
 exec chroot "$new" setpriv --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"
 """
 
 
-def _unshare_args(room: _Room, env: dict[str, str], strict: bool) -> list[str]:
+def _unshare_args(room: _Room, env: dict[str, str], options: Options) -> list[str]:
     pairs = [f"{k}={v}" for k, v in env.items()]
+    binds = [f"ro:{f}" for f in options.ro_binds] + [f"rw:{f}" for f in options.rw_binds]
     return ["unshare", "--user", "--map-root-user", "--mount", "--net", "--pid", "--ipc",
             "--uts", "--fork", "--kill-child", "--", "/bin/sh", "-c", UNSHARE_SETUP, "setup",
             str(room.root / "newroot"), str(room.tree), str(room.home), str(room.tmp),
-            str(room.out), "ro" if strict else "rw", "env", "-i", *pairs,
+            str(room.out), "ro" if options.strict else "rw", str(len(binds)), *binds,
+            "env", "-i", *pairs,
             "/bin/sh", "-c", 'cd "$0" && exec "$@"', TREE]
 
 

@@ -96,3 +96,16 @@ def projection_chart(plan: dict[str, Any]) -> Any:
     from runbook_lib.views import charts
 
     return charts.projection(projection(plan), int(plan["target_scripts"] or 0))
+
+
+def observing_rows(plan: dict[str, Any]) -> pd.DataFrame:
+    """Each quarantined script and shim under observation: its age in days, the uses recorded
+    since its window started, and what this plan decided (in use, observing, retire)."""
+    columns = ["path", "action", "since", "age_days", "uses", "last_use", "decision"]
+    return pd.DataFrame(plan.get("observing", []), columns=columns)
+
+
+def observing(plan: dict[str, Any]) -> HTML | Markdown:
+    return tables.interactive(observing_rows(plan), "No quarantined script or shim is under "
+                              "observation yet: the window starts when a quarantine batch is "
+                              "promoted.")

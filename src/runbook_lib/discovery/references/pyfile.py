@@ -75,11 +75,18 @@ def _direct(src: Source, tree: ast.Module) -> bool:
     return any(isinstance(node, ast.If) and "__main__" in ast.dump(node.test) for node in tree.body)
 
 
+def runs_directly(lines: list[str]) -> bool:
+    """A shebang, or a module-level `if` naming `__main__` (read from the lines: cheap enough
+    to ask of every module)."""
+    if lines and lines[0].startswith("#!"):
+        return True
+    return any("__main__" in line for line in lines if line.startswith("if "))
+
+
 def _import_statements(src: Source) -> list[Hit]:
     """Each import statement of the file (also in functions, `try` blocks and across lines in
     parentheses) parsed alone with `ast`; lines inside triple-quoted strings are skipped."""
-    scan = PyScan(src, bool(src.lines and src.lines[0].startswith("#!")) or any(
-        "__main__" in line for line in src.lines if line.startswith("if ")))
+    scan = PyScan(src, runs_directly(src.lines))
     lines = src.lines
     found: list[tuple[int, str]] = []
     after = 0  # the index after the last statement taken (its continuation lines are in it)

@@ -146,19 +146,24 @@ def alembic_files(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
         if value in ("-c", "--config"):
             config = values[i + 1]
     text = read(lk, norm(folder + "/" + config) or config)
-    if text is None:
+    base = alembic_location(text, folder)
+    if base is None:
         return []
+    return [p for p in under(base, lk)
+            if p == base + "/env.py" or p.startswith(base + "/versions/")]
+
+
+def alembic_location(text: str | None, folder: str) -> str | None:
+    """The repo folder an alembic ini in `folder` names as its script_location, if any."""
+    if text is None or "alembic" not in text:
+        return None
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)
         location = parser.get("alembic", "script_location")
     except configparser.Error:
-        return []
-    base = norm(folder + "/" + location.replace("%(here)s/", ""))
-    if base is None:
-        return []
-    return [p for p in under(base, lk)
-            if p == base + "/env.py" or p.startswith(base + "/versions/")]
+        return None
+    return norm(folder + "/" + location.replace("%(here)s/", ""))
 
 
 def fastapi_target(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
@@ -256,3 +261,25 @@ def _nearest(path: str, lk: Lookup) -> str | None:
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def collected_tests(lk: Lookup) -> dict[str, str]:
+    """Every test module pytest collects in the repo, by the rules above (each pytest
+    configuration's own collection, and pytest's defaults in a project that declares pytest),
+    with the folder pytest runs it from (its rootdir). Support files (conftest.py, package
+    markers) are left out: they are collected with the tests, not as tests."""
+    out: dict[str, str] = {}
+    folders = sorted({posixpath.dirname(p) for p in lk.index.files
+                      if posixpath.basename(p) in (*CONFIGS, *ANCHORS) or
+                      is_requirements(posixpath.basename(p))})
+    for folder in folders:
+        config = pytest_config(folder, lk)
+        if config is not None and config[0] == folder:
+            found = collect_tests([], folder, lk)
+        else:
+            anchor = anchor_of(folder, lk)
+            found = default_tests(anchor, lk) if anchor else []
+        for path in found:
+            if posixpath.basename(path) not in ("conftest.py", "__init__.py"):
+                out.setdefault(path, folder)
+    return out
