@@ -14,7 +14,10 @@ and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and k
 `family_threshold` (0.45) when they also do some of the same work: at least SAME_WORK (20%)
 of their commands or of their blind statements in common. Hand-checked on fetched repos, a
 name alone (`run_tests.sh`, `training_pipeline.py` in two unrelated projects) named a job
-done twice in 2 of 10 families. Copies of each other
+done twice in 2 of 10 families. Scripts with the same job tokens (a one-word name too:
+`airflow_migration/migration.py` and `misc/migration.py`, an older and a newer version) that
+share DIVERGED (30%) of their blind statements are a family whatever their score: a copy
+edited past the near-copy measure. Copies of each other
 (one clone cluster), backup copies and archived scripts are never family members. These are
 suggestions for a person.
 """
@@ -35,6 +38,7 @@ from runbook_lib.similarity.normalise import Hashes
 
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
 SAME_WORK = 0.2  # commands or blind statements in common: a name alone is not a job
+DIVERGED = 0.3  # blind statements in common that make same-named scripts one job
 WIDESPREAD, WIDESPREAD_MIN = 0.03, 10  # commands in this share (and number) of scripts
 MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
 COMMON_COMMANDS = frozenset({
@@ -53,6 +57,10 @@ class Pair:
     score: float
     evidence: str
     work: float  # the larger of the shares of commands and of blind statements in common
+    diverged: bool  # same job tokens and DIVERGED of the blind statements in common
+
+    def kept(self, threshold: float) -> bool:
+        return (self.score >= threshold and self.work >= SAME_WORK) or self.diverged
 
 
 def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFrame:
@@ -62,7 +70,7 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
     common = COMMON_COMMANDS | _widespread(corpus, eligible)
     pairs = [p for p in (_score(corpus, a, b, common)
                          for a, b in _candidates(corpus, eligible, cluster_of))
-             if p.score >= threshold and p.work >= SAME_WORK]
+             if p.kept(threshold)]
     return _frame(scripts, pairs)
 
 
@@ -131,7 +139,8 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     if statements >= SAME_WORK:
         evidence.append(f"{statements:.0%} of statements alike with names and literals blinded")
     evidence += ["same folder"] if folder else []
-    return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements))
+    diverged = set(ta) == set(tb) and bool(ta) and statements >= DIVERGED
+    return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements), diverged)
 
 
 def _statement_dice(a: Hashes, b: Hashes) -> float:
