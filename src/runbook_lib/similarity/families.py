@@ -39,6 +39,7 @@ from runbook_lib.similarity.normalise import Hashes
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
 SAME_WORK = 0.2  # commands or blind statements in common: a name alone is not a job
 DIVERGED = 0.3  # blind statements in common that make same-named scripts one job
+DIVERGED_MIN = 6  # ... and at least this many of them
 WIDESPREAD, WIDESPREAD_MIN = 0.03, 10  # commands in this share (and number) of scripts
 MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
 COMMON_COMMANDS = frozenset({
@@ -130,7 +131,7 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
     name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
-    statements = _statement_dice(fa.blind, fb.blind)
+    statements, in_common = _statement_dice(fa.blind, fb.blind)
     score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
@@ -139,17 +140,21 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     if statements >= SAME_WORK:
         evidence.append(f"{statements:.0%} of statements alike with names and literals blinded")
     evidence += ["same folder"] if folder else []
-    diverged = set(ta) == set(tb) and bool(ta) and statements >= DIVERGED
+    # two short scripts sharing `set -e` and `set -x` are not one job: DIVERGED_MIN in common
+    diverged = set(ta) == set(tb) and bool(ta) and statements >= DIVERGED and \
+        in_common >= DIVERGED_MIN
     return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements), diverged)
 
 
-def _statement_dice(a: Hashes, b: Hashes) -> float:
+def _statement_dice(a: Hashes, b: Hashes) -> tuple[float, int]:
+    """Dice over the multisets of blind statements, and how many they have in common."""
     if not len(a) or not len(b):
-        return 0.0
+        return 0.0, 0
     va, ca = np.unique(a, return_counts=True)
     vb, cb = np.unique(b, return_counts=True)
     _, ia, ib = np.intersect1d(va, vb, assume_unique=True, return_indices=True)
-    return float(2 * np.minimum(ca[ia], cb[ib]).sum() / (len(a) + len(b)))
+    common = int(np.minimum(ca[ia], cb[ib]).sum())
+    return 2 * common / (len(a) + len(b)), common
 
 
 def _frame(scripts: list[Script], pairs: list[Pair]) -> pd.DataFrame:
