@@ -1,7 +1,13 @@
-"""Wall time and peak memory (summed over the whole process tree) of one command."""
+"""Wall time, CPU time and peak memory (summed over the whole process tree) of one command.
+
+CPU seconds are user + sys of the command and every descendant it waited for (the
+machine's cores are shared, so wall time alone says little); `load` is the 1-minute load
+average when the command ended."""
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import time
 from collections.abc import Sequence
@@ -15,6 +21,8 @@ class Measured:
     peak_mb: float
     returncode: int
     stdout: str
+    cpu_seconds: float = 0.0
+    load: float = 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -46,7 +54,13 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def measure(cmd: Sequence[str], cwd: Path | None = None) -> Measured:
+    cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -58,4 +72,5 @@ def measure(cmd: Sequence[str], cwd: Path | None = None) -> Measured:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         print(err.strip().splitlines()[-1:] or "failed")
-    return Measured(seconds, peak / 1024, proc.returncode, out)
+    return Measured(seconds, peak / 1024, proc.returncode, out, _children_cpu() - cpu,
+                    os.getloadavg()[0])

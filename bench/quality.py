@@ -10,7 +10,8 @@ paths and ports changed, T3 = T2 with statements added, deleted and modified at 
 90%) of ORIGINALS scripts are added to a copy of the tree; discovery and similarity run on it,
 and jscpd 5.3.2 with its defaults runs on the same tree. jscpd reports fragment pairs: two
 files are one group when the clones between them cover at least half of each (file level, as
-clusters are). Mutants below 50% kept (WT3) are outside the buckets. Sample: precision over
+clusters are). Mutants below 50% kept (WT3) are outside the buckets. `+ families`
+scores clusters.csv with families.csv's suggestions joined in. Sample: precision over
 every pair of scripts the ground truth knows. Real repos: over pairs with a mutant in them, a
 mutant belonging with its original and with what the run on the untouched repo grouped the
 original with. Work folders: /tmp/runbook-bench/quality (never inside the project).
@@ -48,8 +49,31 @@ def clusters(repo: Path, ws: Path) -> dict[str, str]:
     run([RUNBOOK, "discover", "--direct", "--no-progress", "--repo", str(repo), "--workspace",
          str(ws)])
     run([RUNBOOK, "similarity", "--direct", "--no-progress", "--workspace", str(ws)])
-    with open(ws / "clusters.csv", encoding="utf-8", newline="") as fh:
-        return {r["path"]: r["cluster_id"] for r in csv.DictReader(fh)}
+    return _column(ws / "clusters.csv", "cluster_id")
+
+
+def _column(path: Path, key: str) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {r["path"]: r[key] for r in csv.DictReader(fh)}
+
+
+def with_families(ws: Path) -> dict[str, str]:
+    """clusters.csv and families.csv as one grouping: a family joins its members and the
+    clusters they are in (what a person sees who takes the suggestions too)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    links = [(p, f"cluster {g}") for p, g in _column(ws / "clusters.csv", "cluster_id").items()]
+    links += [(p, f"family {g}") for p, g in _column(ws / "families.csv", "family_id").items()]
+    for path, group in links:
+        ra, rb = find(path), find(group)
+        if ra != rb:
+            parent[ra] = rb
+    return {path: find(path) for path, _ in links}
 
 
 def jscpd_groups(repo: Path) -> dict[str, str]:
@@ -125,15 +149,18 @@ def sample(scripts: int, originals: int) -> None:
     shutil.rmtree(out, ignore_errors=True)
     cases = benchmark.build(repo, out, chosen)
     related, counted = benchmark.sample_relation(truth, cases)
-    ours = benchmark.score(clusters(out, WORK / f"sample-{scripts}-ws"), cases, related, counted)
+    ws = WORK / f"sample-{scripts}-ws"
+    ours = benchmark.score(clusters(out, ws), cases, related, counted)
+    both = benchmark.score(with_families(ws), cases, related, counted)
     theirs = benchmark.score(jscpd_groups(out), cases, related, counted)
     print(f"sample of {scripts} scripts, {len(chosen)} originals, {len(cases)} mutants")
-    table([("clusters.csv", ours), ("jscpd 5.3.2", theirs)], cases)
+    table([("clusters.csv", ours), ("+ families", both), ("jscpd 5.3.2", theirs)], cases)
 
 
 def repos(per_repo: int, names: list[str]) -> None:
     cases: list[Case] = []
     ours: dict[str, str] = {}
+    both: dict[str, str] = {}
     theirs: dict[str, str] = {}
     base: dict[str, str] = {}
     for repo in [REPOS / n for n in names] or sorted(REPOS.iterdir()):
@@ -153,11 +180,13 @@ def repos(per_repo: int, names: list[str]) -> None:
                   for c in made if c.path in listed]
         base |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in before.items()}
         ours |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in grouped.items()}
+        both |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in with_families(WORK / f"{tag}-ws").items()}
         theirs |= {f"{tag}/{p}": f"{tag}/{g}" for p, g in jscpd_groups(out).items()}
     related, counted = benchmark.baseline_relation(base, cases)
     print(f"{len(names) or len(list(REPOS.iterdir()))} fetched repos, "
           f"{len({c.original for c in cases})} originals, {len(cases)} mutants")
     table([("clusters.csv", benchmark.score(ours, cases, related, counted)),
+           ("+ families", benchmark.score(both, cases, related, counted)),
            ("jscpd 5.3.2", benchmark.score(theirs, cases, related, counted))], cases)
 
 

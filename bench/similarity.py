@@ -1,4 +1,4 @@
-"""discover + similarity against jscpd: wall time and peak memory on sample repos.
+"""discover + similarity against jscpd: wall and CPU time, peak memory on sample repos.
 
 Usage: .venv/bin/python bench/similarity.py [SIZES...]   (default 1000 10000 100000)
 Per size: discovery, similarity (first run, empty workspace cache), the whole process, a rerun
@@ -40,11 +40,15 @@ def similarity(ws: Path) -> Measured:
                     str(ws)])
 
 
+def line(size: int, step: str, wall: float, cpu: float, peak: float, load: float,
+         note: str = "") -> None:
+    print(f"{size:>8} {step:<18} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {load:>6.2f}  {note}",
+          flush=True)
+
+
 def main(sizes: list[int]) -> None:
     peer = jscpd()
-    print(f"{'scripts':>8} {'disc s':>7} {'sim s':>7} {'total s':>8} {'peak MB':>8} "
-          f"{'rerun disc':>10} {'rerun sim':>9} {'rerun %':>8} {'clusters':>8} "
-          f"{'jscpd s':>8} {'jscpd MB':>9} {'total/jscpd':>11} {'sim/jscpd':>9}")
+    print(f"{'scripts':>8} {'step':<18} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'load':>6}")
     for size in sizes:
         repo = sample(size)
         ws = CACHE / f"sim-ws-{size}"
@@ -54,18 +58,23 @@ def main(sizes: list[int]) -> None:
         if any(m.returncode for m in (*first, *again)):
             print(f"{size:>8} failed")
             continue
-        total = first[0].seconds + first[1].seconds
-        rerun = again[0].seconds + again[1].seconds
-        peak = max(m.peak_mb for m in first)
+        for step, m in zip(("discover", "similarity", "rerun discover", "rerun similarity"),
+                           (*first, *again), strict=True):
+            line(size, step, m.seconds, m.cpu_seconds, m.peak_mb, m.load)
+        wall, cpu = (sum(m.seconds for m in first), sum(m.cpu_seconds for m in first))
+        rewall, recpu = (sum(m.seconds for m in again), sum(m.cpu_seconds for m in again))
+        line(size, "whole process", wall, cpu, max(m.peak_mb for m in first), first[1].load,
+             f"clusters.csv rows {rows(ws / 'clusters.csv')}")
+        line(size, "rerun", rewall, recpu, max(m.peak_mb for m in again), again[1].load,
+             f"rerun/first: wall {rewall / wall:.0%}, cpu {recpu / cpu:.0%}")
+        if peer is None:
+            print(f"{size:>8} jscpd not found")
+            continue
         theirs = measure([peer, "--format", "bash,python", "--reporters", "silent",
-                          "--no-gitignore", str(repo)]) if peer else None
-        peer_cols = (f"{theirs.seconds:>8.1f} {theirs.peak_mb:>9.0f} "
-                     f"{total / theirs.seconds:>11.1f} {first[1].seconds / theirs.seconds:>9.1f}"
-                     ) if theirs else f"{'n/a':>8} {'n/a':>9} {'n/a':>11} {'n/a':>9}"
-        print(f"{size:>8} {first[0].seconds:>7.1f} {first[1].seconds:>7.1f} {total:>8.1f} "
-              f"{peak:>8.0f} {again[0].seconds:>10.1f} {again[1].seconds:>9.1f} "
-              f"{100 * rerun / total:>7.0f}% {rows(ws / 'clusters.csv'):>8} {peer_cols}",
-              flush=True)
+                          "--no-gitignore", str(repo)])
+        line(size, "jscpd 5.3.2", theirs.seconds, theirs.cpu_seconds, theirs.peak_mb,
+             theirs.load, f"ours/jscpd: wall {wall / theirs.seconds:.1f}x, "
+             f"cpu {cpu / max(theirs.cpu_seconds, 0.01):.1f}x")
 
 
 if __name__ == "__main__":

@@ -300,3 +300,69 @@ def test_a_copy_edited_for_another_service_is_a_near_copy(tmp_path: Path) -> Non
     assert set(rows["clone_type"]) == {"near"}
     # the literals are evidence: the copy edited for api shares fewer of them
     assert rows.loc["deploy/api.sh", "literals"] < rows.loc["old/web.sh", "literals"]
+
+
+OLD_MIGRATION = """import csv
+import re
+import sys
+
+
+def rewrite(line):
+    line = re.sub(r"airflow.contrib.operators", "airflow.providers.google", line)
+    return line.replace("provide_context=True", "")
+
+
+def main(path):
+    with open(path) as src:
+        rows = list(csv.reader(src))
+    for row in rows:
+        print(rewrite(row[0]))
+
+
+main(sys.argv[1])
+"""
+# a newer version: a report written, a second pattern, argument handling changed
+NEW_MIGRATION = """import argparse
+import csv
+import re
+
+
+def rewrite(line, report):
+    found = re.findall(r"from airflow\\.operators\\.(\\w+)", line)
+    report.extend(found)
+    line = re.sub(r"contrib.hooks", "providers.hooks", line)
+    return line.replace("schedule_interval", "schedule")
+
+
+def main(args):
+    report = []
+    with open(args.input) as src:
+        rows = list(csv.reader(src))
+    for row in rows:
+        print(rewrite(row[0], report))
+    with open(args.report, "w") as out:
+        out.write("\\n".join(report))
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("input")
+parser.add_argument("report")
+main(parser.parse_args())
+"""
+
+
+def test_an_older_version_under_the_same_name_is_a_family(tmp_path: Path) -> None:
+    # the same name, another job: a schema migration
+    schema = ("import sqlite3\nimport sys\n\ndb = sqlite3.connect(sys.argv[1])\n"
+              "db.execute('ALTER TABLE runs ADD COLUMN owner TEXT')\n"
+              "db.execute('CREATE INDEX runs_owner ON runs (owner)')\ndb.commit()\n")
+    ws = _workspace(tmp_path, {
+        "airflow-migration/airflow_migration/migration.py": ("python", NEW_MIGRATION),
+        "airflow-migration/misc/migration.py": ("python", OLD_MIGRATION),
+        "airflow-migration/migration.py": ("python", schema),
+    })
+    result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    assert result.clusters.empty
+    families = result.families.groupby("family_id")["path"].apply(set).tolist()
+    assert families == [{"airflow-migration/airflow_migration/migration.py",
+                         "airflow-migration/misc/migration.py"}]

@@ -14,7 +14,10 @@ and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and k
 `family_threshold` (0.45) when they also do some of the same work: at least SAME_WORK (20%)
 of their commands or of their blind statements in common. Hand-checked on fetched repos, a
 name alone (`run_tests.sh`, `training_pipeline.py` in two unrelated projects) named a job
-done twice in 2 of 10 families. Copies of each other
+done twice in 2 of 10 families. Scripts with the same job tokens (a one-word name too:
+`airflow_migration/migration.py` and `misc/migration.py`, an older and a newer version) that
+share DIVERGED (30%) of their blind statements are a family whatever their score: a copy
+edited past the near-copy measure. Copies of each other
 (one clone cluster), backup copies and archived scripts are never family members. These are
 suggestions for a person.
 """
@@ -35,6 +38,8 @@ from runbook_lib.similarity.normalise import Hashes
 
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
 SAME_WORK = 0.2  # commands or blind statements in common: a name alone is not a job
+DIVERGED = 0.3  # blind statements in common that make same-named scripts one job
+DIVERGED_MIN = 6  # ... and at least this many of them
 WIDESPREAD, WIDESPREAD_MIN = 0.03, 10  # commands in this share (and number) of scripts
 MAX_BUCKET = 8  # a name or header shared by more scripts is generic (run.sh, main.py)
 COMMON_COMMANDS = frozenset({
@@ -53,6 +58,10 @@ class Pair:
     score: float
     evidence: str
     work: float  # the larger of the shares of commands and of blind statements in common
+    diverged: bool  # same job tokens and DIVERGED of the blind statements in common
+
+    def kept(self, threshold: float) -> bool:
+        return (self.score >= threshold and self.work >= SAME_WORK) or self.diverged
 
 
 def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFrame:
@@ -62,7 +71,7 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
     common = COMMON_COMMANDS | _widespread(corpus, eligible)
     pairs = [p for p in (_score(corpus, a, b, common)
                          for a, b in _candidates(corpus, eligible, cluster_of))
-             if p.score >= threshold and p.work >= SAME_WORK]
+             if p.kept(threshold)]
     return _frame(scripts, pairs)
 
 
@@ -122,7 +131,7 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
     name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
-    statements = _statement_dice(fa.blind, fb.blind)
+    statements, in_common = _statement_dice(fa.blind, fb.blind)
     score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
@@ -131,16 +140,21 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     if statements >= SAME_WORK:
         evidence.append(f"{statements:.0%} of statements alike with names and literals blinded")
     evidence += ["same folder"] if folder else []
-    return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements))
+    # two short scripts sharing `set -e` and `set -x` are not one job: DIVERGED_MIN in common
+    diverged = set(ta) == set(tb) and bool(ta) and statements >= DIVERGED and \
+        in_common >= DIVERGED_MIN
+    return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements), diverged)
 
 
-def _statement_dice(a: Hashes, b: Hashes) -> float:
+def _statement_dice(a: Hashes, b: Hashes) -> tuple[float, int]:
+    """Dice over the multisets of blind statements, and how many they have in common."""
     if not len(a) or not len(b):
-        return 0.0
+        return 0.0, 0
     va, ca = np.unique(a, return_counts=True)
     vb, cb = np.unique(b, return_counts=True)
     _, ia, ib = np.intersect1d(va, vb, assume_unique=True, return_indices=True)
-    return float(2 * np.minimum(ca[ia], cb[ib]).sum() / (len(a) + len(b)))
+    common = int(np.minimum(ca[ia], cb[ib]).sum())
+    return 2 * common / (len(a) + len(b)), common
 
 
 def _frame(scripts: list[Script], pairs: list[Pair]) -> pd.DataFrame:

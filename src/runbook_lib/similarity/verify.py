@@ -12,8 +12,10 @@
 Two scripts are near copies when they have at least `min_lines` (3) statements in common that
 are not set-up or structure (two scripts that share a pasted `log()` and one log call are not
 copies), and (see `alike`):
-- S >= min_statements (0.3) and L >= max(LITERAL_FLOOR, LITERAL_SLOPE * (1 - S)): the less
-  alike their statements, the more of their rare literals they must share (at S = 0.5, half);
+- S >= min_statements (0.33) and L >= max(LITERAL_FLOOR, LITERAL_SLOPE * (1 - S)): the less
+  alike their statements, the more of their rare literals they must share (at S = 0.5, 35%;
+  at S = 1/3, 47%: two scripts of one service for different jobs share its host, paths and
+  names, so the literals alone must not carry a pair whose statements are mostly different);
 - or neither holds a rare literal and S >= threshold (0.7): statements are all there is.
 Scripts whose statements are alike but whose rare literals are all different (one template
 filled in for two services) are not copies, however alike: they are families, or variants
@@ -29,7 +31,7 @@ from runbook_lib.similarity.normalise import Form, Hashes
 
 RARE_LITERAL = 32
 LITERAL_FLOOR = 0.15
-LITERAL_SLOPE = 0.6
+LITERAL_SLOPE = 0.7
 
 
 @dataclass(frozen=True, slots=True)
