@@ -1,7 +1,8 @@
-"""Wall time and peak memory (summed over the whole process tree) of one command."""
+"""Wall time, CPU time and peak memory (both over the whole process tree) of one command."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ class Measured:
     peak_mb: float
     returncode: int
     stdout: str
+    cpu_seconds: float = 0.0  # user + system of the command and every child it waited for
 
 
 def _children(pid: int) -> list[int]:
@@ -51,11 +53,20 @@ def measure(cmd: Sequence[str], cwd: Path | None = None) -> Measured:
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     peak = 0
-    while proc.poll() is None:
+    while True:  # wait4 rather than poll: it also gives the CPU time of the process tree
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            break
         peak = max(peak, tree_rss_kb(proc.pid))
         time.sleep(0.05)
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         print(err.strip().splitlines()[-1:] or "failed")
-    return Measured(seconds, peak / 1024, proc.returncode, out)
+    return Measured(seconds, peak / 1024, proc.returncode, out, usage.ru_utime + usage.ru_stime)
+
+
+def load() -> str:
+    """The 1-minute load average: wall times on a shared machine mean little without it."""
+    return f"{os.getloadavg()[0]:.1f}"
