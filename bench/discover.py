@@ -1,21 +1,24 @@
 """Discovery speed and memory on sample repos of 1,000, 10,000 and 100,000 scripts.
 
 Usage: .venv/bin/python bench/discover.py [SIZES...]   (sample repos are cached in
-/tmp/runbook-bench; delete it to regenerate). Prints one line per size.
+/tmp/runbook-bench, or $RUNBOOK_BENCH_CACHE; delete it to regenerate). Prints one line per size:
+wall and CPU seconds (user + system of the whole process tree) and the load average before and
+after, since other work on the machine stretches the wall time.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import measure
+from measure import load, measure
 
-CACHE = Path("/tmp/runbook-bench")
+CACHE = Path(os.environ.get("RUNBOOK_BENCH_CACHE", "/tmp/runbook-bench"))
 RUNBOOK = str(Path(sys.executable).with_name("runbook"))
 
 
@@ -34,18 +37,21 @@ def rows(path: Path) -> int:
 
 
 def main(sizes: list[int]) -> None:
-    print(f"{'requested':>9} {'scripts':>8} {'references':>10} {'wall s':>7} {'peak MB':>8}")
+    print(f"{'requested':>9} {'scripts':>8} {'references':>10} {'wall s':>7} {'CPU s':>7} "
+          f"{'peak MB':>8} {'load':>9}")
     for size in sizes:
         repo = sample(size)
         ws = CACHE / f"ws-{size}"
         shutil.rmtree(ws, ignore_errors=True)
+        before = load()
         got = measure([RUNBOOK, "discover", "--direct", "--no-progress", "--repo", str(repo),
                        "--workspace", str(ws), "--deploy-root", "/opt/app"])
         if got.returncode != 0:
             print(f"{size:>9} failed")
             continue
         print(f"{size:>9} {rows(ws / 'inventory.csv'):>8} {rows(ws / 'references.csv'):>10} "
-              f"{got.seconds:>7.1f} {got.peak_mb:>8.0f}")
+              f"{got.seconds:>7.1f} {got.cpu_seconds:>7.1f} {got.peak_mb:>8.0f} "
+              f"{before + '-' + load():>9}")
 
 
 if __name__ == "__main__":

@@ -74,3 +74,8 @@ def measure(cmd: Sequence[str], cwd: Path | None = None) -> Measured:
         print(err.strip().splitlines()[-1:] or "failed")
     return Measured(seconds, peak / 1024, proc.returncode, out, _children_cpu() - cpu,
                     os.getloadavg()[0])
+
+
+def load() -> str:
+    """The 1-minute load average: wall times on a shared machine mean little without it."""
+    return f"{os.getloadavg()[0]:.1f}"

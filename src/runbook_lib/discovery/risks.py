@@ -21,31 +21,45 @@ _SHELL = {
     r"\b(?:DROP|TRUNCATE)\s+(?:TABLE|DATABASE|SCHEMA)?|\bgit\s+reset\s+--hard|\bgit\s+clean\s+-\w*f|"
     r"\bdocker(?:-compose)?\s+(?:\w+\s+)?(?:rm|rmi|prune|down\s+-v)\b|\bfind\b.*\s-delete\b",
     "stateful": r"\b(?:pg_dump|pg_dumpall|pg_restore|psql|mysql|mysqldump|redis-cli|mongo|"
-    r"mongodump|mongorestore|sqlite3|etcdctl)\b|\b(?:backup|restore)\b",
+    r"mongodump|mongorestore|sqlite3|etcdctl|backup|restore)\b",
     "privileged": r"\b(?:sudo|chown|chmod|chgrp|setcap|su\s+-)\b|\bchmod\s+[ugoa]*\+s",
     "network": r"\b(?:curl|wget|ssh|scp|rsync|nc|ncat|telnet|ftp|sftp)\b",
-    "timing": r"\b(?:sleep|wait|flock|timeout)\b|[^&>|]&\s*(?:$|#)",
+    "timing": r"\b(?:sleep|wait|flock|timeout)\b|(?<=[^&>|])&\s*(?:$|#)",
     "docker": r"\b(?:docker|docker-compose|podman)\b",
 }
 _PYTHON = {
     "destructive": r"\bshutil\.rmtree\b|\bos\.(?:remove|unlink|rmdir)\b|\b(?:DROP|TRUNCATE)\s+"
     r"(?:TABLE|DATABASE|SCHEMA)|rm\s+-\w*r|\bgit\s+reset\s+--hard",
-    "stateful": r"\b(?:psycopg2?|pymysql|MySQLdb|sqlalchemy|redis|pymongo|sqlite3)\b|"
-    r"\b(?:pg_dump|pg_restore|psql|mysqldump|redis-cli)\b|\b(?:backup|restore)\b",
+    "stateful": r"\b(?:psycopg2?|pymysql|MySQLdb|sqlalchemy|redis|pymongo|sqlite3|pg_dump|"
+    r"pg_restore|psql|mysqldump|redis-cli|backup|restore)\b",
     "privileged": r"\bos\.(?:chown|chmod|setuid|setgid|seteuid)\b|\bsudo\b",
     "network": r"\b(?:requests|httpx|urllib\.request|urllib3|socket|http\.client|aiohttp|"
-    r"paramiko|ftplib|smtplib)\b|\b(?:curl|wget|ssh|scp)\b",
+    r"paramiko|ftplib|smtplib|curl|wget|ssh|scp)\b",
     "timing": r"\btime\.sleep\b|\basyncio\.sleep\b|\bthreading\b|\bsleep\s+\d",
     "docker": r"\bimport\s+docker\b|\bdocker\b",
 }
-_SHELL_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_SHELL}.items()}
-_PYTHON_RE = {k: re.compile(v, re.M) for k, v in {**_COMMON, **_PYTHON}.items()}
+
+
+def _pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The flag's regex and its gate: the same without `\\b` and look-behinds, so it matches
+    wherever the regex does (and more), but starts with a literal, which Python's re finds
+    many times faster than trying a word boundary at every position."""
+    gate = re.sub(r"\\b|\(\?<[!=]\[[^\]]*\]\)", "", pattern)
+    return re.compile(pattern, re.M), re.compile(gate, re.M)
+
+
+_SHELL_RE = {k: _pair(v) for k, v in {**_COMMON, **_SHELL}.items()}
+_PYTHON_RE = {k: _pair(v) for k, v in {**_COMMON, **_PYTHON}.items()}
 _ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit|-\w*\s+-\w*e)|^#!.*\s-\w*e", re.M)
 _SHELL_VAR = re.compile(r"\$\{(\w+)(:?[-=?+])?|\$([A-Za-z_]\w*)")
+# searched in all code lines at once: `_S` is a space that never crosses a line end, so each
+# match stays on one line, as if every line were searched alone
+_S = r"[^\S\n]"
 _SHELL_ASSIGN = re.compile(
-    r"(?:^|[;&|]\s*|\b(?:export|local|declare|readonly|typeset)\s+(?:-\w+\s+)?)([A-Za-z_]\w*)(?:\+)?="
-)
-_SHELL_BIND = re.compile(r"\b(?:for|read(?:\s+-\w+)*|getopts\s+\S+)\s+([A-Za-z_]\w*)")
+    rf"(?:^|[;&|]{_S}*|\b(?:export|local|declare|readonly|typeset){_S}+(?:-\w+{_S}+)?)"
+    r"([A-Za-z_]\w*)(?:\+)?=", re.M)
+_SHELL_BIND = re.compile(
+    rf"\b(?:for|read(?:{_S}+-\w+)*|getopts{_S}+\S+){_S}+([A-Za-z_]\w*)")
 _PY_ENV = re.compile(
     r"""(?:os\.environ\[|os\.environ\.get\(|os\.getenv\(|environ\[|environ\.get\()\s*["'](\w+)["']"""
 )
@@ -70,7 +84,7 @@ def analyse(text: str, language: str) -> tuple[set[str], list[str]]:
     lines = code_lines(text, language)
     body = "\n".join(lines)
     table = _PYTHON_RE if language == "python" else _SHELL_RE
-    flags = {flag for flag, rx in table.items() if rx.search(body)}
+    flags = {flag for flag, (rx, gate) in table.items() if _search(rx, gate, body)}
     names = _env_from_lines(text, lines, language)
     if names:
         flags.add("env")
@@ -78,6 +92,16 @@ def analyse(text: str, language: str) -> tuple[set[str], list[str]]:
                                                _ERREXIT.search(body)):
         flags.add("no_errexit")
     return flags, names
+
+
+def _search(rx: re.Pattern[str], gate: re.Pattern[str], body: str) -> bool:
+    """rx.search(body), tried only where the gate matches (rx.match sees the text before)."""
+    pos = 0
+    while (m := gate.search(body, pos)) is not None:
+        if rx.match(body, m.start()):
+            return True
+        pos = m.start() + 1
+    return False
 
 
 def env_vars(text: str, language: str) -> list[str]:
@@ -90,18 +114,17 @@ def _env_from_lines(text: str, lines: list[str], language: str) -> list[str]:
         return sorted(set(_PY_ENV.findall(text)))
     if "$" not in text:
         return []
-    assigned: set[str] = set()
-    for ln in lines:
-        assigned.update(_SHELL_ASSIGN.findall(ln))
-        assigned.update(_SHELL_BIND.findall(ln))
+    # only the lines that can hold a match (an assignment needs `=`; a loop or read its word)
+    sets = "\n".join(ln for ln in lines if "=" in ln)
+    binds = "\n".join(ln for ln in lines if "for" in ln or "read" in ln or "getopts" in ln)
+    assigned = set(_SHELL_ASSIGN.findall(sets)) | set(_SHELL_BIND.findall(binds))
     read: set[str] = set()
-    for ln in lines:
-        for braced, op, plain in _SHELL_VAR.findall(ln):
-            name = braced or plain
-            if name in SHELL_SPECIAL or name.isdigit():
-                continue
-            if op in ("-", ":-", "=", ":=", "?", ":?") or name not in assigned:
-                read.add(name)
+    for braced, op, plain in _SHELL_VAR.findall("\n".join(ln for ln in lines if "$" in ln)):
+        name = braced or plain
+        if name in SHELL_SPECIAL or name.isdigit():
+            continue
+        if op in ("-", ":-", "=", ":=", "?", ":?") or name not in assigned:
+            read.add(name)
     return sorted(n for n in read if n.isupper())
 
 
