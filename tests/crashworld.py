@@ -136,13 +136,13 @@ def traced(world: World, stage: str, op: str, tmp: Path, extra: list[str] | None
     return trace
 
 
-def sweep(world: World, stage: str, op: str, kills: list[str], expected: list[str]
-          ) -> dict[str, str]:
+def sweep(world: World, stage: str, op: str, kills: list[str], expected: list[str],
+          extra: list[str] | None = None) -> dict[str, str]:
     """Kill `op` at each point, from `stage`, then recover; failures by point."""
     failures = {}
     for point in kills:
         world.load(stage)
-        killed(world.run(op, kill=point), point)
+        killed(world.run(op, kill=point, extra=extra), point)
         outcome = recovered_to(world, expected)
         if outcome not in expected:
             failures[point] = outcome
@@ -157,6 +157,11 @@ class Sweep:
     expected: tuple[str, ...]
     only_until: str | None = None  # kill only up to this point
     writes_only: bool = False  # kill only the commands in WRITES
+    extra: tuple[str, ...] | None = None  # a batch's parameters (None: LIGHT)
+    commands: frozenset[str] = frozenset()  # kill only these commands (empty: all)
+
+    def parameters(self) -> list[str] | None:
+        return None if self.extra is None else list(self.extra)
 
 
 # The crashes recover starts from: (stage, op, kill, the stage recover must reach). A kill
@@ -179,6 +184,9 @@ SWEEPS = {
     "batch": Sweep("pristine", "batch", ("pristine", "promoted")),
     "rerun renaming the earlier branch and tag": Sweep("rolled", "batch", ("rolled", "rerun"),
                                                        "worktree add#1", writes_only=True),
+    # the default checks (a container reaches the batch) export the trees with git archive
+    "batch with every check": Sweep("pristine", "batch", ("pristine", "promoted"), extra=(),
+                                    commands=frozenset({"archive"})),
     "rollback": Sweep("promoted", "rollback", ("promoted", "rolled")),
     "failing batch rolling itself back": Sweep("broken", "batch", ("broken", "broken-after")),
     **{f"recover, {name}": Sweep(f"crashed: {name}", "recover", (target,))
@@ -191,10 +199,12 @@ def sweep_points(world: World, name: str, tmp: Path) -> tuple[list[str], Path]:
     that run's trace."""
     chosen = SWEEPS[name]
     ready(world, chosen.stage)
-    trace = traced(world, chosen.stage, chosen.op, tmp)
+    trace = traced(world, chosen.stage, chosen.op, tmp, extra=chosen.parameters())
     kills = points(trace, chosen.only_until)
     if chosen.writes_only:
         kills = [p for p in kills if p.partition("#")[0] in WRITES]
+    if chosen.commands:
+        kills = [p for p in kills if p.partition("#")[0].partition("@")[0] in chosen.commands]
     return kills, trace
 
 
