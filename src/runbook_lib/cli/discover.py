@@ -22,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.add_argument("--include", action="append", default=[], metavar="GLOB")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB")
     parser.add_argument("--workers", type=int, help="processes (0 = one per core)")
+    parser.add_argument("--no-cache", dest="cache", action="store_const", const=False,
+                        help="scan every file again (default: reuse the last run's scans of "
+                        "unchanged files, kept in WORKSPACE/cache)")
     step_options(parser)
     parser.set_defaults(handler=run)
 
@@ -33,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     values = gather(args, {
         "repo": str(args.repo) if args.repo else None, "deploy_roots": args.deploy_roots,
         "max_bytes": args.max_bytes, "include": args.include, "exclude": args.exclude,
-        "workers": args.workers,
+        "workers": args.workers, "cache": args.cache,
     })
     checked = params.build(discover.DiscoveryParams, values)
     code = run_or_direct("discovery", args, checked, _direct)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
-from pathlib import PurePosixPath
 
 EXTENSION_LANGUAGE = {".sh": "sh", ".bash": "bash", ".ksh": "ksh", ".zsh": "zsh", ".py": "python"}
 SHELLS = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "ksh": "ksh", "mksh": "ksh",
@@ -26,12 +26,12 @@ def shebang_language(first_line: str) -> str | None:
     words = first_line[2:].strip().split()
     if not words:
         return None
-    prog = PurePosixPath(words[0]).name
+    prog = posixpath.basename(words[0])
     if prog == "env":
         rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
         if not rest:
             return None
-        prog = PurePosixPath(rest[0]).name
+        prog = posixpath.basename(rest[0])
     if prog in SHELLS:
         return SHELLS[prog]
     return "python" if _PYTHON.match(prog) else None
@@ -40,7 +40,7 @@ def shebang_language(first_line: str) -> str | None:
 def script_language(path: str, first_line: str) -> str | None:
     """Language of a script, or None when the file is not a script."""
     by_shebang = shebang_language(first_line)
-    ext = PurePosixPath(path).suffix.lower()
+    ext = posixpath.splitext(path)[1].lower()
     if by_shebang is not None:
         return by_shebang
     return EXTENSION_LANGUAGE.get(ext)

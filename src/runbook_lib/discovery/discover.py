@@ -13,7 +13,7 @@ import pandas as pd
 
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.parallel import Progress
-from runbook_lib.discovery import classify, inventory, risks, roles
+from runbook_lib.discovery import classify, inventory, risks, roles, scancache
 from runbook_lib.discovery.listing import Listing, list_repo
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import Reference
@@ -37,6 +37,7 @@ class DiscoveryParams:
     workers: int = 0  # 0 = one per core
     containers: bool = True  # references from running containers, when an engine answers
     focus_script: str = ""  # notebook 01 explains this script in full (empty: most referenced)
+    cache: bool = True  # reuse the last run's scans of unchanged files (WS/cache)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class DiscoveryResult:
     seconds: float
     notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
     warnings: list[str] = field(default_factory=list)  # a listing that was not git's, no script
+    reused: int = 0  # scans taken from the workspace cache
+    scanned: int = 0  # scans run (files and rescans)
 
 
 def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> DiscoveryResult:
@@ -60,7 +63,10 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     probes = probe_all(root, paths, params.max_bytes, params.deploy_roots, params.workers,
                        progress)
     index = build_index(probes, params.deploy_roots)
-    rows, refs = scan_all(root, index, probes, params.workers, progress)
+    cache = scancache.load(ws, scancache.run_key(root, index, probes)) if params.cache else None
+    rows, refs = scan_all(root, index, probes, params.workers, progress, cache)
+    if cache is not None:
+        scancache.save(ws, cache)  # before any row is changed below
     warnings = [] if listing.how in ("walk (not a git repository)", "git") else [listing.how]
     if not rows:
         warnings.append(f"no script found in {root}: nothing to consolidate (check the folder, "
@@ -77,7 +83,7 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     result = DiscoveryResult(
         root, ws, _inventory_frame(rows), references_frame(refs),
         _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
-        warnings,
+        warnings, cache.hits if cache else 0, cache.misses if cache else 0,
     )
     _write(result, params, listing)
     return result
@@ -199,6 +205,8 @@ def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -
         "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
         "include": list(params.include), "exclude": list(params.exclude),
         "listing": listing.how, "notes": result.notes, "warnings": result.warnings,
+        "scans": {"cache": params.cache, "reused": result.reused,
+                  "run": result.scanned if params.cache else None},
     }
     workspace.write_json(ws / "discovery.json", summary)
     auditlog.append(ws, "discover", result="ok", scripts=summary["scripts"],

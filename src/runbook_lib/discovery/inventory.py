@@ -45,7 +45,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def script_row(path: str, data: bytes, text: str, encoding: str, language: str, mode: int,
-               known_paths: frozenset[str]) -> ScriptRow:
+               known_paths: frozenset[str], sha256: str = "") -> ScriptRow:
     first = text.split("\n", 1)[0]
     original = classify.backup_original(path)
     flags, names = risks.analyse(text, language)
@@ -54,7 +54,7 @@ def script_row(path: str, data: bytes, text: str, encoding: str, language: str, 
         language=language,
         lines=text.count("\n") + (1 if text and not text.endswith("\n") else 0),
         bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         mode=f"{mode & 0o7777:04o}",
         executable=bool(mode & 0o111),
         shebang=first.strip() if first.startswith("#!") else "",

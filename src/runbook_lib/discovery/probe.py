@@ -29,9 +29,9 @@ class Probe:
 def probe(root: Path, path: str, max_bytes: int,
           deployed: Callable[[str], str | None] = lambda raw: None) -> Probe:
     """`deployed` maps an absolute symlink target under a deploy root onto a repo path."""
-    full = root / path
+    full = os.path.join(root, path)  # str paths: pathlib costs more than the stat itself
     try:
-        st = full.lstat()
+        st = os.lstat(full)
     except OSError as exc:
         return Probe(path, None, None, skip="unreadable", detail=exc.strerror or "")
     if stat.S_ISLNK(st.st_mode):

@@ -4,6 +4,7 @@ variables their sourcing callers set, functions elsewhere that run their argumen
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from runbook_lib.core.parallel import Progress, map_chunks
-from runbook_lib.discovery import classify, inventory, roles
+from runbook_lib.discovery import classify, inventory, roles, scancache
 from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
 from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
@@ -25,7 +26,11 @@ _ROOT = Path()
 _MAX_BYTES = 0
 _INDEX: RepoIndex | None = None
 _DEPLOY: tuple[str, ...] = ()
+_CACHE: scancache.ScanCache | None = None  # the last run's scans (None: no cache)
+_ROUND = ""  # what every file of this pass is told (runner functions, sys.path folders)
 Scanned = tuple[str, inventory.ScriptRow | None, list[Reference], FileNotes]
+# a worker's answer: the path, its cache key, and its scan (None: the parent's cache has it)
+Answer = tuple[str, scancache.EntryKey, Scanned | None]
 
 
 def probe_all(root: Path, paths: list[str], max_bytes: int, deploy_roots: Sequence[str],
@@ -48,22 +53,31 @@ def build_index(probes: list[Probe], deploy_roots: Sequence[str]) -> RepoIndex:
 
 
 def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
-             progress: Progress | None) -> tuple[list[inventory.ScriptRow], list[Reference]]:
-    global _INDEX
-    _INDEX = index
+             progress: Progress | None, cache: scancache.ScanCache | None = None,
+             ) -> tuple[list[inventory.ScriptRow], list[Reference]]:
+    """Every scan, and the rescans that what other files tell makes necessary; with a cache,
+    a file whose bytes, probe and inputs are unchanged is not scanned again (and `cache.used`
+    holds this run's scans when this returns, before any caller changes a row)."""
+    global _INDEX, _CACHE
+    _INDEX, _CACHE = index, cache
     prepare(index, root)  # shared lookup tables, built once before the workers fork
     scanned = [p for p in probes if p.kind is not None]
     rows: dict[str, inventory.ScriptRow] = {}
     refs: dict[str, list[Reference]] = {}
     notes: dict[str, FileNotes] = {}
-    _collect(map_chunks(_scan_chunk, scanned, workers, "scan", progress), rows, refs, notes)
     facts = lookup_for(index).facts
     assert facts is not None
+
+    def scan(files: list[Probe], stage: str) -> None:
+        global _ROUND
+        _ROUND = repr((sorted(facts.runners.items()), facts.sys_paths))
+        _collect(map_chunks(_scan_chunk, files, workers, stage, progress), rows, refs, notes)
+
+    scan(scanned, "scan")
     facts.sys_paths = sorted({p for note in notes.values() for p in note.sys_paths if p[1]})
     if facts.sys_paths:  # modules below a script that extends sys.path import through it
-        again = [p for p in scanned if p.kind == "python" and any(
-            p.path.startswith(scope + "/") for _, scope in facts.sys_paths)]
-        _collect(map_chunks(_scan_chunk, again, workers, "rescan", progress), rows, refs, notes)
+        scan([p for p in scanned if p.kind == "python" and any(
+            p.path.startswith(scope + "/") for _, scope in facts.sys_paths)], "rescan")
     for _ in range(ROUNDS):
         inherited, runners = inherit(notes), runner_functions(notes)
         again = [p for p in scanned if p.kind == "script" and (
@@ -75,37 +89,54 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
             print(f"rescan {len(again)}", file=sys.stderr)
         if not again:
             break
-        _collect(map_chunks(_scan_chunk, again, workers, "rescan", progress), rows, refs, notes)
+        scan(again, "rescan")
     found = [r for path in sorted(refs) for r in refs[path]]
     return [rows[p] for p in sorted(rows)], found + symlink_references(probes, index)
 
 
 def _collect(results: object, rows: dict[str, inventory.ScriptRow],
              refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
-    for path, row, found, note in results:  # type: ignore[attr-defined]
+    for path, key, answer in results:  # type: ignore[attr-defined]
+        if _CACHE is not None and key:
+            if answer is None:
+                answer = _CACHE.get(path, key)
+            else:
+                _CACHE.keep(path, key, answer)
+                _CACHE.misses += 1
+        _, row, found, note = answer
         if row is not None:
             rows[path] = row
         refs[path], notes[path] = found, note
 
 
-def _scan_chunk(probes: Sequence[Probe]) -> list[Scanned]:
+def _scan_chunk(probes: Sequence[Probe]) -> list[Answer]:
     assert _INDEX is not None
     return [_scan(p, _INDEX) for p in probes]
 
 
-def _scan(p: Probe, index: RepoIndex) -> Scanned:
+def _scan(p: Probe, index: RepoIndex) -> Answer:
     try:
-        data = (_ROOT / p.path).read_bytes()
+        with open(os.path.join(_ROOT, p.path), "rb") as fh:
+            data = fh.read()
     except OSError:
-        return p.path, None, [], FileNotes()
+        return p.path, (), (p.path, None, [], FileNotes())
+    sha = hashlib.sha256(data).hexdigest()
+    key: scancache.EntryKey = ()
+    if _CACHE is not None:
+        inherited = lookup_for(index).facts.inherited.get(p.path)  # type: ignore[union-attr]
+        key = (sha, p.kind, p.language, p.mode, _ROUND,
+               repr(sorted(inherited.items())) if inherited else "")
+        if key in _CACHE.known.get(p.path, {}):
+            return p.path, key, None
     text, encoding = inventory.decode(data)
     row = None
     if p.language:
-        row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode, index.scripts)
+        row = inventory.script_row(p.path, data, text, encoding, p.language, p.mode,
+                                   index.scripts, sha)
         row.traits = roles.traits(text, p.language)
     assert p.kind is not None
     found, notes = scan_file_notes(p.path, text, p.kind, index, _ROOT, p.path in index.archived)
-    return p.path, row, found, notes
+    return p.path, key, (p.path, row, found, notes)
 
 
 def symlink_references(probes: list[Probe], index: RepoIndex) -> list[Reference]:

@@ -8,10 +8,9 @@ of the scripts in the current inventory are written back, so it never grows past
 
 from __future__ import annotations
 
-import os
-import pickle
 from pathlib import Path
 
+from runbook_lib.core import picklecache
 from runbook_lib.similarity.normalise import Form
 
 VERSION = 3  # raise when Form or the readers change what they produce
@@ -23,18 +22,9 @@ def path_of(ws: Path) -> Path:
 
 
 def load(ws: Path) -> dict[Key, Form]:
-    try:
-        with open(path_of(ws), "rb") as fh:
-            version, forms = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        return {}
-    return forms if version == VERSION and isinstance(forms, dict) else {}
+    forms = picklecache.load(path_of(ws), VERSION)
+    return forms if isinstance(forms, dict) else {}
 
 
 def save(ws: Path, forms: dict[Key, Form]) -> None:
-    target = path_of(ws)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        pickle.dump((VERSION, forms), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, target)
+    picklecache.save(path_of(ws), VERSION, forms)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _MAKE = frozenset({"Makefile", "makefile", "GNUmakefile"})
 _DOCS = (".md", ".rst", ".txt", ".adoc")
 _DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
@@ -16,6 +18,7 @@ def is_requirements(name: str) -> bool:
     return "requirements" in name and name.endswith((".txt", ".in"))
 
 
+@lru_cache(maxsize=1 << 18)  # asked of every file by several tables
 def source_kind(path: str) -> str | None:
     """One of the kinds of docs/discovery.md for a file that is not a script, or None."""
     parts = tuple(p for p in path.split("/") if p)

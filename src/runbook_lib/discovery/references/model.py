@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 # Kinds of file that refer to scripts. A reference is `live` only when its kind runs things.
 KINDS = (
@@ -66,16 +66,16 @@ class RepoIndex:
     ) -> RepoIndex:
         by_base: dict[str, list[str]] = {}
         for path in sorted(scripts):
-            by_base.setdefault(PurePosixPath(path).name, []).append(path)
+            by_base.setdefault(path.rpartition("/")[2], []).append(path)
         for link, target in sorted((symlinks or {}).items()):
             if target in scripts:
-                by_base.setdefault(PurePosixPath(link).name, []).append(link)
+                by_base.setdefault(link.rpartition("/")[2], []).append(link)
         dirs = {""}
         for path in files | scripts:
-            parent = PurePosixPath(path).parent
-            while str(parent) not in dirs and str(parent) != ".":
-                dirs.add(str(parent))
-                parent = parent.parent
+            parent = posixpath.dirname(path)
+            while parent not in dirs:
+                dirs.add(parent)
+                parent = posixpath.dirname(parent)
         roots = tuple(sorted({r.rstrip("/") for r in deploy_roots if r.startswith("/")}, key=len,
                              reverse=True))
         return cls(
