@@ -67,11 +67,17 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     notes: dict[str, FileNotes] = {}
     facts = lookup_for(index).facts
     assert facts is not None
+    shas: dict[str, str] = {}
 
     def scan(files: list[Probe], stage: str) -> None:
         global _ROUND
         _ROUND = repr((sorted(facts.runners.items()), facts.sys_paths))
-        _collect(map_chunks(_scan_chunk, files, workers, stage, progress), rows, refs, notes)
+        # hits are found here, before a pool forks: a worker never maps the loaded cache
+        hits = [(p.path, key, None) for p in files if (key := _hit(p, shas))]
+        done = {path for path, _, _ in hits}
+        todo = [p for p in files if p.path not in done]
+        _collect(hits, rows, refs, notes)
+        _collect(map_chunks(_scan_chunk, todo, workers, stage, progress), rows, refs, notes)
 
     scan(scanned, "scan")
     facts.sys_paths = sorted({p for note in notes.values() for p in note.sys_paths if p[1]})
@@ -109,6 +115,29 @@ def _collect(results: object, rows: dict[str, inventory.ScriptRow],
         refs[path], notes[path] = found, note
 
 
+def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
+    """A scan's inputs besides the run key: the bytes, the probe, what other files told it."""
+    inherited = lookup_for(index).facts.inherited.get(p.path)  # type: ignore[union-attr]
+    return (sha, p.kind, p.language, p.mode, _ROUND,
+            repr(sorted(inherited.items())) if inherited else "")
+
+
+def _hit(p: Probe, shas: dict[str, str]) -> scancache.EntryKey:
+    """The key of a scan the cache holds for `p` as it is now, or () (read and hashed only
+    when the cache has an entry for the path)."""
+    if _CACHE is None or _INDEX is None or p.path not in _CACHE.known:
+        return ()
+    sha = shas.get(p.path)
+    if sha is None:
+        try:
+            with open(os.path.join(_ROOT, p.path), "rb") as fh:
+                sha = shas[p.path] = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:
+            return ()
+    key = _key(p, sha, _INDEX)
+    return key if key in _CACHE.known[p.path] else ()
+
+
 def _scan_chunk(probes: Sequence[Probe]) -> list[Answer]:
     assert _INDEX is not None
     return [_scan(p, _INDEX) for p in probes]
@@ -121,13 +150,7 @@ def _scan(p: Probe, index: RepoIndex) -> Answer:
     except OSError:
         return p.path, (), (p.path, None, [], FileNotes())
     sha = hashlib.sha256(data).hexdigest()
-    key: scancache.EntryKey = ()
-    if _CACHE is not None:
-        inherited = lookup_for(index).facts.inherited.get(p.path)  # type: ignore[union-attr]
-        key = (sha, p.kind, p.language, p.mode, _ROUND,
-               repr(sorted(inherited.items())) if inherited else "")
-        if key in _CACHE.known.get(p.path, {}):
-            return p.path, key, None
+    key = _key(p, sha, index) if _CACHE is not None else ()
     text, encoding = inventory.decode(data)
     row = None
     if p.language:

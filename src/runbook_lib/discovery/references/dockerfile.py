@@ -127,6 +127,11 @@ def _from(value: tuple[str, ...], stages: dict[str, Stage]) -> Stage:
     return new
 
 
+# a base image's search paths when a Dockerfile extends them (Docker's default PATH)
+_SEARCH_PATHS = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                 "PYTHONPATH": ""}
+
+
 def _set(cmd: str, value: tuple[str, ...], stage: Stage) -> None:
     pairs: list[tuple[str, str]] = []
     if cmd == "ENV":
@@ -136,6 +141,9 @@ def _set(cmd: str, value: tuple[str, ...], stage: Stage) -> None:
     for name, raw in pairs:
         if cmd == "ARG" and not raw:
             stage.env.setdefault(name, None)
+        elif name in _SEARCH_PATHS and stage.env.get(name) is None:
+            # `ENV PATH=/app/bin:$PATH` extends what the base image set, which is unknown here
+            stage.env[name] = evaluate(raw, {**stage.env, name: _SEARCH_PATHS[name]}, "")
         else:
             stage.env[name] = evaluate(raw, stage.env, "")
 
