@@ -130,3 +130,19 @@ def test_no_cache_scans_everything_and_keeps_no_cache(tmp_path: Path) -> None:
     assert json.loads((ws / "discovery.json").read_text())["scans"] == {
         "cache": False, "reused": 0, "run": None}
     assert not path_of(ws).exists()
+
+
+def test_an_edit_in_the_same_clock_tick_as_the_last_run_is_still_seen(tmp_path: Path) -> None:
+    """Size and time vouch for a file's sha256 only when the time is well before the cache was
+    written: an edit of the same size stamped with the very same time (a coarse clock) right
+    after a run is read again."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    ws = tmp_path / "ws"
+    _discover(repo, ws)
+    target = repo / "tools/stats.sh"
+    old = target.stat()
+    target.write_text(FILES["tools/stats.sh"].replace("echo stats", "bash ../yy"))
+    assert target.stat().st_size == old.st_size
+    os.utime(target, ns=(old.st_atime_ns, old.st_mtime_ns))
+    again = _same_as_fresh(repo, ws, tmp_path / "fresh")
+    assert again["run"] == 1

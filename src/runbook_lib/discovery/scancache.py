@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,11 @@ from runbook_lib.core import picklecache
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import RepoIndex
 
-VERSION = 1
+VERSION = 2
+RACY_NS = 2_000_000_000  # a stamp this close to the save may hide a later edit: hash again
 READ_BY_OTHERS = frozenset({"setup.py"})  # scripts whose text the run-wide tables read
 EntryKey = tuple[Any, ...]
+Stamp = tuple[int, int, str]
 
 
 @dataclass(slots=True)
@@ -35,6 +38,10 @@ class ScanCache:
     run_key: str
     known: dict[str, dict[EntryKey, Any]] = field(default_factory=dict)  # path -> key -> scan
     used: dict[str, dict[EntryKey, Any]] = field(default_factory=dict)
+    # path -> (size, mtime_ns, sha256): a file whose size and time are unchanged is not read
+    # again to learn its sha256 (as git's index does), unless the stamp is racy
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    new_stamps: dict[str, Stamp] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
 
@@ -48,7 +55,8 @@ class ScanCache:
     @property
     def changed(self) -> bool:
         """Whether this run scanned anything, or left an old entry unused."""
-        return self.misses > 0 or self.hits != sum(len(v) for v in self.known.values())
+        return self.misses > 0 or self.hits != sum(len(v) for v in self.known.values()) \
+            or self.new_stamps != self.stamps
 
     def keep(self, path: str, key: EntryKey, scanned: Any) -> None:
         self.used.setdefault(path, {})[key] = scanned
@@ -60,15 +68,18 @@ def path_of(ws: Path) -> Path:
 
 def load(ws: Path, run_key: str) -> ScanCache:
     stored = picklecache.load(path_of(ws), VERSION)
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == run_key):
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == run_key):
         return ScanCache(run_key)
-    return ScanCache(run_key, stored[1])
+    _, known, stamps, saved = stored
+    trusted = {k: v for k, v in stamps.items() if v[1] < saved - RACY_NS}
+    return ScanCache(run_key, known, stamps=trusted)
 
 
 def save(ws: Path, cache: ScanCache) -> None:
     if not cache.changed and path_of(ws).exists():
         return
-    picklecache.save(path_of(ws), VERSION, (cache.run_key, cache.used))
+    picklecache.save(path_of(ws), VERSION,
+                     (cache.run_key, cache.used, cache.new_stamps, time.time_ns()))
 
 
 def run_key(root: Path, index: RepoIndex, probes: list[Probe]) -> str:

@@ -29,8 +29,9 @@ _DEPLOY: tuple[str, ...] = ()
 _CACHE: scancache.ScanCache | None = None  # the last run's scans (None: no cache)
 _ROUND = ""  # what every file of this pass is told (runner functions, sys.path folders)
 Scanned = tuple[str, inventory.ScriptRow | None, list[Reference], FileNotes]
-# a worker's answer: the path, its cache key, and its scan (None: the parent's cache has it)
-Answer = tuple[str, scancache.EntryKey, Scanned | None]
+# a worker's answer: the path, its cache key, the file's (size, mtime_ns, sha256) as read, and
+# its scan (None: the parent's cache has it)
+Answer = tuple[str, scancache.EntryKey, scancache.Stamp | None, Scanned | None]
 
 
 def probe_all(root: Path, paths: list[str], max_bytes: int, deploy_roots: Sequence[str],
@@ -73,8 +74,8 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
         global _ROUND
         _ROUND = repr((sorted(facts.runners.items()), facts.sys_paths))
         # hits are found here, before a pool forks: a worker never maps the loaded cache
-        hits = [(p.path, key, None) for p in files if (key := _hit(p, shas))]
-        done = {path for path, _, _ in hits}
+        hits = [(p.path, key, None, None) for p in files if (key := _hit(p, shas))]
+        done = {path for path, _, _, _ in hits}
         todo = [p for p in files if p.path not in done]
         _collect(hits, rows, refs, notes)
         _collect(map_chunks(_scan_chunk, todo, workers, stage, progress), rows, refs, notes)
@@ -102,12 +103,13 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
 
 def _collect(results: object, rows: dict[str, inventory.ScriptRow],
              refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
-    for path, key, answer in results:  # type: ignore[attr-defined]
+    for path, key, stamp, answer in results:  # type: ignore[attr-defined]
         if _CACHE is not None and key:
             if answer is None:
                 answer = _CACHE.get(path, key)
             else:
                 _CACHE.keep(path, key, answer)
+                _CACHE.new_stamps[path] = stamp
                 _CACHE.misses += 1
         _, row, found, note = answer
         if row is not None:
@@ -123,17 +125,25 @@ def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
 
 
 def _hit(p: Probe, shas: dict[str, str]) -> scancache.EntryKey:
-    """The key of a scan the cache holds for `p` as it is now, or () (read and hashed only
-    when the cache has an entry for the path)."""
+    """The key of a scan the cache holds for `p` as it is now, or (). The file is read and
+    hashed only when the cache has an entry for it and its size or time changed."""
     if _CACHE is None or _INDEX is None or p.path not in _CACHE.known:
         return ()
     sha = shas.get(p.path)
     if sha is None:
+        full = os.path.join(_ROOT, p.path)
         try:
-            with open(os.path.join(_ROOT, p.path), "rb") as fh:
-                sha = shas[p.path] = hashlib.sha256(fh.read()).hexdigest()
+            st = os.stat(full)
+            stamp = _CACHE.stamps.get(p.path)
+            if stamp is not None and stamp[:2] == (st.st_size, st.st_mtime_ns):
+                sha = stamp[2]
+            else:
+                with open(full, "rb") as fh:
+                    sha = hashlib.sha256(fh.read()).hexdigest()
         except OSError:
             return ()
+        shas[p.path] = sha
+        _CACHE.new_stamps[p.path] = (st.st_size, st.st_mtime_ns, sha)
     key = _key(p, sha, _INDEX)
     return key if key in _CACHE.known[p.path] else ()
 
@@ -146,11 +156,13 @@ def _scan_chunk(probes: Sequence[Probe]) -> list[Answer]:
 def _scan(p: Probe, index: RepoIndex) -> Answer:
     try:
         with open(os.path.join(_ROOT, p.path), "rb") as fh:
+            st = os.fstat(fh.fileno())  # before the read: a later edit changes the stamp
             data = fh.read()
     except OSError:
-        return p.path, (), (p.path, None, [], FileNotes())
+        return p.path, (), None, (p.path, None, [], FileNotes())
     sha = hashlib.sha256(data).hexdigest()
     key = _key(p, sha, index) if _CACHE is not None else ()
+    stamp = (st.st_size, st.st_mtime_ns, sha)
     text, encoding = inventory.decode(data)
     row = None
     if p.language:
@@ -159,7 +171,7 @@ def _scan(p: Probe, index: RepoIndex) -> Answer:
         row.traits = roles.traits(text, p.language)
     assert p.kind is not None
     found, notes = scan_file_notes(p.path, text, p.kind, index, _ROOT, p.path in index.archived)
-    return p.path, key, (p.path, row, found, notes)
+    return p.path, key, stamp, (p.path, row, found, notes)
 
 
 def symlink_references(probes: list[Probe], index: RepoIndex) -> list[Reference]:

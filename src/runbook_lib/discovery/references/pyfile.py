@@ -35,6 +35,7 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "comm
                           "create_subprocess_shell", "system"})
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
 _IMPORT_ROWS = re.compile(r"^[ \t]*(?:import|from)[ \t]", re.M)
+_IMPORT = re.compile(r"\bimport\b")
 _TRIPLE = re.compile(r"\"\"\"|'''")
 # a file without any of these names calls nothing that runs a file (a cheap first look)
 _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
@@ -164,6 +165,7 @@ class PyScan:
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
         self._hot: list[int] | None = None
+        self._imports: list[int] | None = None  # lines naming `import` anywhere
 
     def visit(self, node: ast.AST) -> None:
         """Statements in order: imports, assignments (constants a later call may use), and the
@@ -172,9 +174,27 @@ class PyScan:
             if isinstance(child, ast.Import | ast.ImportFrom):
                 self.imports(child)
             elif isinstance(child, ast.stmt):
-                self._statement(child)
+                if not self._idle(child):
+                    self._statement(child)
             elif isinstance(child, ast.excepthandler | ast.match_case):
                 self.visit(child)
+
+    def _idle(self, node: ast.stmt) -> bool:
+        """A statement after the last line that can run a file, with no `import` in it: what
+        it assigns no later call reads, so it needs no visit."""
+        if self.setup:
+            return False
+        self._triggered(0, 0)  # finds the hot lines
+        assert self._hot is not None
+        if self._hot and node.lineno <= self._hot[-1]:
+            return False
+        if self._imports is None:
+            text = "\n".join(self.src.lines)
+            starts = list(accumulate((len(line) + 1 for line in self.src.lines), initial=0))
+            self._imports = [bisect_right(starts, m.start()) for m in _IMPORT.finditer(text)]
+        last = getattr(node, "end_lineno", None) or node.lineno
+        i = bisect_left(self._imports, node.lineno)
+        return not (i < len(self._imports) and self._imports[i] <= last)
 
     def _statement(self, node: ast.stmt) -> None:
         bodies = [v for _, v in ast.iter_fields(node) if isinstance(v, list) and v
