@@ -186,14 +186,15 @@ class PyScan:
             return False
         self._triggered(0, 0)  # finds the hot lines
         assert self._hot is not None
-        if self._hot and node.lineno <= self._hot[-1]:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        if self._hot and first <= self._hot[-1]:  # a decorator comes before its `def` line
             return False
         if self._imports is None:
             text = "\n".join(self.src.lines)
             starts = list(accumulate((len(line) + 1 for line in self.src.lines), initial=0))
             self._imports = [bisect_right(starts, m.start()) for m in _IMPORT.finditer(text)]
         last = getattr(node, "end_lineno", None) or node.lineno
-        i = bisect_left(self._imports, node.lineno)
+        i = bisect_left(self._imports, first)
         return not (i < len(self._imports) and self._imports[i] <= last)
 
     def _statement(self, node: ast.stmt) -> None:
