@@ -26,7 +26,7 @@ from runbook_lib.core import picklecache
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import RepoIndex
 
-VERSION = 2
+VERSION = 3
 RACY_NS = 2_000_000_000  # a stamp this close to the save may hide a later edit: hash again
 READ_BY_OTHERS = frozenset({"setup.py"})  # scripts whose text the run-wide tables read
 EntryKey = tuple[Any, ...]

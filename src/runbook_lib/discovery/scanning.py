@@ -72,7 +72,7 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
 
     def scan(files: list[Probe], stage: str) -> None:
         global _ROUND
-        _ROUND = repr((sorted(facts.runners.items()), facts.sys_paths))
+        _ROUND = _digest(repr((sorted(facts.runners.items()), facts.sys_paths)))
         # hits are found here, before a pool forks: a worker never maps the loaded cache
         hits = [(p.path, key, None, None) for p in files if (key := _hit(p, shas))]
         done = {path for path, _, _, _ in hits}
@@ -121,7 +121,11 @@ def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
     """A scan's inputs besides the run key: the bytes, the probe, what other files told it."""
     inherited = lookup_for(index).facts.inherited.get(p.path)  # type: ignore[union-attr]
     return (sha, p.kind, p.language, p.mode, _ROUND,
-            repr(sorted(inherited.items())) if inherited else "")
+            _digest(repr(sorted(inherited.items()))) if inherited else "")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _hit(p: Probe, shas: dict[str, str]) -> scancache.EntryKey:
