@@ -14,12 +14,18 @@ and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and k
 `family_threshold` (0.45) when they also do some of the same work: at least SAME_WORK (20%)
 of their commands or of their blind statements in common. Hand-checked on fetched repos, a
 name alone (`run_tests.sh`, `training_pipeline.py` in two unrelated projects) named a job
-done twice in 2 of 10 families. Scripts with the same job tokens (a one-word name too:
-`airflow_migration/migration.py` and `misc/migration.py`, an older and a newer version) that
-share DIVERGED (30%) of their blind statements are a family whatever their score: a copy
-edited past the near-copy measure. Copies of each other
-(one clone cluster), backup copies and archived scripts are never family members. These are
-suggestions for a person.
+done twice in 2 of 10 families.
+
+One condition keeps a pair: it does some of the same work (SAME_WORK), and either its score
+reaches the threshold or the two scripts have the same job tokens and share DIVERGED (30%) of
+their blind statements, at least DIVERGED_MIN of them, whatever their score. The second way in
+matters for one-word names (`airflow_migration/migration.py` and `misc/migration.py`, an older
+and a newer version: a copy edited past the near-copy measure); an equal name of two tokens or
+more reaches the threshold by itself, so for it shared work alone decides.
+
+A script that calls or sources the other (a wrapper and the script it runs) is its caller,
+never the same job twice. Copies of each other (one clone cluster), backup copies and
+archived scripts are never family members. These are suggestions for a person.
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ class Pair:
     diverged: bool  # same job tokens and DIVERGED of the blind statements in common
 
     def kept(self, threshold: float) -> bool:
-        return (self.score >= threshold and self.work >= SAME_WORK) or self.diverged
+        return self.work >= SAME_WORK and (self.score >= threshold or self.diverged)
 
 
 def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFrame:
@@ -69,10 +75,19 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
     eligible = [i for i, sc in enumerate(scripts)
                 if not sc.archived and not sc.backup_of and corpus.form(sc).size > 0]
     common = COMMON_COMMANDS | _widespread(corpus, eligible)
+    calls = _calls(corpus)
     pairs = [p for p in (_score(corpus, a, b, common)
-                         for a, b in _candidates(corpus, eligible, cluster_of))
+                         for a, b in _candidates(corpus, eligible, cluster_of)
+                         if frozenset((scripts[a].path, scripts[b].path)) not in calls)
              if p.kept(threshold)]
     return _frame(scripts, pairs)
+
+
+def _calls(corpus: Corpus) -> set[frozenset[str]]:
+    """Pairs of scripts where one calls or sources the other: caller and callee."""
+    refs = corpus.references
+    return {frozenset((str(a), str(b)))
+            for a, b in zip(refs["source"], refs["target"], strict=True) if a != b}
 
 
 def _keys(corpus: Corpus, sc: Script) -> list[tuple[str, ...]]:
