@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from runbook_lib.discovery import classify
@@ -24,6 +24,8 @@ class Probe:
     skip: str = ""  # reason when skipped
     detail: str = ""  # e.g. a symlink's target
     link_target: str = ""  # repo-relative target of a symlink inside the repo
+    size: int = 0  # of a regular file, as the probe saw it (the scan cache's stamp)
+    mtime_ns: int = 0
 
 
 def probe(root: Path, path: str, max_bytes: int,
@@ -49,7 +51,8 @@ def probe(root: Path, path: str, max_bytes: int,
             head = fh.read(PEEK)
     except OSError as exc:
         return Probe(path, None, None, skip="unreadable", detail=exc.strerror or "")
-    return _classify(path, head, st.st_mode, st.st_size, max_bytes)
+    found = _classify(path, head, st.st_mode, st.st_size, max_bytes)
+    return replace(found, size=st.st_size, mtime_ns=st.st_mtime_ns)
 
 
 def _classify(path: str, head: bytes, mode: int, size: int, max_bytes: int) -> Probe:

@@ -94,12 +94,7 @@ def run_key(root: Path, index: RepoIndex, probes: list[Probe]) -> str:
     for p in probes:
         if p.skip or (p.language and os.path.basename(p.path) not in READ_BY_OTHERS):
             continue
-        try:
-            st = os.stat(root / p.path)
-        except OSError:
-            h.update(f"{p.path}\0missing\0".encode())
-            continue
-        h.update(f"{p.path}\0{st.st_size}\0{st.st_mtime_ns}\0{p.kind}\0".encode())
+        h.update(f"{p.path}\0{p.size}\0{p.mtime_ns}\0{p.kind}\0".encode())
     return h.hexdigest()
 
 

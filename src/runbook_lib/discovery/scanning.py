@@ -68,13 +68,12 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     notes: dict[str, FileNotes] = {}
     facts = lookup_for(index).facts
     assert facts is not None
-    shas: dict[str, str] = {}
 
     def scan(files: list[Probe], stage: str) -> None:
         global _ROUND
         _ROUND = _digest(repr((sorted(facts.runners.items()), facts.sys_paths)))
         # hits are found here, before a pool forks: a worker never maps the loaded cache
-        hits = [(p.path, key, None, None) for p in files if (key := _hit(p, shas))]
+        hits = [(p.path, key, None, None) for p in files if (key := _hit(p))]
         done = {path for path, _, _, _ in hits}
         todo = [p for p in files if p.path not in done]
         _collect(hits, rows, refs, notes)
@@ -128,27 +127,26 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _hit(p: Probe, shas: dict[str, str]) -> scancache.EntryKey:
+def _hit(p: Probe) -> scancache.EntryKey:
     """The key of a scan the cache holds for `p` as it is now, or (). The file is read and
-    hashed only when the cache has an entry for it and its size or time changed."""
+    hashed only when the cache has an entry for it and its size or time (as probed) changed;
+    a rescan takes the sha256 this run already learnt."""
     if _CACHE is None or _INDEX is None or p.path not in _CACHE.known:
         return ()
-    sha = shas.get(p.path)
-    if sha is None:
-        full = os.path.join(_ROOT, p.path)
-        try:
-            st = os.stat(full)
-            stamp = _CACHE.stamps.get(p.path)
-            if stamp is not None and stamp[:2] == (st.st_size, st.st_mtime_ns):
-                sha = stamp[2]
-            else:
-                with open(full, "rb") as fh:
-                    sha = hashlib.sha256(fh.read()).hexdigest()
-        except OSError:
-            return ()
-        shas[p.path] = sha
-        _CACHE.new_stamps[p.path] = (st.st_size, st.st_mtime_ns, sha)
-    key = _key(p, sha, _INDEX)
+    now = _CACHE.new_stamps.get(p.path)
+    if now is None:
+        stamp = _CACHE.stamps.get(p.path)
+        if stamp is not None and stamp[:2] == (p.size, p.mtime_ns):
+            now = stamp
+        else:
+            try:
+                with open(os.path.join(_ROOT, p.path), "rb") as fh:
+                    st = os.fstat(fh.fileno())
+                    now = (st.st_size, st.st_mtime_ns, hashlib.sha256(fh.read()).hexdigest())
+            except OSError:
+                return ()
+        _CACHE.new_stamps[p.path] = now
+    key = _key(p, now[2], _INDEX)
     return key if key in _CACHE.known[p.path] else ()
 
 
