@@ -169,6 +169,7 @@ def _match_group(corpus: Corpus, reps: list[int], s: Settings, found: Matches,
             found.near[(min(a, b), max(a, b))] = score
     if progress:
         progress("verify", len(pairs), len(pairs))
+    found.cache.clear()  # sets of every candidate: rebuilt, as few, when a table asks
 
 
 def _candidates(found: Matches, reps: list[int], contents: list[Hashes], literals: Column,
@@ -189,7 +190,8 @@ def _candidates(found: Matches, reps: list[int], contents: list[Hashes], literal
             total = found.profile(a).literal_weight + found.profile(b).literal_weight
             if total and 2 * weight / total >= verify.LITERAL_FLOOR:
                 pairs.add((a, b))
-    bare = [n for n in big if found.profile(reps[n]).literal_weight == 0]
+    # no rare literal: no weight above 0 (asked of the arrays, not of a profile built for it)
+    bare = [n for n in big if not (found.parts[reps[n]][3] > 0).any()]
     if progress:
         progress("index", 0, len(bare))
     by_lsh = index.candidates(index.signatures([contents[n] for n in bare], s.num_perm),
