@@ -62,8 +62,11 @@ def _children_cpu() -> float:
 def measure(cmd: Sequence[str], cwd: Path | None = None) -> Measured:
     cpu = _children_cpu()
     start = time.perf_counter()
+    # Python's default: compiled modules are cached (this machine's environment turns that
+    # off, which would charge every run for compiling the package again)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, env=env)
     peak = 0
     while proc.poll() is None:
         peak = max(peak, tree_rss_kb(proc.pid))

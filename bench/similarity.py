@@ -2,14 +2,16 @@
 
 Usage: .venv/bin/python bench/similarity.py [SIZES...]   (default 1000 10000 100000)
 Per size: discovery, similarity (first run, empty workspace cache), the whole process, a rerun
-of both on the unchanged tree (similarity then reads its cache of normalised forms and
-shellcheck findings), and jscpd 5.3.2 with its defaults on the same tree. jscpd is used when
-found in $JSCPD, on PATH, in /work/tools/jscpd or /tmp/jscpd (`npm i -E jscpd@5.3.2` in a
-scratch folder outside the repo). Sample repos are cached in /tmp/runbook-bench.
+of both on the unchanged tree (similarity then reads back its tables, kept with the digest of
+their input), a rerun after one script gained a line (similarity then computes every table,
+normalising only that script), and jscpd 5.3.2 with its defaults on the same tree. jscpd is
+used when found in $JSCPD, on PATH, in /work/tools/jscpd or /tmp/jscpd (`npm i -E jscpd@5.3.2`
+in a scratch folder outside the repo). Sample repos are cached in /tmp/runbook-bench.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import sys
@@ -40,6 +42,19 @@ def similarity(ws: Path) -> Measured:
                     str(ws)])
 
 
+def _edited_run(repo: Path, ws: Path) -> tuple[Measured, Measured]:
+    """discover + similarity after one script gained a line (restored afterwards): what a
+    rerun costs when the tables cannot be read back."""
+    with open(ws / "inventory.csv", encoding="utf-8", newline="") as fh:
+        path = repo / next(csv.DictReader(fh))["path"]
+    before = path.read_bytes()
+    try:
+        path.write_bytes(before + b"\necho one more step\n")
+        return discover(repo, ws), similarity(ws)
+    finally:
+        path.write_bytes(before)
+
+
 def line(size: int, step: str, wall: float, cpu: float, peak: float, load: float,
          note: str = "") -> None:
     print(f"{size:>8} {step:<18} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f} {load:>6.2f}  {note}",
@@ -55,7 +70,8 @@ def main(sizes: list[int]) -> None:
         shutil.rmtree(ws, ignore_errors=True)
         first = (discover(repo, ws), similarity(ws))
         again = (discover(repo, ws), similarity(ws))
-        if any(m.returncode for m in (*first, *again)):
+        edited = _edited_run(repo, ws)
+        if any(m.returncode for m in (*first, *again, *edited)):
             print(f"{size:>8} failed")
             continue
         for step, m in zip(("discover", "similarity", "rerun discover", "rerun similarity"),
@@ -67,6 +83,9 @@ def main(sizes: list[int]) -> None:
              f"clusters.csv rows {rows(ws / 'clusters.csv')}")
         line(size, "rerun", rewall, recpu, max(m.peak_mb for m in again), again[1].load,
              f"rerun/first: wall {rewall / wall:.0%}, cpu {recpu / cpu:.0%}")
+        edwall, edcpu = (sum(m.seconds for m in edited), sum(m.cpu_seconds for m in edited))
+        line(size, "one script edited", edwall, edcpu, max(m.peak_mb for m in edited),
+             edited[1].load, f"edited/first: wall {edwall / wall:.0%}, cpu {edcpu / cpu:.0%}")
         if peer is None:
             print(f"{size:>8} jscpd not found")
             continue

@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     parser.add_argument("--threshold", type=float, help="near-miss similarity threshold (0.7)")
     parser.add_argument("--min-fragment-lines", type=int, help="shortest shared block (6)")
+    parser.add_argument("--no-cache", dest="cache", action="store_const", const=False,
+                        help="normalise every script and compute every table again (default: "
+                        "reuse the last run's work on unchanged input, kept in WORKSPACE/cache)")
     step_options(parser)
     parser.set_defaults(handler=run)
 
@@ -26,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from runbook_lib.similarity import SimilarityParams
 
     values = gather(args, {"threshold": args.threshold,
-                           "min_fragment_lines": args.min_fragment_lines})
+                           "min_fragment_lines": args.min_fragment_lines,
+                           "cache": args.cache})
     checked = params.build(SimilarityParams, values)
     return run_or_direct("similarity", args, checked, _direct)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_lib.core import picklecache
+from runbook_lib.core.codedigest import package_digest
 from runbook_lib.discovery.probe import Probe
 from runbook_lib.discovery.references import RepoIndex
 
@@ -85,7 +86,7 @@ def save(ws: Path, cache: ScanCache) -> None:
 def run_key(root: Path, index: RepoIndex, probes: list[Probe]) -> str:
     """The digest of everything every scan of this run shares (module docstring)."""
     h = hashlib.sha256()
-    h.update(_code_digest().encode())
+    h.update(package_digest(str(Path(__file__).parent)).encode())
     h.update(str(root.resolve()).encode() + b"\0")
     h.update(repr(index.deploy_roots).encode())
     for name in ("scripts", "files", "archived"):
@@ -98,10 +99,3 @@ def run_key(root: Path, index: RepoIndex, probes: list[Probe]) -> str:
     return h.hexdigest()
 
 
-def _code_digest() -> str:
-    """The discovery package's source: a changed rule never serves an old result."""
-    h = hashlib.sha256()
-    top = Path(__file__).resolve().parent
-    for path in sorted(top.rglob("*.py")):
-        h.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()

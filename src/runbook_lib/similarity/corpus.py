@@ -48,7 +48,10 @@ class Corpus:
 _ROOT = Path()
 
 
-def load(ws: Path, workers: int = 0, progress: Progress | None = None) -> Corpus:
+def load(ws: Path, workers: int = 0, progress: Progress | None = None,
+         use_cache: bool = True) -> Corpus:
+    """The scripts of the workspace's inventory with their forms; with `use_cache`, forms of
+    texts the last run normalised are read from the workspace cache (and this run's kept)."""
     global _ROOT
     inventory = _read_table(ws / "inventory.csv", "run `runbook discover` first")
     if "path" not in inventory.columns:
@@ -59,14 +62,14 @@ def load(ws: Path, workers: int = 0, progress: Progress | None = None) -> Corpus
         raise BadInput(f"the repo discovery read ({repo}) is gone: run `runbook discover` again")
     scripts, jobs, keys = _scripts(inventory)
     _ROOT = repo
-    known = cache.load(ws)
+    known = cache.load(ws) if use_cache else {}
     todo = [n for n, key in enumerate(keys) if key not in known or key[1].startswith("path:")]
     fresh = map_chunks(_normalise_chunk, [jobs[n] for n in todo], workers, "normalise",
                        progress)
     for n, form in zip(todo, fresh, strict=True):
         known[keys[n]] = _compact(form)
     forms = [known[key] for key in keys]
-    if todo or len(known) != len(keys):
+    if use_cache and (todo or len(known) != len(keys)):
         cache.save(ws, {key: known[key] for key in keys if not key[1].startswith("path:")})
     refs_path = ws / "references.csv"
     refs = _read_table(refs_path, "") if refs_path.exists() else pd.DataFrame()

@@ -18,6 +18,7 @@ from runbook_lib.similarity import (
     families,
     fragments,
     matching,
+    memo,
     opportunities,
 )
 from runbook_lib.similarity.settings import SimilarityParams, SimilarityResult
@@ -34,7 +35,18 @@ def run_similarity(workspace: Path, params: SimilarityParams,
     ws = Path(workspace)
     if not (ws / "inventory.csv").is_file():
         raise BadInput(f"no inventory.csv in {ws}: run `runbook discover` first")
-    found_corpus = corpus.load(ws, params.workers, progress)
+    run_key = memo.key(ws, params) if params.cache else ""
+    kept = memo.load(ws, run_key, TABLES) if run_key else None
+    if kept is not None:  # nothing the tables are computed from changed since they were
+        f = kept.frames
+        result = SimilarityResult(ws, f["clusters"], f["pairs"], f["fragments"], f["families"],
+                                  f["opportunities"], kept.counts,
+                                  round(time.perf_counter() - start, 3), reused=True)
+        _record(result, params)
+        return result
+    if not params.cache:
+        memo.drop(ws)
+    found_corpus = corpus.load(ws, params.workers, progress, params.cache)
     found = matching.match(found_corpus, _settings(params), progress)
     cluster_table, pair_table = _clusters(found_corpus, found, params)
     _report(progress, "fragments")
@@ -49,6 +61,8 @@ def run_similarity(workspace: Path, params: SimilarityParams,
     result = SimilarityResult(ws, cluster_table, pair_table, fragment_table, family_table,
                               opportunity_table, counts, round(time.perf_counter() - start, 3))
     _write(result, params)
+    if run_key:
+        memo.save(ws, run_key, _frames(result), counts)
     return result
 
 
@@ -115,14 +129,20 @@ def _counts(cl: pd.DataFrame, pairs: pd.DataFrame, frags: pd.DataFrame, fams: pd
     return {k: int(v) for k, v in counts.items()}
 
 
+def _frames(r: SimilarityResult) -> dict[str, pd.DataFrame]:
+    return {name: getattr(r, name) for name in TABLES}
+
+
 def _write(r: SimilarityResult, params: SimilarityParams) -> None:
-    frames: dict[str, pd.DataFrame] = {"clusters": r.clusters, "pairs": r.pairs,
-                                       "fragments": r.fragments, "families": r.families,
-                                       "opportunities": r.opportunities}
-    for name, frame in frames.items():
+    for name, frame in _frames(r).items():
         workspace.write_csv(r.workspace / f"{name}.csv", list(frame.columns),
                             frame.itertuples(index=False, name=None))
+    _record(r, params)
+
+
+def _record(r: SimilarityResult, params: SimilarityParams) -> None:
+    """similarity.json and the audit line (`reused`: the tables are the last run's)."""
     workspace.write_json(r.workspace / "similarity.json",
-                         {"counts": r.counts, "seconds": r.seconds,
+                         {"counts": r.counts, "seconds": r.seconds, "reused": r.reused,
                           "params": {k: v for k, v in vars(params).items() if k != "workspace"}})
-    auditlog.append(r.workspace, "similarity", result="ok", **r.counts)
+    auditlog.append(r.workspace, "similarity", result="ok", reused=r.reused, **r.counts)

@@ -33,6 +33,9 @@ class SimilarityParams:
     shellcheck: bool = True  # break canonical ties by shellcheck findings
     shellcheck_max_files: int = 300  # files shellcheck may check per run (~10 ms each)
     workers: int = 0  # processes for reading and normalising; 0 = one per core
+    # reuse the last run's normalised forms of unchanged scripts, and its tables when nothing
+    # they are computed from changed (WS/cache)
+    cache: bool = True
     focus_cluster: str = ""  # notebook 02 explores this cluster (empty: the largest)
 
 
@@ -46,3 +49,4 @@ class SimilarityResult:
     opportunities: pd.DataFrame
     counts: dict[str, int]
     seconds: float
+    reused: bool = False  # the tables are the last run's: nothing they come from changed

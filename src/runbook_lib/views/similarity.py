@@ -46,6 +46,8 @@ def summary(result: SimilarityResult) -> Styler | Markdown:
         ("same-job families (suggestions)",
          result.families["family_id"].nunique() if not result.families.empty else 0),
         ("opportunities", len(result.opportunities)),
+        ("computed", "read back from the last run: its input is unchanged" if result.reused
+         else f"in {result.seconds:.1f} s"),
     ])
 
 
