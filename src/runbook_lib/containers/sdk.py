@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 import socket
 import tarfile
 import threading
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from runbook_lib.core.errors import RunbookError
+
+DEFAULT_SOCKET = "/var/run/docker.sock"
 
 CHECK_PREFIX = "runbook-check-"  # every container runbook starts carries this name prefix
 LABEL = "runbook.check"  # ... and this label, so leftovers can be found and removed
@@ -187,6 +190,11 @@ class Engine:
 
 def connect(timeout: float = 60) -> Engine:
     """The engine DOCKER_HOST (or the default socket) names; NoEngine when unreachable."""
+    host = os.environ.get("DOCKER_HOST", "") or "unix://" + DEFAULT_SOCKET
+    if host.startswith("unix://") and not os.path.exists(host[len("unix://"):]):
+        # no socket file, no engine: said without loading the SDK (a third of a second)
+        raise NoEngine(f"no Docker engine reachable (no socket {host[len('unix://'):]}): "
+                       "start dockerd or set DOCKER_HOST")
     try:
         docker: Any = importlib.import_module("docker")
     except ImportError as exc:
