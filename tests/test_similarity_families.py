@@ -71,3 +71,118 @@ def test_a_wrapper_and_the_script_it_runs_are_no_family(tmp_path: Path) -> None:
     # the same two texts, the worker not run by the wrapper: a family, so the call decided
     apart = _families(tmp_path / "apart", "cat")
     assert apart == [{"provision/create_cluster.sh", "provision/_create_cluster.sh"}]
+
+
+SCAFFOLD = '''"""Tests of the {job} step of the pipeline."""
+import unittest
+
+import apache_beam as beam
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from . import {module}
+
+
+class {name}Test(unittest.TestCase):
+    def _run(self, rows, expected, fn):
+        with TestPipeline() as p:
+            out = p | beam.Create(rows) | beam.Map(fn)
+            assert_that(out, equal_to(expected))
+
+{body}
+
+if __name__ == "__main__":
+    unittest.main()
+'''
+CHURN_BODY = '''    def test_tenure_is_bucketed(self):
+        self._run([{"tenure": 3}], [{"tenure": "short"}], features.bucket)
+
+    def test_missing_tenure_is_zero(self):
+        self._run([{}], [{"tenure": "short"}], features.bucket)
+
+    def test_churned_flag(self):
+        row = features.bucket({"tenure": 30, "churned": "yes"})
+        self.assertEqual(row["tenure"], "long")
+        self.assertIn("churned", row)
+        self.assertTrue(row["churned"] == "yes")
+        for tenure in (0, 11, 12, 100):
+            self.assertIn(features.bucket({"tenure": tenure})["tenure"], ("short", "long"))
+'''
+RATINGS_BODY = '''    def test_user_ids_are_indexed(self):
+        self._run([{"user": "a"}], [{"user": 0}], ratings.index_users)
+
+    def test_ratings_are_scaled(self):
+        self._run([{"rating": 5}], [{"rating": 1.0}], ratings.scale)
+
+    def test_index_is_stable(self):
+        ratings.USERS.clear()
+        first = ratings.index_users({"user": "x"})
+        again = ratings.index_users({"user": "x"})
+        other = ratings.index_users({"user": "y"})
+        self.assertEqual(first, again)
+        self.assertNotEqual(first["user"], other["user"])
+        self.assertEqual(len(ratings.USERS), 2)
+        with self.assertRaises(KeyError):
+            ratings.index_users({})
+'''
+FEATURES = '''"""Churn features."""
+
+
+def bucket(row):
+    tenure = row.get("tenure", 0)
+    return {**row, "tenure": "short" if tenure < 12 else "long"}
+'''
+RATINGS = '''"""Ratings for the recommender."""
+USERS = {}
+
+
+def index_users(row):
+    return {**row, "user": USERS.setdefault(row["user"], len(USERS))}
+
+
+def scale(row):
+    return {**row, "rating": row["rating"] / 5}
+'''
+
+
+RATINGS_CHECKS = '''    def test_scaled_ratings_stay_in_range(self):
+        for rating in range(6):
+            scaled = ratings.scale({"rating": rating})["rating"]
+            self.assertGreaterEqual(scaled, 0.0)
+            self.assertLessEqual(scaled, 1.0)
+
+    def test_unknown_users_get_new_ids(self):
+        self._run([{"user": "new"}], [{"user": len(ratings.USERS)}], ratings.index_users)
+
+    def test_many_users(self):
+        names = [f"user-{n}" for n in range(50)]
+        ids = [ratings.index_users({"user": name})["user"] for name in names]
+        self.assertEqual(sorted(set(ids)), ids)
+        self.assertGreaterEqual(len(ratings.USERS), 50)
+        ratings.USERS.pop("user-0")
+        self.assertNotIn("user-0", ratings.USERS)
+'''
+
+
+def test_two_tests_of_different_modules_are_no_family(tmp_path: Path) -> None:
+    """Tests are the job of their subject: the same scaffolding around other modules is not
+    the same job; a second test of the same module is."""
+    repo, ws = tmp_path / "repo", tmp_path / "ws"
+    for project, module, body, code in (("churn", "features", CHURN_BODY, FEATURES),
+                                        ("ratings", "ratings", RATINGS_BODY, RATINGS)):
+        folder = repo / project / "preprocess"
+        folder.mkdir(parents=True)
+        (folder / "__init__.py").write_text("")
+        (folder / f"{module}.py").write_text(code)
+        (folder / "preprocess_test.py").write_text(SCAFFOLD.format(
+            job=project, module=module, name=module.title(), body=body))
+    (repo / "ratings/checks").mkdir()
+    (repo / "ratings/checks/preprocess_test.py").write_text(SCAFFOLD.format(
+        job="ratings", module="ratings", name="RatingChecks", body=RATINGS_CHECKS).replace(
+        "from . import ratings", "from ratings.preprocess import ratings"))
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws))
+    result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    assert result.clusters.empty
+    grouped = [set(g) for g in result.families.groupby("family_id")["path"].apply(set)]
+    assert grouped == [{"ratings/preprocess/preprocess_test.py",
+                        "ratings/checks/preprocess_test.py"}]

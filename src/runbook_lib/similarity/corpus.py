@@ -15,7 +15,7 @@ from runbook_lib.core.parallel import Progress, map_chunks
 from runbook_lib.similarity import cache
 from runbook_lib.similarity.normalise import Form, language_group, normalise
 
-REFERENCE_COLUMNS = ("source", "target", "status", "live")
+REFERENCE_COLUMNS = ("source", "target", "kind", "status", "live")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class Corpus:
     repo: Path
     scripts: list[Script]  # sorted by path
     forms: list[Form]
-    references: pd.DataFrame  # source, target, status, live
+    references: pd.DataFrame  # source, target, kind, status, live
 
     def form(self, script: Script) -> Form:
         return self.forms[script.content]

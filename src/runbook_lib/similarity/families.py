@@ -24,7 +24,10 @@ and a newer version: a copy edited past the near-copy measure); an equal name of
 more reaches the threshold by itself, so for it shared work alone decides.
 
 A script that calls or sources the other (a wrapper and the script it runs) is its caller,
-never the same job twice. Copies of each other (one clone cluster), backup copies and
+never the same job twice. A test's job is its subject: two test files (pytest's `test_*.py`,
+`*_test.py`) that import modules of the repo are one job only when a module one tests is, or is
+a copy or family member of, a module the other tests (two Beam pipeline tests share their
+scaffolding, not their job). Copies of each other (one clone cluster), backup copies and
 archived scripts are never family members. These are suggestions for a person.
 """
 
@@ -80,7 +83,54 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
                          for a, b in _candidates(corpus, eligible, cluster_of)
                          if frozenset((scripts[a].path, scripts[b].path)) not in calls)
              if p.kept(threshold)]
-    return _frame(scripts, pairs)
+    return _frame(scripts, _same_subjects(corpus, pairs, cluster_of))
+
+
+def _same_subjects(corpus: Corpus, pairs: list[Pair], cluster_of: list[int]) -> list[Pair]:
+    """The pairs, less those of two tests whose subjects (the repo modules each imports) are
+    neither shared nor one job: a copy (one cluster) or linked by the other pairs."""
+    subjects = _subjects(corpus)
+    tests = {p for p in pairs if p.a in subjects and p.b in subjects}
+    if not tests:
+        return pairs
+    group = list(range(len(corpus.scripts)))
+
+    def root(x: int) -> int:
+        while group[x] != x:
+            group[x] = group[group[x]]
+            x = group[x]
+        return x
+
+    first: dict[int, int] = {}
+    for i, cluster in enumerate(cluster_of):
+        if cluster >= 0:
+            group[root(i)] = root(first.setdefault(cluster, i))
+    for p in pairs:
+        if not (p.a in subjects and p.b in subjects):
+            group[root(p.a)] = root(p.b)
+    return [p for p in pairs if p not in tests
+            or {root(x) for x in subjects[p.a]} & {root(y) for y in subjects[p.b]}]
+
+
+def _subjects(corpus: Corpus) -> dict[int, set[int]]:
+    """Test file (script index) -> the repo modules it imports, package markers, conftest and
+    other tests left out; only tests that import some module."""
+    index = {sc.path: i for i, sc in enumerate(corpus.scripts)}
+    refs = corpus.references
+    found: dict[int, set[int]] = {}
+    for source, target, kind in zip(refs["source"], refs["target"], refs["kind"], strict=True):
+        s, t = index.get(str(source)), index.get(str(target))
+        if kind != "import" or s is None or t is None or s == t or not _is_test(str(source)):
+            continue
+        name = PurePosixPath(str(target)).name
+        if name not in ("__init__.py", "conftest.py") and not _is_test(str(target)):
+            found.setdefault(s, set()).add(t)
+    return found
+
+
+def _is_test(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
 def _calls(corpus: Corpus) -> set[frozenset[str]]:
