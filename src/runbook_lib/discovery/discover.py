@@ -195,9 +195,9 @@ def _worth_recording(p: Probe, scripts: frozenset[str]) -> bool:
 def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -> None:
     in_git = listing.in_git
     ws = result.workspace
-    _frame_csv(result.inventory, ws / "inventory.csv")
-    _frame_csv(result.references, ws / "references.csv")
-    _frame_csv(result.skipped, ws / "skipped.csv")
+    workspace.write_frame(ws / "inventory.csv", result.inventory)
+    workspace.write_frame(ws / "references.csv", result.references)
+    workspace.write_frame(ws / "skipped.csv", result.skipped)
     summary = {
         "repo": str(result.repo), "commit": gitrepo.head_commit(result.repo) if in_git else "",
         "in_git": in_git, "scripts": len(result.inventory), "references": len(result.references),
@@ -211,9 +211,3 @@ def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -
     workspace.write_json(ws / "discovery.json", summary)
     auditlog.append(ws, "discover", result="ok", scripts=summary["scripts"],
                  references=summary["references"], commit=summary["commit"])
-
-
-def _frame_csv(frame: pd.DataFrame, path: Path) -> None:
-    # columns as Python lists: pandas' row iteration costs more than writing the file
-    columns = [frame[c].tolist() for c in frame.columns]
-    workspace.write_csv(path, list(frame.columns), zip(*columns, strict=True))

@@ -89,7 +89,9 @@ def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]],
                                          list[tuple[str, str]]]:
     """Rows as Scripts, sorted by path; jobs = (path, language) of the first of each text,
     keys = its (group, sha256)."""
-    rows = inv.to_dict("records")
+    names = [str(c) for c in inv.columns]
+    rows = [dict(zip(names, values, strict=True))
+            for values in zip(*workspace.lists(inv), strict=True)]
     rows.sort(key=lambda r: str(r["path"]))
     contents: dict[tuple[str, str], int] = {}
     jobs: list[tuple[str, str]] = []

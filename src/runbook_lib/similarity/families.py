@@ -41,6 +41,7 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
+from runbook_lib.core.workspace import lists
 from runbook_lib.similarity.corpus import Corpus, Script
 from runbook_lib.similarity.names import job_tokens, name_similarity, name_tokens
 from runbook_lib.similarity.normalise import Hashes
@@ -118,7 +119,7 @@ def _subjects(corpus: Corpus) -> dict[int, set[int]]:
     index = {sc.path: i for i, sc in enumerate(corpus.scripts)}
     refs = corpus.references
     found: dict[int, set[int]] = {}
-    for source, target, kind in zip(refs["source"], refs["target"], refs["kind"], strict=True):
+    for source, target, kind in zip(*lists(refs, "source", "target", "kind"), strict=True):
         s, t = index.get(str(source)), index.get(str(target))
         if kind != "import" or s is None or t is None or s == t or not _is_test(str(source)):
             continue
@@ -137,7 +138,7 @@ def _calls(corpus: Corpus) -> set[frozenset[str]]:
     """Pairs of scripts where one calls or sources the other: caller and callee."""
     refs = corpus.references
     return {frozenset((str(a), str(b)))
-            for a, b in zip(refs["source"], refs["target"], strict=True) if a != b}
+            for a, b in zip(*lists(refs, "source", "target"), strict=True) if a != b}
 
 
 def _keys(corpus: Corpus, sc: Script) -> list[tuple[str, ...]]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from runbook_lib.core.workspace import lists
 from runbook_lib.similarity.corpus import Corpus, Script
 
 OPPORTUNITY_COLUMNS = (
@@ -58,7 +59,9 @@ def build(corpus: Corpus, clusters: pd.DataFrame, fragments: pd.DataFrame,
 
 
 def _backups(corpus: Corpus, clusters: pd.DataFrame) -> Iterable[Opportunity]:
-    note = {(str(r.path)): str(r.evidence) for r in clusters.itertuples() if not r.canonical}
+    note = {str(path): str(evidence) for path, evidence, canonical
+            in zip(*lists(clusters, "path", "evidence", "canonical"), strict=True)
+            if not canonical}
     for sc in corpus.scripts:
         if sc.backup_of:
             how = note.get(sc.path, "not a copy of any script by the similarity measure")
@@ -68,8 +71,8 @@ def _backups(corpus: Corpus, clusters: pd.DataFrame) -> Iterable[Opportunity]:
 
 def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
     groups: dict[str, list[tuple[str, bool, str, float]]] = {}
-    for row in zip(clusters["cluster_id"], clusters["path"], clusters["canonical"],
-                   clusters["clone_type"], clusters["similarity"], strict=True):
+    for row in zip(*lists(clusters, "cluster_id", "path", "canonical", "clone_type",
+                          "similarity"), strict=True):
         groups.setdefault(str(row[0]), []).append((str(row[1]), bool(row[2]), str(row[3]),
                                                    float(row[4])))
     for cid, rows in sorted(groups.items()):
@@ -90,8 +93,8 @@ def _from_clusters(clusters: pd.DataFrame) -> Iterable[Opportunity]:
 
 def _from_families(families: pd.DataFrame, by_path: dict[str, Script]) -> Iterable[Opportunity]:
     groups: dict[str, list[tuple[float, str, str]]] = {}
-    for fid, path, score, evidence in zip(families["family_id"], families["path"],
-                                          families["score"], families["evidence"], strict=True):
+    for fid, path, score, evidence in zip(
+            *lists(families, "family_id", "path", "score", "evidence"), strict=True):
         groups.setdefault(str(fid), []).append((float(score), str(path), str(evidence)))
     for fid, rows in sorted(groups.items()):
         paths = sorted(path for _, path, _ in rows)
@@ -109,8 +112,8 @@ def _from_fragments(fragments: pd.DataFrame) -> Iterable[Opportunity]:
     groups: dict[str, list[str]] = {}
     first: dict[str, tuple[str, int, int, str]] = {}
     for fid, path, name, lines, copies, kind in zip(
-            fragments["fragment_id"], fragments["path"], fragments["name"], fragments["lines"],
-            fragments["copies"], fragments["kind"], strict=True):
+            *lists(fragments, "fragment_id", "path", "name", "lines", "copies", "kind"),
+            strict=True):
         groups.setdefault(str(fid), []).append(str(path))
         first.setdefault(str(fid), (str(name), int(lines), int(copies), str(kind)))
     for fid, paths in sorted(groups.items()):
@@ -135,7 +138,7 @@ def _flags(corpus: Corpus, by_path: dict[str, Script]) -> dict[str, frozenset[st
     refs = corpus.references
     callers: dict[str, set[str]] = {}
     ok = refs[refs["status"] == "resolved"]
-    for source, target in zip(ok["source"], ok["target"], strict=True):
+    for source, target in zip(*lists(ok, "source", "target"), strict=True):
         callers.setdefault(str(target), set()).add(str(source))
     return {path: frozenset(sc.risks).union(*(by_path[c].risks for c in callers.get(path, ())
                                               if c in by_path))

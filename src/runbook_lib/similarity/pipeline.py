@@ -135,8 +135,7 @@ def _frames(r: SimilarityResult) -> dict[str, pd.DataFrame]:
 
 def _write(r: SimilarityResult, params: SimilarityParams) -> None:
     for name, frame in _frames(r).items():
-        workspace.write_csv(r.workspace / f"{name}.csv", list(frame.columns),
-                            frame.itertuples(index=False, name=None))
+        workspace.write_frame(r.workspace / f"{name}.csv", frame)
     _record(r, params)
 
 
