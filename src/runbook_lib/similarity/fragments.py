@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from runbook_lib.similarity.corpus import Corpus
-from runbook_lib.similarity.normalise import Form, stable_hash
+from runbook_lib.similarity.normalise import stable_hash
 
 FRAGMENT_COLUMNS = ("fragment_id", "path", "start_line", "end_line", "name", "lines", "copies",
                     "kind", "language")
@@ -60,74 +60,93 @@ def _function_groups(corpus: Corpus, units: list[int]) -> list[list[Occurrence]]
     groups = {sc.content: sc.group for sc in corpus.scripts}
     for c, form in enumerate(corpus.forms):
         for name, first, last, body in form.functions:
-            if last <= first or bool(np.all(form.boiler[first + 1 : last + 1])):
+            if last <= first or form.boiler[first + 1 : last + 1].all():
                 continue
             key = (groups.get(c, ""), body)
             by_body.setdefault(key, []).append(Occurrence(c, first, last, name, "function"))
     return [occ for _, occ in sorted(by_body.items()) if len({units[o.content] for o in occ}) > 1]
 
 
-def _windows(form: Form, size: int, salt: np.uint64) -> npt.NDArray[np.uint64]:
-    n = form.size - size + 1
-    keys = np.full(n, salt, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(size):
-            keys = (keys * _MIX) ^ form.t1[k : k + n]
-    return keys
-
-
 def _run_groups(corpus: Corpus, units: list[int], size: int,
                 covered: Covered) -> list[list[Occurrence]]:
-    salts = {sc.content: np.uint64(stable_hash(sc.group)) for sc in corpus.scripts}
-    keys, owners, spots = [], [], []
-    for c, form in enumerate(corpus.forms):
-        if form.size < size or c not in salts:
-            continue
-        content = np.convolve(~form.boiler, np.ones(size, dtype=np.int64), "valid")
-        w = np.flatnonzero(content >= (size + 1) // 2)
-        keys.append(_windows(form, size, salts[c])[w])
-        owners.append(np.full(len(w), c, dtype=np.int64))
-        spots.append(w.astype(np.int64))
-    if not keys:
+    key, owner, spot = _windows(corpus, size)
+    if not len(key):
         return []
-    key, owner, spot = np.concatenate(keys), np.concatenate(owners), np.concatenate(spots)
     signature = _shared_signatures(key, np.asarray(units, dtype=np.int64)[owner])
     return _merge_runs(corpus, key, owner, spot, signature, size, units, covered)
 
 
-def _shared_signatures(key: npt.NDArray[np.uint64],
-                       unit: npt.NDArray[np.int64]) -> dict[int, int]:
-    """Window key -> a hash of the set of units carrying it, for keys carried by >= 2 units."""
-    pairs = np.unique(np.stack([key, unit.astype(np.uint64)], axis=1), axis=0)
-    values, starts, counts = np.unique(pairs[:, 0], return_index=True, return_counts=True)
+def _windows(corpus: Corpus, size: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64],
+                                                  npt.NDArray[np.int64]]:
+    """Every window of `size` statements that is at least half content, over all forms at
+    once: its key (a hash of its T1 statements, salted by language group), its form and its
+    first statement."""
+    salts = {sc.content: stable_hash(sc.group) for sc in corpus.scripts}
+    chosen = [c for c, form in enumerate(corpus.forms) if form.size >= size and c in salts]
+    if not chosen:
+        empty = np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint64), empty, empty
+    forms = [corpus.forms[c] for c in chosen]
+    lengths = np.array([f.size for f in forms], dtype=np.int64)
+    count = lengths - size + 1  # windows per form
+    t1 = np.concatenate([f.t1 for f in forms])
+    at = np.repeat(np.cumsum(lengths) - lengths, count)  # each window's form start
+    spot = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count,
+                                                                    count)
+    start = at + spot
+    keys = np.repeat(np.array([salts[c] for c in chosen], dtype=np.uint64), count)
     with np.errstate(over="ignore"):
-        mixed = (pairs[:, 1] + np.uint64(1)) * _MIX
+        for k in range(size):
+            keys = (keys * _MIX) ^ t1[start + k]
+    content = np.concatenate([[0], np.cumsum(~np.concatenate([f.boiler for f in forms]))])
+    keep = content[start + size] - content[start] >= (size + 1) // 2
+    owner = np.repeat(np.array(chosen, dtype=np.int64), count)
+    return keys[keep], owner[keep], spot[keep]
+
+
+def _shared_signatures(key: npt.NDArray[np.uint64], unit: npt.NDArray[np.int64]
+                       ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """The window keys carried by >= 2 units (sorted), and for each a hash of that set."""
+    # distinct (key, unit) pairs in (key, unit) order: two sort keys, not a sort of rows
+    order = np.lexsort((unit, key))
+    keys, owners = key[order], unit.astype(np.uint64)[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, owners = keys[first], owners[first]
+    values, starts, counts = np.unique(keys, return_index=True, return_counts=True)
+    with np.errstate(over="ignore"):
+        mixed = (owners + np.uint64(1)) * _MIX
         sums = np.add.reduceat(mixed, starts) if len(starts) else mixed
     shared = counts > 1
-    return dict(zip(values[shared].tolist(), sums[shared].tolist(), strict=True))
+    return values[shared], sums[shared]
 
 
 def _merge_runs(corpus: Corpus, key: npt.NDArray[np.uint64], owner: npt.NDArray[np.int64],
-                spot: npt.NDArray[np.int64], signature: dict[int, int], size: int,
+                spot: npt.NDArray[np.int64],
+                signature: tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]], size: int,
                 units: list[int], covered: Covered) -> list[list[Occurrence]]:
+    """Runs of shared windows: consecutive windows of one script carried by the same set of
+    units. Windows carried by one unit only end a run; so does a gap between two windows
+    (found as arrays: only the runs are visited in Python)."""
+    shared_keys, sums = signature
+    at = np.minimum(np.searchsorted(shared_keys, key), max(len(shared_keys) - 1, 0))
+    hit = shared_keys[at] == key if len(shared_keys) else np.zeros(len(key), dtype=bool)
+    c, p, sig = owner[hit], spot[hit], sums[at[hit]]
     runs: dict[bytes, list[Occurrence]] = {}
-    current: tuple[int, int, int, int] | None = None  # content, first window, last window, sig
-    for k, c, p in zip(key.tolist(), owner.tolist(), spot.tolist(), strict=True):
-        sig = signature.get(k)
-        if sig is not None and current and current[0] == c and current[2] == p - 1 \
-                and current[3] == sig:
-            current = (c, current[1], p, sig)
-            continue
-        _close(corpus, current, size, runs, covered)
-        current = (c, p, p, sig) if sig is not None else None
-    _close(corpus, current, size, runs, covered)
+    if not len(c):
+        return []
+    new = np.ones(len(c), dtype=bool)
+    new[1:] = (c[1:] != c[:-1]) | (p[1:] != p[:-1] + 1) | (sig[1:] != sig[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:] - 1, len(c) - 1)
+    for first, last in zip(starts.tolist(), ends.tolist(), strict=True):
+        _close(corpus, (int(c[first]), int(p[first]), int(p[last])), size, runs, covered)
     return [occ for _, occ in sorted(runs.items()) if len({units[o.content] for o in occ}) > 1]
 
 
-def _close(corpus: Corpus, run: tuple[int, int, int, int] | None, size: int,
+def _close(corpus: Corpus, run: tuple[int, int, int], size: int,
            runs: dict[bytes, list[Occurrence]], covered: Covered) -> None:
-    if run is None:
-        return
+    """A run of windows (content, first and last window) as the statements it spans."""
     c, first, last = run[0], run[1], run[2] + size - 1
     form = corpus.forms[c]
     if any(f <= first and last <= la for f, la in covered.get(c, ())):
@@ -145,20 +164,23 @@ def _frame(corpus: Corpus, groups: list[list[Occurrence]]) -> pd.DataFrame:
         language[sc.path] = sc.language
     ranked = []
     for occ in groups:
-        carriers = sorted(((p, o) for o in occ for p in paths[o.content]),
-                          key=lambda po: (po[0], po[1].first))
+        # by path and first statement (n: as found, for equal ones; no key function to call)
+        ordered = sorted((p, o.first, n, o) for n, o in enumerate(occ) for p in paths[o.content])
+        carriers = [(p, o) for p, _, _, o in ordered]
         copies = len({p for p, _ in carriers})
         lines = occ[0].last - occ[0].first + 1
         ranked.append(((-(copies - 1) * lines, -copies, carriers[0][0], carriers[0][1].first),
                        occ, carriers, lines, copies))
     ranked.sort(key=lambda r: r[0])
     rows: list[tuple[object, ...]] = []
+    spans: dict[int, tuple[list[int], list[int]]] = {}  # content -> its statements' lines
     for n, (_, occ, carriers, lines, copies) in enumerate(ranked, start=1):
         name = _common_name(occ)
         for path, o in carriers:
-            start, end = corpus.forms[o.content].start, corpus.forms[o.content].end
-            rows.append((f"F{n:04d}", path, int(start[o.first]), int(end[o.last]), name, lines,
-                         copies, o.kind, language[path]))
+            start, end = spans.get(o.content) or spans.setdefault(o.content, (
+                corpus.forms[o.content].start.tolist(), corpus.forms[o.content].end.tolist()))
+            rows.append((f"F{n:04d}", path, start[o.first], end[o.last], name, lines, copies,
+                         o.kind, language[path]))
     return pd.DataFrame(rows, columns=list(FRAGMENT_COLUMNS))
 
 
