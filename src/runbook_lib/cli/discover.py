@@ -59,9 +59,8 @@ def _direct(checked: object, progress: object) -> str:
 
     assert isinstance(checked, discover.DiscoveryParams)
     result = discover.run_discovery(checked, progress)  # type: ignore[arg-type]
-    orphans = int(((result.inventory["live_callers"] == 0) & ~result.inventory["archived"]).sum())
-    missing = int((result.references["status"] == "missing").sum())
     notes = "".join(f"\nnote: {n}" for n in result.notes)
-    return (f"{len(result.inventory)} scripts, {len(result.references)} references "
-            f"({missing} dangling), {orphans} orphans, {len(result.skipped)} skipped "
+    return (f"{len(result.inventory_rows)} scripts, {len(result.reference_rows)} references "
+            f"({result.dangling()} dangling), {result.orphans()} orphans, "
+            f"{len(result.skipped_rows)} skipped "
             f"in {result.seconds:.1f} s -> {result.workspace}{notes}")

@@ -7,9 +7,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from runbook_lib.core import auditlog, workspace
 from runbook_lib.core.parallel import Progress
@@ -20,6 +20,9 @@ from runbook_lib.discovery.references import Reference
 from runbook_lib.discovery.references.containers import container_references
 from runbook_lib.discovery.scanning import build_index, probe_all, scan_all
 from runbook_lib.gitops import gitrepo
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REFERENCE_COLUMNS = ("source", "line", "target", "kind", "status", "resolved", "live", "text",
                      "rule", "confidence")
@@ -40,18 +43,51 @@ class DiscoveryParams:
     cache: bool = True  # reuse the last run's scans of unchanged files (WS/cache)
 
 
+Rows = list[list[Any]]
+
+
 @dataclass(frozen=True)
 class DiscoveryResult:
+    """The three tables as rows (written to CSV as they are); as pandas frames on first use,
+    so a run that only writes its files never loads pandas."""
+
     repo: Path
     workspace: Path
-    inventory: pd.DataFrame
-    references: pd.DataFrame
-    skipped: pd.DataFrame
+    inventory_rows: Rows = field(repr=False)
+    reference_rows: Rows = field(repr=False)
+    skipped_rows: Rows = field(repr=False)
     seconds: float
     notes: list[str] = field(default_factory=list)  # e.g. why container references are absent
     warnings: list[str] = field(default_factory=list)  # a listing that was not git's, no script
     reused: int = 0  # scans taken from the workspace cache
     scanned: int = 0  # scans run (files and rescans)
+
+    @cached_property
+    def inventory(self) -> pd.DataFrame:
+        return _frame(self.inventory_rows, inventory.COLUMNS)
+
+    @cached_property
+    def references(self) -> pd.DataFrame:
+        return _frame(self.reference_rows, REFERENCE_COLUMNS)
+
+    @cached_property
+    def skipped(self) -> pd.DataFrame:
+        return _frame(self.skipped_rows, SKIPPED_COLUMNS)
+
+    def orphans(self) -> int:
+        """Scripts without a live caller that are not archived."""
+        live, archived = (inventory.COLUMNS.index(c) for c in ("live_callers", "archived"))
+        return sum(1 for row in self.inventory_rows if row[live] == 0 and not row[archived])
+
+    def dangling(self) -> int:
+        status = REFERENCE_COLUMNS.index("status")
+        return sum(1 for row in self.reference_rows if row[status] == "missing")
+
+
+def _frame(rows: Rows, columns: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(columns))
 
 
 def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> DiscoveryResult:
@@ -81,8 +117,8 @@ def run_discovery(params: DiscoveryParams, progress: Progress | None = None) -> 
     _finish_rows(rows, refs, _timer_units(root, paths), dates)
     _assign_roles(root, rows, refs, index.files)
     result = DiscoveryResult(
-        root, ws, _inventory_frame(rows), references_frame(refs),
-        _skipped_frame(listing, probes, index.scripts), time.perf_counter() - start, notes,
+        root, ws, _inventory_rows(rows), reference_rows(refs),
+        _skipped_rows(listing, probes, index.scripts), time.perf_counter() - start, notes,
         warnings, cache.hits if cache else 0, cache.misses if cache else 0,
     )
     _write(result, params, listing)
@@ -163,26 +199,28 @@ def _derived_flags(ref: Reference, timers: set[str]) -> set[str]:
     return {"ci"} if ref.kind == "ci" else set()
 
 
-def _inventory_frame(rows: list[inventory.ScriptRow]) -> pd.DataFrame:
+def _inventory_rows(rows: list[inventory.ScriptRow]) -> Rows:
     rows.sort(key=lambda r: r.path)
-    data = [[getattr(r, c) for c in inventory.COLUMNS] for r in rows]
-    return pd.DataFrame(data, columns=list(inventory.COLUMNS))
+    return [[getattr(r, c) for c in inventory.COLUMNS] for r in rows]
+
+
+def reference_rows(refs: list[Reference]) -> Rows:
+    return [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text, r.rule,
+             r.confidence] for r in refs]
 
 
 def references_frame(refs: list[Reference]) -> pd.DataFrame:
-    data = [[r.source, r.line, r.target, r.kind, r.status, r.resolved, r.live, r.text, r.rule,
-             r.confidence] for r in refs]
-    return pd.DataFrame(data, columns=list(REFERENCE_COLUMNS))
+    return _frame(reference_rows(refs), REFERENCE_COLUMNS)
 
 
-def _skipped_frame(listing: Listing, probes: list[Probe], scripts: frozenset[str]) -> pd.DataFrame:
+def _skipped_rows(listing: Listing, probes: list[Probe], scripts: frozenset[str]) -> Rows:
     data: list[list[object]] = [[tree, reason, "", n] for tree, (reason, n)
                                 in listing.vendored.items()]
     for p in probes:
         if p.skip and _worth_recording(p, scripts):
             data.append([p.path, p.skip, p.detail, 1])
     data.sort(key=lambda r: str(r[0]))
-    return pd.DataFrame(data, columns=list(SKIPPED_COLUMNS))
+    return data
 
 
 def _worth_recording(p: Probe, scripts: frozenset[str]) -> bool:
@@ -195,13 +233,14 @@ def _worth_recording(p: Probe, scripts: frozenset[str]) -> bool:
 def _write(result: DiscoveryResult, params: DiscoveryParams, listing: Listing) -> None:
     in_git = listing.in_git
     ws = result.workspace
-    workspace.write_frame(ws / "inventory.csv", result.inventory)
-    workspace.write_frame(ws / "references.csv", result.references)
-    workspace.write_frame(ws / "skipped.csv", result.skipped)
+    workspace.write_csv(ws / "inventory.csv", inventory.COLUMNS, result.inventory_rows)
+    workspace.write_csv(ws / "references.csv", REFERENCE_COLUMNS, result.reference_rows)
+    workspace.write_csv(ws / "skipped.csv", SKIPPED_COLUMNS, result.skipped_rows)
     summary = {
         "repo": str(result.repo), "commit": gitrepo.head_commit(result.repo) if in_git else "",
-        "in_git": in_git, "scripts": len(result.inventory), "references": len(result.references),
-        "skipped": len(result.skipped), "seconds": round(result.seconds, 3),
+        "in_git": in_git, "scripts": len(result.inventory_rows),
+        "references": len(result.reference_rows), "skipped": len(result.skipped_rows),
+        "seconds": round(result.seconds, 3),
         "deploy_roots": list(params.deploy_roots), "max_bytes": params.max_bytes,
         "include": list(params.include), "exclude": list(params.exclude),
         "listing": listing.how, "notes": result.notes, "warnings": result.warnings,
