@@ -59,6 +59,10 @@ def test_an_edited_script_a_changed_parameter_or_table_computes_again(tmp_path: 
     (ws / "families.csv").unlink()
     assert not run_similarity(ws, stricter).reused
     assert (ws / "families.csv").exists()
+    # the kept frames gone: computed again, never a reuse without them
+    (ws / "cache" / "similarity-frames.pickle").unlink()
+    assert not run_similarity(ws, stricter).reused
+    assert run_similarity(ws, stricter).reused
     # a script edited and discovered again: its new sha256 in the inventory
     repo = tmp_path / "repo"
     path = next(p for p in SCRIPTS if p.endswith("deploy_web.sh"))
@@ -78,6 +82,7 @@ def test_no_cache_computes_and_keeps_nothing(tmp_path: Path) -> None:
     uncached = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False, cache=False))
     assert not uncached.reused and _tables(ws) == tables
     assert not (ws / "cache" / "similarity-tables.pickle").exists()
+    assert not (ws / "cache" / "similarity-frames.pickle").exists()
     assert not run_similarity(ws, params).reused
 
 

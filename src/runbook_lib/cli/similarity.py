@@ -39,6 +39,6 @@ def _direct(checked: Any, progress: Any) -> str:
     from runbook_lib.similarity import run_similarity
 
     result = run_similarity(checked.workspace, checked, progress)
-    return (f"{result.clusters['cluster_id'].nunique() if len(result.clusters) else 0} clusters, "
-            f"{len(result.fragments)} fragment copies, {len(result.opportunities)} "
-            f"opportunities -> {checked.workspace}")
+    counts = result.counts  # not the frames: a rerun that reused them never reads them
+    return (f"{counts['clusters']} clusters, {counts['fragment_copies']} fragment copies, "
+            f"{counts['opportunities']} opportunities -> {checked.workspace}")

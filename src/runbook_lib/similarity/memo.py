@@ -5,7 +5,9 @@ parameters, the same similarity code) reads them back instead of computing them 
 Everything similarity reads is named by discovery's tables: a script's text by the sha256 in
 inventory.csv (the form cache trusts the same), its callers by references.csv. A table that was
 edited or deleted since (its sha256 differs from the one recorded) makes the run compute again.
-One pickle file, `WS/cache/similarity-tables.pickle`, replaced by every run that computes.
+Two pickle files, replaced by every run that computes: `WS/cache/similarity-tables.pickle`
+(the key, the CSVs' digests, the counts: all a rerun reads to know it may reuse them) and
+`similarity-frames.pickle` (the frames, read only when something asks for a table).
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from runbook_lib.core import picklecache, workspace
 from runbook_lib.core.codedigest import package_digest
-from runbook_lib.similarity.settings import SimilarityParams
+from runbook_lib.core.errors import RunbookError
+from runbook_lib.similarity.settings import TABLES, SimilarityParams
 
-VERSION = 1
+if TYPE_CHECKING:
+    import pandas as pd
+
+VERSION = 2
 # parameters that change no table: where they go, how fast, what the notebook shows
 _NOT_INPUTS = frozenset({"workspace", "workers", "focus_cluster", "cache"})
 
@@ -31,12 +37,42 @@ _NOT_INPUTS = frozenset({"workspace", "workers", "focus_cluster", "cache"})
 class Kept:
     key: str
     digests: dict[str, str]  # table name -> sha256 of its CSV as written
-    frames: dict[str, pd.DataFrame]
     counts: dict[str, int]
+    frames: Mapping[str, pd.DataFrame]
+
+
+class _Frames(Mapping[str, "pd.DataFrame"]):
+    """The kept frames, read from their pickle on first use."""
+
+    def __init__(self, path: Path, run_key: str) -> None:
+        self._path, self._key = path, run_key
+        self._frames: dict[str, pd.DataFrame] | None = None
+
+    def _load(self) -> dict[str, pd.DataFrame]:
+        if self._frames is None:
+            stored = picklecache.load(self._path, VERSION)
+            if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self._key):
+                raise RunbookError(f"{self._path} no longer holds this run's tables: run "
+                                   "`runbook similarity --no-cache`")
+            self._frames = stored[1]
+        return self._frames
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
 
 
 def path_of(ws: Path) -> Path:
     return ws / "cache" / "similarity-tables.pickle"
+
+
+def frames_path(ws: Path) -> Path:
+    return ws / "cache" / "similarity-frames.pickle"
 
 
 def key(ws: Path, params: SimilarityParams) -> str:
@@ -55,24 +91,29 @@ def key(ws: Path, params: SimilarityParams) -> str:
     return h.hexdigest()
 
 
-def load(ws: Path, run_key: str, tables: tuple[str, ...]) -> Kept | None:
+def load(ws: Path, run_key: str) -> Kept | None:
     """The kept tables when their key is `run_key` and every CSV is as they were written."""
     kept = picklecache.load(path_of(ws), VERSION)
-    if not isinstance(kept, Kept) or kept.key != run_key or set(kept.frames) != set(tables):
+    if not (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == run_key):
         return None
-    if any(_digest(ws / f"{name}.csv") != kept.digests.get(name) for name in tables):
+    _, digests, counts = kept
+    if set(digests) != set(TABLES) or not frames_path(ws).is_file() or any(
+            _digest(ws / f"{name}.csv") != digests[name] for name in TABLES):
         return None
-    return kept
+    return Kept(run_key, digests, counts, _Frames(frames_path(ws), run_key))
 
 
-def save(ws: Path, run_key: str, frames: dict[str, pd.DataFrame], counts: dict[str, int]
+def save(ws: Path, run_key: str, frames: Mapping[str, pd.DataFrame], counts: dict[str, int]
          ) -> None:
-    digests = {name: _digest(ws / f"{name}.csv") for name in frames}
-    picklecache.save(path_of(ws), VERSION, Kept(run_key, digests, frames, counts))
+    """The frames first: a key is never saved without the frames it names."""
+    picklecache.save(frames_path(ws), VERSION, (run_key, dict(frames)))
+    digests = {name: _digest(ws / f"{name}.csv") for name in TABLES}
+    picklecache.save(path_of(ws), VERSION, (run_key, digests, counts))
 
 
 def drop(ws: Path) -> None:
     path_of(ws).unlink(missing_ok=True)
+    frames_path(ws).unlink(missing_ok=True)
 
 
 def _every_sha(path: Path) -> bool:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+TABLES = ("clusters", "pairs", "fragments", "families", "opportunities")
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,27 @@ class SimilarityParams:
 @dataclass(frozen=True)
 class SimilarityResult:
     workspace: Path
-    clusters: pd.DataFrame
-    pairs: pd.DataFrame
-    fragments: pd.DataFrame
-    families: pd.DataFrame
-    opportunities: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame]  # TABLES by name (kept ones are read on first use)
     counts: dict[str, int]
     seconds: float
     reused: bool = False  # the tables are the last run's: nothing they come from changed
+
+    @property
+    def clusters(self) -> pd.DataFrame:
+        return self.tables["clusters"]
+
+    @property
+    def pairs(self) -> pd.DataFrame:
+        return self.tables["pairs"]
+
+    @property
+    def fragments(self) -> pd.DataFrame:
+        return self.tables["fragments"]
+
+    @property
+    def families(self) -> pd.DataFrame:
+        return self.tables["families"]
+
+    @property
+    def opportunities(self) -> pd.DataFrame:
+        return self.tables["opportunities"]
