@@ -44,14 +44,17 @@ def test_command_names() -> None:
     assert runner.command_name(["-C", "/r", "update-ref", "--stdin"]) == "update-ref"
 
 
-@pytest.mark.parametrize(("switch", "printed", "refs"), [
-    ("update-ref", ["after rev-parse"], []),  # killed as the first update-ref started
-    ("update-ref#2", ["after rev-parse", "after update-ref"], ["copy"]),
-    ("update-ref@end", ["after rev-parse"], ["copy"]),  # it ran; its caller never knew
-    ("commit", ["after rev-parse", "after update-ref", "after update-ref"], ["copy", "second"]),
+# A kill at a command's start lands once git runs: git may have done its work by then (under
+# load, a small update-ref often has), so that command's ref may exist; no later one may.
+@pytest.mark.parametrize(("switch", "printed", "refs", "maybe"), [
+    ("update-ref", ["after rev-parse"], [], ["copy"]),  # killed as the first update-ref started
+    ("update-ref#2", ["after rev-parse", "after update-ref"], ["copy"], ["second"]),
+    ("update-ref@end", ["after rev-parse"], ["copy"], []),  # it ran; its caller never knew
+    ("commit", ["after rev-parse", "after update-ref", "after update-ref"], ["copy", "second"],
+     []),
 ])
-def test_kill_switch_stops_at_the_named_command(tmp_path: Path, switch: str,
-                                                printed: list[str], refs: list[str]) -> None:
+def test_kill_switch_stops_at_the_named_command(tmp_path: Path, switch: str, printed: list[str],
+                                                refs: list[str], maybe: list[str]) -> None:
     repo = make_repo(tmp_path / "repo", {"a.txt": "a\n"})
     trace = tmp_path / "trace"
     done = run_program(repo, switch, trace)
@@ -59,7 +62,7 @@ def test_kill_switch_stops_at_the_named_command(tmp_path: Path, switch: str,
     assert done.returncode == (0 if switch == "commit" else -signal.SIGKILL)
     made = subprocess.run(["git", "-C", str(repo), "for-each-ref", "--format=%(refname:short)",
                            "refs/heads"], capture_output=True, text=True, check=True).stdout
-    assert sorted(made.split()) == sorted(["main", *refs])
+    assert {"main", *refs} <= set(made.split()) <= {"main", *refs, *maybe}
     lines = [line.split(" ", 3)[2:] for line in trace.read_text().splitlines()]
     ran = [["start", "rev-parse"], ["end", "rev-parse"], ["start", "update-ref"],
            ["end", "update-ref"], ["start", "update-ref"], ["end", "update-ref"]]
