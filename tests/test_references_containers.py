@@ -192,3 +192,62 @@ def test_copy_from_a_context_above_the_dockerfile_is_likely(tmp_path: Path) -> N
     files = {"t/src/model.py": "", "t/docker/Dockerfile": "FROM x\nCOPY ./src/model.py /opt/\n"}
     assert rules(tmp_path, files, "t/docker/Dockerfile") == {
         (2, "t/src/model.py", "dockerfile", "dockerfile-copy", "likely", True)}
+
+
+def test_containerfile_is_a_dockerfile(tmp_path: Path) -> None:
+    files = {"img/boot.sh": "",
+             "img/Containerfile": "FROM base\nCOPY boot.sh /srv/\nCMD /srv/boot.sh\n"}
+    assert scan_repo(tmp_path, files, only="img/Containerfile") == {
+        ("img/Containerfile", 2, "img/boot.sh", "resolved", True),
+        ("img/Containerfile", 3, "img/boot.sh", "resolved", True),
+    }
+
+
+def test_copy_sources_named_by_env_and_arg(tmp_path: Path) -> None:
+    files = {"db/run-db.sh": "", "db/setup-os.sh": "", "db/Dockerfile": (
+        "FROM base AS base\n"
+        'ENV HOME_DIR=/opt/db \\\n    RUN_FILE="run-db.sh"\n'
+        "ARG SETUP=setup-os.sh\n"
+        "COPY $RUN_FILE $UNSET_FILE* $HOME_DIR/\n"
+        "COPY ${SETUP} /tmp/\n"
+        "RUN /tmp/$SETUP\n"
+        "FROM base\n"
+        'CMD ["/bin/bash", "-c", "exec $HOME_DIR/$RUN_FILE"]\n'
+    )}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 5, "db/run-db.sh", "resolved", True),
+        ("db/Dockerfile", 6, "db/setup-os.sh", "resolved", True),
+        ("db/Dockerfile", 7, "db/setup-os.sh", "resolved", True),
+        ("db/Dockerfile", 9, "db/run-db.sh", "resolved", True),
+    }
+
+
+def test_copy_from_a_stage_brings_what_that_stage_copied_below_the_folder(tmp_path: Path) -> None:
+    files = {"web/tools/start.sh": "", "web/tools/stop.sh": "",
+             "web/tools/keep.sh": "export vol=u01\nsh /$vol/app/tools/stop.sh\n",
+             "web/Dockerfile": (
+                 "FROM base AS builder\n"
+                 "COPY tools/*.sh /u01/app/tools/\n"
+                 "FROM base\n"
+                 "COPY --from=builder /u01 /u01\n"
+                 'CMD ["/u01/app/tools/start.sh"]\n')}
+    rows = scan_repo(tmp_path, files)
+    assert ("web/Dockerfile", 5, "web/tools/start.sh", "resolved", True) in rows
+    assert ("web/tools/keep.sh", 2, "web/tools/stop.sh", "resolved", True) in rows
+
+
+def test_a_later_folder_copy_keeps_what_it_does_not_hold(tmp_path: Path) -> None:
+    """Image layers: `COPY install/* /u01/` after `COPY tools/* /u01/app/tools/` keeps the tools;
+    a path under /u01 that no copied folder holds was made in the image: no row at all."""
+    files = {"svc/tools/start.sh": "/u01/app/domains/base/bin/stopServer.sh\n",
+             "svc/install/setup.rsp": "", "svc/Dockerfile": (
+                 "FROM base\n"
+                 "COPY tools/* /u01/app/tools/\n"
+                 "COPY install/* /u01/\n"
+                 'CMD ["/u01/app/tools/start.sh"]\n'
+                 "RUN /u01/app/tools/gone.sh\n")}
+    assert scan_repo(tmp_path, files) == {
+        ("svc/Dockerfile", 2, "svc/tools/start.sh", "resolved", True),
+        ("svc/Dockerfile", 4, "svc/tools/start.sh", "resolved", True),
+        ("svc/Dockerfile", 5, "/u01/app/tools/gone.sh", "missing", True),
+    }

@@ -74,7 +74,7 @@ def extract_dockerfile(src: Source) -> Iterator[Hit]:
     shell = src.shell(src.where())
     for command, stage in walk_stages(parse("\n".join(src.lines)), context, src.lookup):
         if command.cmd in ("COPY", "ADD"):
-            _copied(command, context, src, shell)
+            _copied(command, stage, context, src, shell)
         elif command.cmd in _RUNS:
             _runs(command, stage, src, shell)
     yield from shell.hits
@@ -158,7 +158,9 @@ def _map(command: Any, stage: Stage, context: str, lk: Lookup, stages: dict[str,
     dest = posixpath.normpath(dest)
     # an existing folder without the trailing slash: the file goes into it
     into = into or dest in _FOLDERS or dest in stage.workdirs
-    for source in sources:
+    for source in _expanded(sources, stage):
+        if isinstance(origin, Stage):
+            _carry(origin, source, dest, stage)
         repo = _source(source, context, origin, lk)
         if repo is None or "://" in source:
             continue
@@ -169,6 +171,26 @@ def _map(command: Any, stage: Stage, context: str, lk: Lookup, stages: dict[str,
         else:
             target = posixpath.join(dest, posixpath.basename(repo)) if into else dest
             stage.maps.insert(0, (target, repo))
+
+
+def _expanded(sources: list[str] | tuple[str, ...], stage: Stage) -> list[str]:
+    """COPY/ADD sources as BuildKit reads them: ENV and ARG values filled in
+    (`COPY $RUN_FILE $ORACLE_BASE/`); a source holding an unknown variable is left out."""
+    out = []
+    for source in sources:
+        value = evaluate(source, stage.env, "") if "$" in source else source
+        if value:
+            out.append(value)
+    return out
+
+
+def _carry(origin: Stage, source: str, dest: str, stage: Stage) -> None:
+    """`COPY --from=builder /u01 /u01`: what the earlier stage copied under /u01 comes along."""
+    top = posixpath.normpath(posixpath.join("/", source))
+    for prefix, repo in reversed(origin.maps):  # oldest first: each insert lands on top
+        if top == "/" or prefix == top or prefix.startswith(top + "/"):
+            rest = prefix[len(top):] if top != "/" else prefix
+            stage.maps.insert(0, (posixpath.normpath(dest + "/" + rest.lstrip("/")), repo))
 
 
 def _origin(flags: tuple[str, ...], stages: dict[str, Stage]) -> Stage | bool | None:
@@ -207,14 +229,15 @@ def _redirects(node: Any) -> Iterator[Any]:
         yield from _redirects(child)
 
 
-def _copied(command: Any, context: str, src: Source, shell: Shell) -> None:
+def _copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) -> None:
     """A COPY/ADD of a script into an image that is built: a live reference to it."""
     if any(f.startswith("--from=") for f in command.flags) or len(command.value) < 2:
         return
-    for source in command.value[:-1]:
-        if "://" in source:
+    for written in command.value[:-1]:
+        source = evaluate(written, stage.env, "") if "$" in written else written
+        if not source or "://" in source:
             continue
-        line = _line_of(src.lines, command, source)
+        line = _line_of(src.lines, command, written)
         found = _sources(source, context, src.lookup)
         confidence = CERTAIN
         base = context
