@@ -42,6 +42,8 @@ def _by_name(name: str) -> str | None:
         return "dockerfile"
     if lower.endswith(_YAML) and lower.startswith(("docker-compose", "compose")):
         return "compose"
+    if lower.endswith(".pkr.hcl"):
+        return "packer"
     if name in _MAKE or name.endswith(".mk"):
         return "make"
     if name.endswith((".service", ".timer", ".socket")):
