@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_references_support import scan_repo
+from test_references_support import rules, scan_repo
 
 SCRIPTS = {
     "scripts/start.sh": "", "scripts/migrate.sh": "", "scripts/health.sh": "",
@@ -250,4 +250,14 @@ def test_a_later_folder_copy_keeps_what_it_does_not_hold(tmp_path: Path) -> None
         ("svc/Dockerfile", 2, "svc/tools/start.sh", "resolved", True),
         ("svc/Dockerfile", 4, "svc/tools/start.sh", "resolved", True),
         ("svc/Dockerfile", 5, "/u01/app/tools/gone.sh", "missing", True),
+    }
+
+
+def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_path: Path) -> None:
+    files = {"db/21/setup.sh": "", "db/23/setup.sh": "", "db/23/other.sh": "",
+             "db/Containerfile": ("FROM base\nARG VERSION\nENV SETUP_FILE=setup.sh\n"
+                                  "COPY $VERSION/$SETUP_FILE /opt/install/\n")}
+    assert rules(tmp_path, files, "db/Containerfile") == {
+        (4, "db/21/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+        (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
     }
