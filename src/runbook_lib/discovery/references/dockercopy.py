@@ -130,6 +130,8 @@ def _partly(written: str, stage: Stage, context: str, lk: Lookup) -> list[str]:
     path = norm(context + "/" + pattern) if pattern else None
     if not path or "\x03" not in path or "*" in path or "?" in path:
         return []
+    if not path.rpartition("/")[2].replace("\x03", ""):
+        return []  # `COPY $PKG /u01/`: the whole name is unknown, it may be any file
     regex = re.compile("[^/]*".join(map(re.escape, path.split("\x03"))))
     fixed = path.split("\x03", 1)[0].rpartition("/")[0]
     return [p for p in lk.sorted_scripts() if p.startswith(fixed) and regex.fullmatch(p)]
