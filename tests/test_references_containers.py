@@ -254,7 +254,7 @@ def test_a_later_folder_copy_keeps_what_it_does_not_hold(tmp_path: Path) -> None
 
 
 def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_path: Path) -> None:
-    files = {"db/21/setup.sh": "", "db/23/setup.sh": "", "db/23/other.sh": "",
+    files = {"db/21/setup.sh": "", "db/23/setup.sh": "", "db/23/other.sh": "", "db/run.sh": "",
              "db/Containerfile": ("FROM base\nARG VERSION\nENV SETUP_FILE=setup.sh\n"
                                   "COPY $VERSION/$SETUP_FILE /opt/install/\n"
                                   "ARG PKG\nCOPY $PKG install.rsp /opt/\n")}
