@@ -108,7 +108,11 @@ def copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) 
         source = evaluate(written, stage.env, "") if "$" in written else written
         line = line_of(src.lines, command, written)
         if source is None:  # `COPY $VERSION/setup.sh`: a build argument picks the folder
-            for target in _partly(written, stage, context, src.lookup):
+            base, found = context, _partly(written, stage, context, src.lookup)
+            while not found and base:  # built from a folder above, as below
+                base = posixpath.dirname(base)
+                found = _partly(written, stage, base, src.lookup)
+            for target in found:
                 shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+variable")
             continue
         if not source or "://" in source:
