@@ -256,7 +256,8 @@ def test_a_later_folder_copy_keeps_what_it_does_not_hold(tmp_path: Path) -> None
 def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_path: Path) -> None:
     files = {"db/21/setup.sh": "", "db/23/setup.sh": "", "db/23/other.sh": "", "db/run.sh": "",
              # built as `podman build -f 23/Containerfile .` from db/
-             "db/23/Containerfile": ("FROM base\nARG VERSION\nCOPY $VERSION/other.sh /opt/\n"),
+             "db/23/Containerfile": ("FROM base\nARG VERSION\nCOPY $VERSION/other.sh /opt/\n"
+                                     "COPY $VERSION/setup.sh /opt/\n"),
              "db/Containerfile": ("FROM base\nARG VERSION\nENV SETUP_FILE=setup.sh\n"
                                   "COPY $VERSION/$SETUP_FILE /opt/install/\n"
                                   "ARG PKG\nCOPY $PKG install.rsp /opt/\n")}
@@ -266,4 +267,5 @@ def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_
     }
     assert rules(tmp_path, files, "db/23/Containerfile") == {
         (3, "db/23/other.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+        (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
     }

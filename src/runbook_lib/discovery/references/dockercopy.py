@@ -112,7 +112,10 @@ def copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) 
             while not found and base:  # built from a folder above, as below
                 base = posixpath.dirname(base)
                 found = _partly(written, stage, base, src.lookup)
-            for target in found:
+            # `-f 23/Containerfile --build-arg VERSION=23 .`: the folder the Containerfile sits
+            # in is the one its argument names, when it holds a script that fits
+            own = [t for t in found if t.startswith(src.folder + "/")] if base != context else []
+            for target in own or found:
                 shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+variable")
             continue
         if not source or "://" in source:
