@@ -269,3 +269,14 @@ def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_
         (3, "db/23/other.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
         (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
     }
+
+
+def test_from_a_stage_named_through_a_global_argument(tmp_path: Path) -> None:
+    files = {"db/setup.sh": "", "db/Dockerfile": (
+        "ARG SLIM=false\n"
+        "FROM base AS img-slim-false\nENV SETUP_FILE=setup.sh INSTALL=/opt/install\n"
+        "FROM img-slim-${SLIM} AS builder\nCOPY $SETUP_FILE $INSTALL/\nRUN $INSTALL/$SETUP_FILE\n")}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 5, "db/setup.sh", "resolved", True),
+        ("db/Dockerfile", 6, "db/setup.sh", "resolved", True),
+    }

@@ -79,12 +79,12 @@ def image(text: str, context: str, lk: Lookup) -> Stage:
 def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator[tuple[Any, Stage]]:
     """Each instruction with its stage as it stands before it (applied after the yield)."""
     stages: dict[str, Stage] = {}
-    stage = Stage()
+    stage = global_args = Stage()  # ARGs before the first FROM: what FROM lines may use
     for command in commands:
         yield command, stage
         cmd = command.cmd
         if cmd == "FROM":
-            stage = _from(command.value, stages)
+            stage = _from(command.value, stages, global_args.env)
         elif cmd in ("COPY", "ADD"):
             map_copy(command, stage, context, lk, stages)
         elif cmd == "WORKDIR" and command.value:
@@ -99,9 +99,13 @@ def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator
             _overwrite(command.value[0], stage)
 
 
-def _from(value: tuple[str, ...], stages: dict[str, Stage]) -> Stage:
+def _from(value: tuple[str, ...], stages: dict[str, Stage], args: dict[str, str | None],
+          ) -> Stage:
     parts = list(value)
-    base = stages.get(parts[0].lower()) if parts else None
+    # `FROM base-${SLIM}` with `ARG SLIM=false` above every FROM names the stage base-false
+    name = (evaluate(parts[0], args, "") or parts[0]) if parts and "$" in parts[0] else \
+        (parts[0] if parts else "")
+    base = stages.get(name.lower()) if parts else None
     new = base.copy() if base is not None else Stage()
     if len(parts) >= 3 and parts[-2].lower() == "as":
         stages[parts[-1].lower()] = new
