@@ -280,3 +280,14 @@ def test_from_a_stage_named_through_a_global_argument(tmp_path: Path) -> None:
         ("db/Dockerfile", 5, "db/setup.sh", "resolved", True),
         ("db/Dockerfile", 6, "db/setup.sh", "resolved", True),
     }
+
+
+def test_healthcheck_options_on_one_line_and_cmd_on_the_next(tmp_path: Path) -> None:
+    files = {"db/check.sh": "", "db/Dockerfile": (
+        "FROM base\nENV BASE=/opt/db CHECK=check.sh\nCOPY $CHECK $BASE/\n"
+        "HEALTHCHECK --interval=1m --timeout=30s \\\n"
+        '   CMD "$BASE/$CHECK" >/dev/null || exit 1\n')}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 3, "db/check.sh", "resolved", True),
+        ("db/Dockerfile", 5, "db/check.sh", "resolved", True),
+    }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -205,16 +206,31 @@ def _shell_text(lines: list[str], command: Any) -> str:
     raw = lines[command.start_line - 1:command.end_line]
     if not raw:
         return ""
+    if command.cmd == "HEALTHCHECK":  # its options may fill the first line, CMD the next
+        return _health_text(raw)
     first = raw[0]
     upper = first.upper()
     start = upper.find(command.cmd) + len(command.cmd)
-    if command.cmd == "HEALTHCHECK":
-        start = upper.find("CMD", start) + 3
     rest = first[start:]
     for flag in command.flags:
-        if command.cmd != "HEALTHCHECK":
-            rest = rest.replace(flag, " " * len(flag), 1)
+        rest = rest.replace(flag, " " * len(flag), 1)
     out = [" " * start + rest]
     for line in raw[1:]:
         out.append(" \\" if line.lstrip().startswith("#") else line)
     return "\n".join(out)
+
+
+_CMD = re.compile(r"(?i)(?:^|\s)CMD(?=\s|$)")
+
+
+def _health_text(raw: list[str]) -> str:
+    """HEALTHCHECK's CMD code with everything before it blanked, rows kept on their lines:
+    the options may fill the first line and CMD start the next."""
+    for i, line in enumerate(raw):
+        skip = line.upper().find("HEALTHCHECK") + len("HEALTHCHECK") if i == 0 else 0
+        match = _CMD.search(line, max(skip, 0))
+        if match is None:
+            continue
+        rest = [" \\" if r.lstrip().startswith("#") else r for r in raw[i + 1:]]
+        return "\n".join([" \\"] * i + [" " * match.end() + line[match.end():]] + rest)
+    return ""
