@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_references_support import scan_repo
+from test_references_support import rules, scan_repo
 
 SCRIPTS = {
     "scripts/start.sh": "", "scripts/migrate.sh": "", "scripts/health.sh": "",
@@ -192,3 +192,102 @@ def test_copy_from_a_context_above_the_dockerfile_is_likely(tmp_path: Path) -> N
     files = {"t/src/model.py": "", "t/docker/Dockerfile": "FROM x\nCOPY ./src/model.py /opt/\n"}
     assert rules(tmp_path, files, "t/docker/Dockerfile") == {
         (2, "t/src/model.py", "dockerfile", "dockerfile-copy", "likely", True)}
+
+
+def test_containerfile_is_a_dockerfile(tmp_path: Path) -> None:
+    files = {"img/boot.sh": "",
+             "img/Containerfile": "FROM base\nCOPY boot.sh /srv/\nCMD /srv/boot.sh\n"}
+    assert scan_repo(tmp_path, files, only="img/Containerfile") == {
+        ("img/Containerfile", 2, "img/boot.sh", "resolved", True),
+        ("img/Containerfile", 3, "img/boot.sh", "resolved", True),
+    }
+
+
+def test_copy_sources_named_by_env_and_arg(tmp_path: Path) -> None:
+    files = {"db/run-db.sh": "", "db/setup-os.sh": "", "db/Dockerfile": (
+        "FROM base AS base\n"
+        'ENV HOME_DIR=/opt/db \\\n    RUN_FILE="run-db.sh"\n'
+        "ARG SETUP=setup-os.sh\n"
+        "COPY $RUN_FILE $UNSET_FILE* $HOME_DIR/\n"
+        "COPY ${SETUP} /tmp/\n"
+        "RUN /tmp/$SETUP\n"
+        "FROM base\n"
+        'CMD ["/bin/bash", "-c", "exec $HOME_DIR/$RUN_FILE"]\n'
+    )}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 5, "db/run-db.sh", "resolved", True),
+        ("db/Dockerfile", 6, "db/setup-os.sh", "resolved", True),
+        ("db/Dockerfile", 7, "db/setup-os.sh", "resolved", True),
+        ("db/Dockerfile", 9, "db/run-db.sh", "resolved", True),
+    }
+
+
+def test_copy_from_a_stage_brings_what_that_stage_copied_below_the_folder(tmp_path: Path) -> None:
+    files = {"web/tools/start.sh": "", "web/tools/stop.sh": "",
+             "web/tools/keep.sh": "export vol=u01\nsh /$vol/app/tools/stop.sh\n",
+             "web/Dockerfile": (
+                 "FROM base AS builder\n"
+                 "COPY tools/*.sh /u01/app/tools/\n"
+                 "FROM base\n"
+                 "COPY --from=builder /u01 /u01\n"
+                 'CMD ["/u01/app/tools/start.sh"]\n')}
+    rows = scan_repo(tmp_path, files)
+    assert ("web/Dockerfile", 5, "web/tools/start.sh", "resolved", True) in rows
+    assert ("web/tools/keep.sh", 2, "web/tools/stop.sh", "resolved", True) in rows
+
+
+def test_a_later_folder_copy_keeps_what_it_does_not_hold(tmp_path: Path) -> None:
+    """Image layers: `COPY install/* /u01/` after `COPY tools/* /u01/app/tools/` keeps the tools;
+    a path under /u01 that no copied folder holds was made in the image: no row at all."""
+    files = {"svc/tools/start.sh": "/u01/app/domains/base/bin/stopServer.sh\n",
+             "svc/install/setup.rsp": "", "svc/Dockerfile": (
+                 "FROM base\n"
+                 "COPY tools/* /u01/app/tools/\n"
+                 "COPY install/* /u01/\n"
+                 'CMD ["/u01/app/tools/start.sh"]\n'
+                 "RUN /u01/app/tools/gone.sh\n")}
+    assert scan_repo(tmp_path, files) == {
+        ("svc/Dockerfile", 2, "svc/tools/start.sh", "resolved", True),
+        ("svc/Dockerfile", 4, "svc/tools/start.sh", "resolved", True),
+        ("svc/Dockerfile", 5, "/u01/app/tools/gone.sh", "missing", True),
+    }
+
+
+def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_path: Path) -> None:
+    files = {"db/21/setup.sh": "", "db/23/setup.sh": "", "db/23/other.sh": "", "db/run.sh": "",
+             # built as `podman build -f 23/Containerfile .` from db/
+             "db/23/Containerfile": ("FROM base\nARG VERSION\nCOPY $VERSION/other.sh /opt/\n"
+                                     "COPY $VERSION/setup.sh /opt/\n"),
+             "db/Containerfile": ("FROM base\nARG VERSION\nENV SETUP_FILE=setup.sh\n"
+                                  "COPY $VERSION/$SETUP_FILE /opt/install/\n"
+                                  "ARG PKG\nCOPY $PKG install.rsp /opt/\n")}
+    assert rules(tmp_path, files, "db/Containerfile") == {
+        (4, "db/21/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+        (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+    }
+    assert rules(tmp_path, files, "db/23/Containerfile") == {
+        (3, "db/23/other.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+        (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+    }
+
+
+def test_from_a_stage_named_through_a_global_argument(tmp_path: Path) -> None:
+    files = {"db/setup.sh": "", "db/Dockerfile": (
+        "ARG SLIM=false\n"
+        "FROM base AS img-slim-false\nENV SETUP_FILE=setup.sh INSTALL=/opt/install\n"
+        "FROM img-slim-${SLIM} AS builder\nCOPY $SETUP_FILE $INSTALL/\nRUN $INSTALL/$SETUP_FILE\n")}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 5, "db/setup.sh", "resolved", True),
+        ("db/Dockerfile", 6, "db/setup.sh", "resolved", True),
+    }
+
+
+def test_healthcheck_options_on_one_line_and_cmd_on_the_next(tmp_path: Path) -> None:
+    files = {"db/check.sh": "", "db/Dockerfile": (
+        "FROM base\nENV BASE=/opt/db CHECK=check.sh\nCOPY $CHECK $BASE/\n"
+        "HEALTHCHECK --interval=1m --timeout=30s \\\n"
+        '   CMD "$BASE/$CHECK" >/dev/null || exit 1\n')}
+    assert scan_repo(tmp_path, files, only="db/Dockerfile") == {
+        ("db/Dockerfile", 3, "db/check.sh", "resolved", True),
+        ("db/Dockerfile", 5, "db/check.sh", "resolved", True),
+    }

@@ -213,3 +213,14 @@ def test_an_import_inside_a_docstring_is_text(tmp_path: Path) -> None:
     files = {"pkg/helpers.py": "", "tool.py": (
         '"""Usage:\n\nimport helpers\nfrom pkg import helpers\n"""\nimport os\n')}
     assert rules(tmp_path, files, "tool.py") == set()
+
+
+def test_a_shebang_below_a_licence_header_still_makes_a_script(tmp_path: Path) -> None:
+    """A header tool put comments above `#!`: the extensionless file is still the Python its
+    users run, so its imports are callers."""
+    files = {"tools/fetch_rules.py": "",
+             "tools/rulectl": ("# Copyright someone\n# Licence: MIT\n\n#!/usr/bin/env python3\n"
+                               "import sys\nimport fetch_rules as fr\n")}
+    assert rules(tmp_path, files, "tools/rulectl") == {
+        (6, "tools/fetch_rules.py", "import", "import", "certain", True),
+    }

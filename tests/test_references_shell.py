@@ -179,6 +179,17 @@ def test_a_default_the_caller_may_override_reaches_every_fitting_file(tmp_path: 
     }
 
 
+def test_a_default_that_names_one_script_reaches_only_that_script(tmp_path: Path) -> None:
+    files = {"setup/10_os.sh": "", "setup/20_conf.sh": "", "setup/30_check.sh": "",
+             "setup/run.sh": (
+                 'BIN="$(cd "$(dirname "${BASH_SOURCE[0]}")"; pwd -P)"\n'
+                 'export STEP=${STEP:-"20_conf.sh"}\n'
+                 "${BIN}/${STEP} --now\n")}
+    assert rules(tmp_path, files, "setup/run.sh") == {
+        (3, "setup/20_conf.sh", "script", "command", "certain", True),
+    }
+
+
 def test_a_function_that_runs_its_arguments(tmp_path: Path) -> None:
     files = {"jobs/lib.sh": 'with_lock() { name="$1"; shift; flock -n "/tmp/$name" "$@"; }\n',
              "jobs/rotate.sh": "", "jobs/nightly.sh": (

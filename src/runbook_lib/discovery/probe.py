@@ -58,6 +58,8 @@ def probe(root: Path, path: str, max_bytes: int,
 def _classify(path: str, head: bytes, mode: int, size: int, max_bytes: int) -> Probe:
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     language = classify.script_language(path, first)
+    if language is None and first.startswith("#") and "." not in path.rpartition("/")[2]:
+        language = classify.script_language(path, _late_shebang(head))
     kind = ("python" if language == "python" else "script") if language else source_kind(path)
     if kind is None:
         return Probe(path, None, None, mode=mode)
@@ -66,6 +68,19 @@ def _classify(path: str, head: bytes, mode: int, size: int, max_bytes: int) -> P
     if size > max_bytes:
         return Probe(path, None, None, skip="too_large", detail=f"{size} bytes > {max_bytes}")
     return Probe(path, kind, language, mode=mode)
+
+
+def _late_shebang(head: bytes) -> str:
+    """A `#!` line under a licence header that a tool put above it (the kernel ignores it, but
+    the file is still a script its users run with that interpreter): the first `#!` line of the
+    leading comment block, or ""."""
+    for raw in head.split(b"\n", 24)[1:24]:
+        line = raw.decode("utf-8", errors="replace").strip()
+        if line.startswith("#!"):
+            return line
+        if line and not line.startswith("#"):
+            return ""
+    return ""
 
 
 def _symlink(root: Path, path: str) -> Probe:

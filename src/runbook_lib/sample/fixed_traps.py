@@ -1,7 +1,7 @@
 """The traps of real repositories (words that look like callers and are not) and the caller forms
 that only a parser finds: a Python web service run by a Procfile and declared in pyproject.toml,
-an Ansible role, a PATH folder the repo sets, a library that uses its caller's variable, a glob
-loop, a crontab line a script writes and a command sent over ssh."""
+an Ansible role, a Packer template, a PATH folder the repo sets, a library that uses its caller's
+variable, a glob loop, a crontab line a script writes and a command sent over ssh."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ MIGRATE = "scripts/db/migrate.sh"
 def write_traps(sink: Sink) -> None:
     _web_service(sink)
     _ansible(sink)
+    _packer(sink)
     _shell_traps(sink)
     _python_traps(sink)
     _shell_forms(sink)
@@ -57,6 +58,18 @@ def _ansible(sink: Sink) -> None:
         *plain("- name: Nightly backup by hand", "  become: true"),
         ln('  shell: "{{ app_root }}/scripts/db_backup/backup_db.sh --no-upload"',
            "scripts/db_backup/backup_db.sh")], 2)
+
+
+def _packer(sink: Sink) -> None:
+    # the API service's setup script also provisions its VM image (no new script: the
+    # similarity benchmark draws its originals from the sample's scripts)
+    setup = "services/api/scripts/setup.sh"
+    sink.write_doc("services/api/image.pkr.hcl", "packer", [
+        *plain("build {", '  sources = ["source.qemu.vm"]', '  provisioner "shell" {'),
+        # inline code runs on the machine being built, from its own /tmp
+        *trap('    inline  = ["sh /tmp/scripts/setup.sh"]'),
+        ln('    scripts = ["${path.root}/scripts/setup.sh"]', setup),
+        *plain("  }", "}")], 2)
 
 
 def _shell_traps(sink: Sink) -> None:

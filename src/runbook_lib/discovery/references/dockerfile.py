@@ -5,45 +5,27 @@ resolved through the stage's WORKDIR and maps; stages, `COPY --from` and ENV are
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import posixpath
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from .argv import SHELLS, Word, interpret, program
 from .composefile import compose_contexts
+from .dockercopy import Stage, copied, line_of, map_copy
 from .lines import Hit
 from .lookup import Lookup
-from .model import CERTAIN, LIKELY, RESOLVED
-from .resolve import GONE, OUTSIDE, Found, Maps, Where, absolute
+from .model import CERTAIN
+from .resolve import GONE, OUTSIDE, Where, absolute
 from .shwalk import Shell, act, walk
 from .source import Source
-from .values import evaluate, norm
+from .values import evaluate
 
 _RUNS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
-# folders every base image has: `COPY x.sh /usr/local/bin` puts x.sh into it
-_FOLDERS = frozenset({"/", "/root", "/tmp", "/bin", "/sbin", "/usr/bin", "/usr/sbin",
-                      "/usr/local/bin", "/usr/local/sbin", "/opt", "/srv", "/home", "/etc"})
 
 
-@dataclass(slots=True)
-class Stage:
-    workdir: str = "/"
-    maps: Maps = field(default_factory=list)  # newest first
-    env: dict[str, str | None] = field(default_factory=dict)
-    entrypoint: list[Word] = field(default_factory=list)
-    workdirs: set[str] = field(default_factory=set)  # every WORKDIR so far (they exist)
-
-    def copy(self) -> Stage:
-        return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint),
-                     set(self.workdirs))
-
-
-# The parser is Go code: its runtime starts threads, which a forked worker does not have, so a
-# worker calling it hangs. Every Dockerfile is parsed in the parent before the workers fork
 # (parse_all); a worker only reads this table.
 _PARSED: dict[bytes, tuple[Any, ...]] = {}
 _PARSER_PID = [0]
@@ -74,7 +56,7 @@ def extract_dockerfile(src: Source) -> Iterator[Hit]:
     shell = src.shell(src.where())
     for command, stage in walk_stages(parse("\n".join(src.lines)), context, src.lookup):
         if command.cmd in ("COPY", "ADD"):
-            _copied(command, context, src, shell)
+            copied(command, stage, context, src, shell)
         elif command.cmd in _RUNS:
             _runs(command, stage, src, shell)
     yield from shell.hits
@@ -98,14 +80,14 @@ def image(text: str, context: str, lk: Lookup) -> Stage:
 def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator[tuple[Any, Stage]]:
     """Each instruction with its stage as it stands before it (applied after the yield)."""
     stages: dict[str, Stage] = {}
-    stage = Stage()
+    stage = global_args = Stage()  # ARGs before the first FROM: what FROM lines may use
     for command in commands:
         yield command, stage
         cmd = command.cmd
         if cmd == "FROM":
-            stage = _from(command.value, stages)
+            stage = _from(command.value, stages, global_args.env)
         elif cmd in ("COPY", "ADD"):
-            _map(command, stage, context, lk, stages)
+            map_copy(command, stage, context, lk, stages)
         elif cmd == "WORKDIR" and command.value:
             value = evaluate(command.value[0], stage.env, "") or command.value[0]
             stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, value))
@@ -118,9 +100,13 @@ def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator
             _overwrite(command.value[0], stage)
 
 
-def _from(value: tuple[str, ...], stages: dict[str, Stage]) -> Stage:
+def _from(value: tuple[str, ...], stages: dict[str, Stage], args: dict[str, str | None],
+          ) -> Stage:
     parts = list(value)
-    base = stages.get(parts[0].lower()) if parts else None
+    # `FROM base-${SLIM}` with `ARG SLIM=false` above every FROM names the stage base-false
+    name = (evaluate(parts[0], args, "") or parts[0]) if parts and "$" in parts[0] else \
+        (parts[0] if parts else "")
+    base = stages.get(name.lower()) if parts else None
     new = base.copy() if base is not None else Stage()
     if len(parts) >= 3 and parts[-2].lower() == "as":
         stages[parts[-1].lower()] = new
@@ -148,44 +134,6 @@ def _set(cmd: str, value: tuple[str, ...], stage: Stage) -> None:
             stage.env[name] = evaluate(raw, stage.env, "")
 
 
-def _map(command: Any, stage: Stage, context: str, lk: Lookup, stages: dict[str, Stage]) -> None:
-    origin = _origin(command.flags, stages)
-    if origin is False or len(command.value) < 2:
-        return
-    *sources, dest = command.value
-    dest = posixpath.join(stage.workdir, evaluate(dest, stage.env, "") or dest)
-    into = dest.endswith("/") or len(sources) > 1
-    dest = posixpath.normpath(dest)
-    # an existing folder without the trailing slash: the file goes into it
-    into = into or dest in _FOLDERS or dest in stage.workdirs
-    for source in sources:
-        repo = _source(source, context, origin, lk)
-        if repo is None or "://" in source:
-            continue
-        if "*" in source or "?" in source:
-            stage.maps.insert(0, (dest, norm(posixpath.dirname(repo)) or ""))
-        elif source.endswith("/") or source in (".", "./") or repo in lk.index.dirs:
-            stage.maps.insert(0, (dest, repo))
-        else:
-            target = posixpath.join(dest, posixpath.basename(repo)) if into else dest
-            stage.maps.insert(0, (target, repo))
-
-
-def _origin(flags: tuple[str, ...], stages: dict[str, Stage]) -> Stage | bool | None:
-    """None: the build context; a Stage: `--from` an earlier stage; False: another image."""
-    for flag in flags:
-        if flag.startswith("--from="):
-            return stages.get(flag[len("--from="):].lower(), False)
-    return None
-
-
-def _source(source: str, context: str, origin: Stage | bool | None, lk: Lookup) -> str | None:
-    if not isinstance(origin, Stage):
-        return norm(context + "/" + source)
-    mapped = absolute(posixpath.join("/", source), Where("", (), maps=origin.maps), lk)
-    return None if mapped == GONE else mapped
-
-
 def _overwrite(code: str, stage: Stage) -> None:
     """`RUN echo ... > /app/x.sh` replaces what COPY put there: no longer the repo's file."""
     from . import shparse
@@ -207,42 +155,6 @@ def _redirects(node: Any) -> Iterator[Any]:
         yield from _redirects(child)
 
 
-def _copied(command: Any, context: str, src: Source, shell: Shell) -> None:
-    """A COPY/ADD of a script into an image that is built: a live reference to it."""
-    if any(f.startswith("--from=") for f in command.flags) or len(command.value) < 2:
-        return
-    for source in command.value[:-1]:
-        if "://" in source:
-            continue
-        line = _line_of(src.lines, command, source)
-        found = _sources(source, context, src.lookup)
-        confidence = CERTAIN
-        base = context
-        while not found and base:  # built from a folder above (`docker build -f docker/x .`)
-            base = posixpath.dirname(base)
-            found, confidence = _sources(source, base, src.lookup), LIKELY
-        for target in found:
-            shell.add(line, Found(RESOLVED, target, confidence), "dockerfile-copy")
-
-
-def _sources(source: str, context: str, lk: Lookup) -> list[str]:
-    path = norm(context + "/" + source)
-    if path is None:
-        return []
-    if "*" in source or "?" in source:
-        folder, _, name = path.rpartition("/")
-        return [p for p in lk.in_folder(folder) if fnmatch.fnmatchcase(posixpath.basename(p), name)]
-    found = lk.find(path)
-    return [found] if found is not None else []
-
-
-def _line_of(lines: list[str], command: Any, needle: str) -> int:
-    for no in range(command.start_line, command.end_line + 1):
-        if 0 < no <= len(lines) and needle in lines[no - 1]:
-            return int(no)
-    return int(command.start_line)
-
-
 def _argv(command: Any, stage: Stage) -> list[Word]:
     return [Word(evaluate(v, stage.env, "") if "$" in v else v, v, 0) for v in command.value]
 
@@ -257,7 +169,7 @@ def _runs(command: Any, stage: Stage, src: Source, shell: Shell) -> None:
     if mapped is None and not stage.maps:
         shell.cd = OUTSIDE
     if command.json:
-        words = [Word(w.value, w.text, _line_of(src.lines, command, w.text))
+        words = [Word(w.value, w.text, line_of(src.lines, command, w.text))
                  for w in _argv(command, stage)]
         if command.cmd == "HEALTHCHECK":
             words = words[1:]
@@ -294,16 +206,31 @@ def _shell_text(lines: list[str], command: Any) -> str:
     raw = lines[command.start_line - 1:command.end_line]
     if not raw:
         return ""
+    if command.cmd == "HEALTHCHECK":  # its options may fill the first line, CMD the next
+        return _health_text(raw)
     first = raw[0]
     upper = first.upper()
     start = upper.find(command.cmd) + len(command.cmd)
-    if command.cmd == "HEALTHCHECK":
-        start = upper.find("CMD", start) + 3
     rest = first[start:]
     for flag in command.flags:
-        if command.cmd != "HEALTHCHECK":
-            rest = rest.replace(flag, " " * len(flag), 1)
+        rest = rest.replace(flag, " " * len(flag), 1)
     out = [" " * start + rest]
     for line in raw[1:]:
         out.append(" \\" if line.lstrip().startswith("#") else line)
     return "\n".join(out)
+
+
+_CMD = re.compile(r"(?i)(?:^|\s)CMD(?=\s|$)")
+
+
+def _health_text(raw: list[str]) -> str:
+    """HEALTHCHECK's CMD code with everything before it blanked, rows kept on their lines:
+    the options may fill the first line and CMD start the next."""
+    for i, line in enumerate(raw):
+        skip = line.upper().find("HEALTHCHECK") + len("HEALTHCHECK") if i == 0 else 0
+        match = _CMD.search(line, max(skip, 0))
+        if match is None:
+            continue
+        rest = [" \\" if r.lstrip().startswith("#") else r for r in raw[i + 1:]]
+        return "\n".join([" \\"] * i + [" " * match.end() + line[match.end():]] + rest)
+    return ""

@@ -10,6 +10,9 @@ _DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
 _YAML = (".yml", ".yaml")
 _CI = frozenset({".gitlab-ci.yml", "Jenkinsfile", ".pre-commit-config.yaml", ".craft.yml",
                  "action.yml", "action.yaml"})
+# Podman and Buildah read `Containerfile` first, with the same syntax as a Dockerfile
+_IMAGE_FILES = frozenset({"Dockerfile", "Containerfile"})
+_IMAGE_PREFIXES = tuple(f"{n}{sep}" for n in sorted(_IMAGE_FILES) for sep in "._-")
 _CONFIG = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 
 
@@ -34,11 +37,13 @@ def source_kind(path: str) -> str | None:
 
 def _by_name(name: str) -> str | None:
     lower = name.lower()
-    if name == "Dockerfile" or name.startswith(("Dockerfile.", "Dockerfile_", "Dockerfile-")) \
-            or lower.endswith(".dockerfile"):
+    if name in _IMAGE_FILES or name.startswith(_IMAGE_PREFIXES) \
+            or lower.endswith((".dockerfile", ".containerfile")):
         return "dockerfile"
     if lower.endswith(_YAML) and lower.startswith(("docker-compose", "compose")):
         return "compose"
+    if lower.endswith(".pkr.hcl"):
+        return "packer"
     if name in _MAKE or name.endswith(".mk"):
         return "make"
     if name.endswith((".service", ".timer", ".socket")):

@@ -87,12 +87,9 @@ def absolute(path: str, where: Where, lk: Lookup) -> str | None:
 
 def absolute_with(path: str, where: Where, lk: Lookup) -> tuple[str | None, str]:
     path = posixpath.normpath(path)
-    for prefix, repo in where.maps:
-        if path == prefix or path.startswith(prefix + "/") or prefix == "/":
-            if repo is None:
-                return GONE, CERTAIN
-            rest = path[len(prefix):] if prefix != "/" else path
-            return (norm(repo + "/" + rest.lstrip("/")) if rest.strip("/") else norm(repo)), CERTAIN
+    mapped = _through_maps(path, where.maps, lk)
+    if mapped is not None:
+        return mapped, CERTAIN
     for root in lk.index.deploy_roots:
         if path == root or path.startswith(root + "/"):
             return norm(path[len(root):]), CERTAIN
@@ -100,6 +97,28 @@ def absolute_with(path: str, where: Where, lk: Lookup) -> tuple[str | None, str]
     if inferred is not None:
         return inferred, CERTAIN
     return _by_repo_name(path, lk), LIKELY
+
+
+def _through_maps(path: str, maps: Maps, lk: Lookup) -> str | None:
+    """An image's file system is layered: a folder copied over another one adds its files and
+    keeps the rest, so a path the newest folder copy does not hold is looked up in older ones.
+    A path none of them holds is missing only where its folder came from the repo; elsewhere
+    (`/u01/` <- `install/`, then `/u01/domains/x/bin/stop.sh`) the image made it, not the repo."""
+    dangling: str | None = None
+    for prefix, repo in maps:
+        if not (path == prefix or path.startswith(prefix + "/") or prefix == "/"):
+            continue
+        if repo is None:
+            return GONE
+        rest = path[len(prefix):] if prefix != "/" else path
+        if not rest.strip("/"):
+            return norm(repo)
+        got = norm(repo + "/" + rest.lstrip("/"))
+        if got is None or lk.find(got) is not None or got in lk.index.dirs:
+            return got
+        if dangling is None and posixpath.dirname(got) in lk.index.dirs:
+            dangling = got
+    return dangling
 
 
 def _inferred(path: str, maps: Maps) -> str | None:

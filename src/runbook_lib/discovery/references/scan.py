@@ -18,6 +18,7 @@ from .lookup import lookup_for
 from .make import extract_make
 from .model import CERTAIN, LIKELY, LIVE_KINDS, RESOLVED, Reference, RepoIndex
 from .package_json import extract_package_json
+from .packer import extract_packer
 from .pyfile import extract_python, scan_python
 from .shell import scan_shell
 from .source import Extractor, Source
@@ -37,6 +38,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "procfile": extract_procfile,
     "config": extract_config,
     "ansible": extract_ansible,
+    "packer": extract_packer,
     "docs": extract_text,
     "data": extract_text,
 }

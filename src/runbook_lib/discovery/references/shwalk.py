@@ -22,6 +22,7 @@ from .lookup import Lookup
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
 from .values import ANCHOR, evaluate, expand_known, norm
+from .words import has_extension
 
 Node = shparse.Node
 _SCOPES = frozenset({"subshell", "command_substitution", "process_substitution"})
@@ -148,7 +149,11 @@ def _assign(node: Node, sh: Shell) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
-    if raw.startswith(("${" + name + ":-", "${" + name + "-", "${" + name + ":=")):
+    # `DRV=${DRV:-ceph}` picks one of a family of drivers: any file that fits may be chosen;
+    # `CONFIG=${CONFIG:-63_config.sh}` names one script the caller may replace by a script of
+    # its own, and the other scripts of that folder are no more likely than any other file
+    if raw.startswith(("${" + name + ":-", "${" + name + "-", "${" + name + ":=")) \
+            and not has_extension(value or ""):
         sh.defaults.add(name)
     else:
         sh.defaults.discard(name)
