@@ -18,6 +18,10 @@ from runbook_lib.discovery import classify
     ("a.py", "import os", "python"),
     ("a.sh.backup_20250807", "#!/bin/bash", "bash"),
     ("tool", "#!/usr/bin/perl", None),
+    # s6-overlay's wrapper runs the shell named after it (every linuxserver.io service script)
+    ("run", "#!/usr/bin/with-contenv bash", "bash"),
+    ("run", "#!/command/with-contenv sh", "sh"),
+    ("up", "#!/command/execlineb -P", None),
     ("notes.txt", "hello", None),
     ("Makefile", "all:", None),
 ])

@@ -11,6 +11,9 @@ SHELLS = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "ksh": "ksh", "
 ARCHIVE_DIRS = frozenset(
     {"archive", "archived", "backup", "backups", "old", "deprecated", "attic", "obsolete"}
 )
+# Programs that run the interpreter named after them: `env`, and s6-overlay's `with-contenv`
+# (`#!/usr/bin/with-contenv bash`, the shebang of every linuxserver.io service script).
+_WRAPPERS = frozenset({"env", "with-contenv"})
 _PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
 # x.sh.backup_20250807, x.sh.bak, x.sh.orig, x.sh~, x.py.save (nano), x.backup_20250807.sh,
 # x_backup_20250807.sh
@@ -27,7 +30,7 @@ def shebang_language(first_line: str) -> str | None:
     if not words:
         return None
     prog = posixpath.basename(words[0])
-    if prog == "env":
+    if prog in _WRAPPERS:
         rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
         if not rest:
             return None

@@ -1,7 +1,8 @@
 """The traps of real repositories (words that look like callers and are not) and the caller forms
 that only a parser finds: a Python web service run by a Procfile and declared in pyproject.toml,
-an Ansible role, a Packer template, a PATH folder the repo sets, a library that uses its caller's
-variable, a glob loop, a crontab line a script writes and a command sent over ssh."""
+an Ansible role, a Packer template, an s6-overlay oneshot, a PATH folder the repo sets, a
+library that uses its caller's variable, a glob loop, a crontab line a script writes and a
+command sent over ssh."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def write_traps(sink: Sink) -> None:
     _web_service(sink)
     _ansible(sink)
     _packer(sink)
+    _s6(sink)
     _shell_traps(sink)
     _python_traps(sink)
     _shell_forms(sink)
@@ -70,6 +72,17 @@ def _packer(sink: Sink) -> None:
         *trap('    inline  = ["sh /tmp/scripts/setup.sh"]'),
         ln('    scripts = ["${path.root}/scripts/setup.sh"]', setup),
         *plain("  }", "}")], 2)
+
+
+def _s6(sink: Sink) -> None:
+    # an s6-overlay oneshot of the API image runs the installed setup script at boot; a
+    # bundle entry and a comment in another oneshot name services, not files
+    svc = "services/api/rootfs/etc/s6-overlay/s6-rc.d"
+    sink.write_doc(f"{svc}/init-api/type", "s6", plain("oneshot"), 2)
+    sink.write_doc(f"{svc}/init-api/up", "s6", [
+        ln(f"{DEPLOY_ROOT}/services/api/scripts/setup.sh", "services/api/scripts/setup.sh")], 2)
+    sink.write_doc(f"{svc}/init-end/type", "s6", plain("oneshot"), 2)
+    sink.write_doc(f"{svc}/init-end/up", "s6", trap("# after setup.sh: the end of the group"), 2)
 
 
 def _shell_traps(sink: Sink) -> None:

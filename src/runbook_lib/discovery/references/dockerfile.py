@@ -15,6 +15,7 @@ from typing import Any
 from .argv import SHELLS, Word, interpret, program
 from .composefile import compose_contexts
 from .dockercopy import Stage, copied, line_of, map_copy
+from .imagepath import DEFAULT_PATH, path_commands, search_path
 from .lines import Hit
 from .lookup import Lookup
 from .model import CERTAIN
@@ -114,8 +115,7 @@ def _from(value: tuple[str, ...], stages: dict[str, Stage], args: dict[str, str 
 
 
 # a base image's search paths when a Dockerfile extends them (Docker's default PATH)
-_SEARCH_PATHS = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                 "PYTHONPATH": ""}
+_SEARCH_PATHS = {"PATH": DEFAULT_PATH, "PYTHONPATH": ""}
 
 
 def _set(cmd: str, value: tuple[str, ...], stage: Stage) -> None:
@@ -166,6 +166,7 @@ def _runs(command: Any, stage: Stage, src: Source, shell: Shell) -> None:
     shell.cd = ()
     mapped = absolute(stage.workdir, shell.where, src.lookup)
     shell.path_dirs = _path_dirs(stage, shell)
+    shell.commands = path_commands(search_path(stage.env.get("PATH")), stage.maps, src.lookup)
     if mapped is None and not stage.maps:
         shell.cd = OUTSIDE
     if command.json:

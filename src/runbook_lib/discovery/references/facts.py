@@ -35,6 +35,7 @@ class Image:
     workdir: str
     path: list[str] = field(default_factory=list)  # container folders on PATH
     pythonpath: list[str] = field(default_factory=list)  # container folders on PYTHONPATH
+    commands: dict[str, str] = field(default_factory=dict)  # bare name -> script on its PATH
 
 
 @dataclass(slots=True)

@@ -71,6 +71,9 @@ def _by_place(parts: tuple[str, ...], name: str) -> str | None:
         return "ci"
     if "cron.d" in folders or "cron" in folders:
         return "cron"
+    # s6-overlay: `.../s6-rc.d/<service>/up`, `down` (a oneshot's command) or `type`
+    if len(folders) >= 2 and folders[-2] == "s6-rc.d" and name in ("up", "down", "type"):
+        return "s6"
     return "ansible" if _ansible(parts) else None
 
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 # Kinds of file that refer to scripts. A reference is `live` only when its kind runs things.
 KINDS = (
     "script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd",
-    "package_json", "procfile", "config", "ansible", "packer", "docs", "data", "container",
+    "package_json", "procfile", "config", "ansible", "packer", "s6", "docs", "data",
+    "container",
 )
 # Kinds a row may carry that are not kinds of file: an import, a symlink in the repo.
 ROW_KINDS = (*KINDS, "import", "symlink")
 LIVE_KINDS = frozenset(
     {"script", "python", "dockerfile", "compose", "ci", "cron", "make", "systemd", "package_json",
-     "procfile", "config", "ansible", "packer", "import", "symlink",
+     "procfile", "config", "ansible", "packer", "s6", "import", "symlink",
      "container"}  # container: a running container's command, healthcheck or mount
 )
 SCRIPT_EXTENSIONS = (".sh", ".bash", ".ksh", ".zsh", ".py")

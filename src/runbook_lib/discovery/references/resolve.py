@@ -44,6 +44,9 @@ class Where:
     workdir: str | None = None  # container folder relative words start from
     strict: bool = False  # a container: relative words only through its WORKDIR and maps
     loose: bool = False  # docs and data: a bare name may match any script of that name
+    # runs in containers whose WORKDIR is the image's own (an upstream checkout): a relative
+    # path found nowhere in the repo may be there, so it is no dangling row
+    foreign_cwd: bool = False
 
 
 def resolve_word(
@@ -172,7 +175,8 @@ def _relative(value: str, word: str, where: Where, lk: Lookup, cd: tuple[str, ..
         return Found(RESOLVED, matches[0], LIKELY)
     if matches:
         return Found(AMBIGUOUS, word, LIKELY)
-    return Found(MISSING, word, CERTAIN) if has_extension(word) else None
+    return Found(MISSING, word, CERTAIN) if has_extension(word) and not where.foreign_cwd \
+        else None
 
 
 def _in_folders(value: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> Found | None:

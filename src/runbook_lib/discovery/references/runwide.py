@@ -14,6 +14,7 @@ from pathlib import Path
 from .composefile import read_services
 from .dockerfile import image, parse
 from .facts import Facts, Image
+from .imagepath import path_commands, search_path
 from .kinds import is_requirements, source_kind
 from .lookup import Lookup
 from .modules import global_roots
@@ -77,7 +78,9 @@ def _images(lk: Lookup, root: Path) -> list[Image]:
         env_path = [p for p in (stage.env.get("PATH") or "").split(":") if p.startswith("/")]
         pythonpath = [p for p in (stage.env.get("PYTHONPATH") or "").split(":")
                       if p.startswith("/")]
-        images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath)
+        commands = path_commands(search_path(stage.env.get("PATH")), stage.maps, lk)
+        images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath,
+                             commands)
     for path in sorted(lk.index.files):
         if source_kind(path) == "compose":
             _mounts(path, _read(root, path) or "", images)

@@ -20,6 +20,7 @@ from .model import CERTAIN, LIKELY, LIVE_KINDS, RESOLVED, Reference, RepoIndex
 from .package_json import extract_package_json
 from .packer import extract_packer
 from .pyfile import extract_python, scan_python
+from .s6 import extract_s6
 from .shell import scan_shell
 from .source import Extractor, Source
 from .systemd import extract_systemd
@@ -39,6 +40,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "config": extract_config,
     "ansible": extract_ansible,
     "packer": extract_packer,
+    "s6": extract_s6,
     "docs": extract_text,
     "data": extract_text,
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .facts import FileNotes
+from .facts import FileNotes, Image
 from .lines import Hit
 from .resolve import GONE, absolute
 from .shwalk import walk
@@ -23,14 +23,21 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     facts = src.lookup.facts
     runners: dict[str, int] = {}
     path_dirs = []
+    images: list[Image] = []
     if facts is not None:
         where.variables.update(facts.inherited.get(src.path, {}))
         runners = dict(facts.runners)
-        for image in facts.images_of(src.path):
+        images = facts.images_of(src.path)
+        for image in images:
             where.maps.extend(image.maps)
             path_dirs += [p for p in (absolute(d, where, src.lookup) for d in image.path)
                           if p is not None and p != GONE]
+        where.foreign_cwd = bool(images) and all(
+            absolute(i.workdir, where, src.lookup) in (None, GONE) for i in images)
     shell = src.shell(where, runners=runners)
+    for image in images:
+        for name, target in image.commands.items():
+            shell.commands.setdefault(name, target)
     shell.path_dirs += [(d, "certain") for d in path_dirs]
     before = set(runners.items())
     walk("\n".join(src.lines), shell)

@@ -9,7 +9,6 @@ and a `for` loop over a glob runs or sources every script the glob matches.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from .lines import Hit
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
+from .shglob import glob
 from .values import ANCHOR, evaluate, expand_known, norm
 from .words import has_extension
 
@@ -35,7 +35,6 @@ _ALL_ARGS = frozenset({"$@", "${@}"})
 # programs that run the command they are given: `flock F "$@"` runs the function's arguments
 _WRAPS = frozenset({"exec", "nohup", "flock", "timeout", "nice", "sudo", "env", "setsid",
                     "xargs", "command", "time", "stdbuf", "ionice"})
-_GLOB_MAX = 40  # a glob or a partly known path matching more than this is not followed
 _ROOT_VAR = "__RUNBOOK_REPO_ROOT__"  # stands for the repo root inside code held in a string
 # Actions the shell walker hands to other modules (modules, tests, python code, written files)
 ActionHook = Callable[["Shell", Action], None]
@@ -55,6 +54,7 @@ class Shell:
     rule: str = ""  # prefix of every row's rule
     kind: str = ""  # kind of every row, when not the file's
     path_dirs: list[tuple[str, str]] = field(default_factory=list)  # (repo folder, confidence)
+    commands: dict[str, str] = field(default_factory=dict)  # bare name -> script, image PATH
     globs: dict[str, str] = field(default_factory=dict)  # loop variable -> glob value
     runners: dict[str, int] = field(default_factory=dict)  # function -> index of its command
     hits: list[Hit] = field(default_factory=list)
@@ -219,7 +219,7 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
         return True
     sh.names.add(name)
-    return bool(sh.path_dirs) and name in _on_path(sh)
+    return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh))
 
 
 def _on_path(sh: Shell) -> frozenset[str]:
@@ -361,33 +361,8 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
         if target is not None:
             sh.add(w.line, Found(RESOLVED, target, confidence), f"{rule}+PATH")
             return
-
-
-def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
-    """Scripts a glob value matches (relative ones against the working folder)."""
-    import fnmatch
-
-    if pattern.startswith(ANCHOR):
-        path = pattern[1:]
-        bases: tuple[str, ...] = ("",)
-    elif pattern.startswith("/") or sh.cd == OUTSIDE:
-        return []
-    else:
-        path = pattern
-        bases = sh.cd or sh.where.bases[:1]
-    folder, _, name = path.rpartition("/")
-    if any(c in folder for c in "*?[") or not name or (strict and name == "*" and not folder):
-        return []
-    out: list[str] = []
-    for base in bases:
-        repo = norm(base + "/" + folder) if folder else norm(base)
-        if repo is None:
-            continue
-        out += [p for p in sh.lk.in_folder(repo) if fnmatch.fnmatchcase(posixpath.basename(p),
-                                                                       name)]
-        if out:
-            break
-    return sorted(set(out))[:_GLOB_MAX] if len(set(out)) <= _GLOB_MAX else []
+    if name in sh.commands:
+        sh.add(w.line, Found(RESOLVED, sh.commands[name], CERTAIN), f"{rule}+PATH")
 
 
 def _for(node: Node, sh: Shell) -> None:

@@ -1,0 +1,67 @@
+"""Which repo scripts a shell glob matches, as the shell that runs it would expand it.
+
+A relative glob starts at the working folder; an absolute one goes through the container's
+maps or a deploy root (`for f in /usr/local/bin/setup.d/*.sh` in a script an image copies to
+/usr/local/bin, after `COPY scripts/setup.d /usr/local/bin/setup.d`). A `**` folder matches
+any depth below it, as it does under `shopt -s globstar` (without it, one level: the rows are
+`likely` either way).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from typing import TYPE_CHECKING
+
+from .resolve import GONE, OUTSIDE, absolute
+from .values import ANCHOR, norm
+
+if TYPE_CHECKING:
+    from .shwalk import Shell
+
+GLOB_MAX = 40  # a glob or a partly known path matching more than this is not followed
+_MAGIC = "*?["
+
+
+def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
+    """Scripts a glob value matches (relative ones against the working folder)."""
+    anchored = pattern.startswith(ANCHOR)
+    path = pattern[1:] if anchored else pattern
+    folder, _, name = path.rpartition("/")
+    deep = folder == "**" or folder.endswith("/**")
+    if deep:
+        folder = folder[:-2].rstrip("/") or ("/" if path.startswith("/") else "")
+    if any(c in folder for c in _MAGIC) or not name or (strict and name == "*" and not folder):
+        return []
+    out: list[str] = []
+    for repo in _repo_folders(folder, anchored, sh):
+        out += [p for p in _scripts_in(repo, deep, sh)
+                if fnmatch.fnmatchcase(posixpath.basename(p), name)]
+        if out:
+            break
+    found = sorted(set(out))
+    return found if len(found) <= GLOB_MAX else []
+
+
+def _repo_folders(folder: str, anchored: bool, sh: Shell) -> list[str]:
+    if anchored:
+        bases: tuple[str, ...] = ("",)
+    elif folder.startswith("/"):
+        mapped = absolute(folder, sh.where, sh.lk)
+        ok = mapped is not None and mapped != GONE and (mapped == "" or mapped in sh.lk.index.dirs)
+        return [mapped] if ok and mapped is not None else []
+    elif sh.cd == OUTSIDE:
+        return []
+    else:
+        bases = sh.cd or sh.where.bases[:1]
+    out = [norm(base + "/" + folder) if folder else norm(base) for base in bases]
+    return [f for f in out if f is not None]
+
+
+def _scripts_in(repo: str, deep: bool, sh: Shell) -> list[str]:
+    if not deep:
+        return sh.lk.in_folder(repo)
+    sh.lk.in_folder(repo)  # builds the table of folders
+    prefix = repo + "/" if repo else ""
+    return [s for f in (sh.lk.by_folder or {}) if f == repo or f.startswith(prefix)
+            for s in sh.lk.in_folder(f)]
