@@ -20,6 +20,7 @@ from .shwalk import Shell, act, walk
 from .source import Source
 from .values import norm
 
+Matrix = dict[str, list[yaml.ScalarNode]]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RUN_KEYS = ("run", "script", "before_script", "after_script", "command",
              "preReleaseCommand", "postReleaseCommand")
@@ -41,19 +42,43 @@ def _yaml_ci(src: Source) -> Iterator[Hit]:
     except Exception:  # odd YAML: nothing can be said about its steps
         return iter(())
     shell = src.shell(src.where(""))
-    stack: list[yaml.Node] = [d for d in documents if d is not None]
+    stack: list[tuple[yaml.Node, Matrix]] = [(d, {}) for d in documents if d is not None]
     while stack:
-        node = stack.pop()
+        node, matrix = stack.pop()
         if isinstance(node, yaml.MappingNode):
             keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-            _step(keys, src, shell)
-            stack.extend(v for _, v in node.value if isinstance(v, yaml.Node))
+            matrix = _matrix(keys.get("strategy")) or matrix
+            _step(keys, src, shell, matrix)
+            stack.extend((v, matrix) for _, v in node.value if isinstance(v, yaml.Node))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((v, matrix) for v in node.value)
     return iter(shell.hits)
 
 
-def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
+def _matrix(strategy: yaml.Node | None) -> Matrix:
+    """A GitHub Actions job's `strategy.matrix`: each name's values (also from `include`)."""
+    if not isinstance(strategy, yaml.MappingNode):
+        return {}
+    keys = {k.value: v for k, v in strategy.value if isinstance(k, yaml.ScalarNode)}
+    out: Matrix = {}
+    rows = [keys.get("matrix")]
+    include = _mapping(keys.get("matrix")).get("include")
+    rows += include.value if isinstance(include, yaml.SequenceNode) else []
+    for row in rows:
+        for name, values in _mapping(row).items():
+            items = values.value if isinstance(values, yaml.SequenceNode) else [values]
+            out.setdefault(name, []).extend(
+                i for i in items if isinstance(i, yaml.ScalarNode) and i.value)
+    return out
+
+
+def _mapping(node: yaml.Node | None) -> dict[str, yaml.Node]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell, matrix: Matrix) -> None:
     folder = _folder(keys, src)
     # a CI file away from the root is often a template copied to another repo's root: the
     # files beside it are the ones it runs (likely)
@@ -69,6 +94,7 @@ def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell) -> None:
         node = keys.get(key)
         if isinstance(node, yaml.ScalarNode) and node.value:
             _code(node, src, shell)
+            _matrix_code(node, matrix, shell)
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:  # one shell for the whole list (GitLab)
                 if isinstance(item, yaml.ScalarNode):
@@ -99,6 +125,22 @@ def _code(node: yaml.ScalarNode, src: Source, shell: Shell, keep: bool = False) 
     if not keep:
         shell.cd = ()
     walk(text, shell)
+
+
+def _matrix_code(node: yaml.ScalarNode, matrix: Matrix, shell: Shell) -> None:
+    """`run: ${{ matrix.cmd }}`: the step runs each value of the job's matrix, and the row is
+    on the value's own line, where the path is written."""
+    names = {m.group(1)[len("matrix."):] for m in _GHA.finditer(node.value)
+             if m.group(1).startswith("matrix.")}
+    for name in sorted(names & matrix.keys()):
+        pattern = re.compile(r"\$\{\{\s*matrix\." + re.escape(name) + r"\s*\}\}")
+        for item in matrix[name]:
+            text = _GHA.sub(_expression, pattern.sub(item.value.replace("\\", r"\\"),
+                                                     node.value))
+            saved, shell.rule = shell.rule, "matrix"
+            shell.cd, shell.line0, shell.fixed = (), 0, item.start_mark.line + 1
+            walk(text, shell)
+            shell.rule, shell.fixed = saved, 0
 
 
 def _expression(match: re.Match[str]) -> str:

@@ -1,0 +1,52 @@
+"""A GitHub Actions step that runs a matrix value (`run: ${{ matrix.cmd }}`) runs each value of
+its job's matrix; the row sits on the value's own line, where the path is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_references_support import rules
+
+WORKFLOW = """name: build
+on: push
+jobs:
+  build:
+    strategy:
+      matrix:
+        cmd:
+          - ./build.sh
+          - RELEASE=1 ./build.sh --latest
+        os: [ubuntu-latest]
+        include:
+          - cmd: bash tools/publish.sh
+    runs-on: ${{ matrix.os }}
+    steps:
+      - run: ${{ matrix.cmd }}
+      - run: echo "${{ matrix.cmd }} done"
+  lint:
+    strategy:
+      matrix:
+        tool: [./tools/lint.sh]
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo ${{ matrix.tool }}
+"""
+FILES = {
+    ".github/workflows/build.yml": WORKFLOW,
+    "build.sh": "#!/bin/bash\necho build\n",
+    "tools/publish.sh": "#!/bin/bash\necho publish\n",
+    "tools/lint.sh": "#!/bin/bash\necho lint\n",
+}
+
+
+def test_each_matrix_value_a_step_runs_is_a_call_on_its_own_line(tmp_path: Path) -> None:
+    got = rules(tmp_path, FILES, ".github/workflows/build.yml")
+    assert {(8, "build.sh", "ci", "matrix>command", "certain", True),
+            (9, "build.sh", "ci", "matrix>command", "certain", True),
+            (12, "tools/publish.sh", "ci", "matrix>bash", "certain", True)} <= got
+
+
+def test_a_matrix_value_only_echoed_or_of_another_job_is_no_call(tmp_path: Path) -> None:
+    got = rules(tmp_path, FILES, ".github/workflows/build.yml")
+    assert not any(target == "tools/lint.sh" for _, target, *_ in got)
+    assert {line for line, *_ in got} == {8, 9, 12}
