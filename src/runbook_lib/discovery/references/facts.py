@@ -44,6 +44,7 @@ class Facts:
     runners: dict[str, int] = field(default_factory=dict)
     sys_paths: list[tuple[str, str]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    bats_exports: list[tuple[str, str]] = field(default_factory=list)  # (Makefile folder, var)
     _by_path: dict[str, list[Image]] | None = None  # repo path an image holds -> images
 
     def images_of(self, script: str) -> list[Image]:

@@ -44,6 +44,8 @@ def _by_name(name: str) -> str | None:
         return "compose"
     if lower.endswith(".pkr.hcl"):
         return "packer"
+    if lower.endswith(".bats"):  # bash, run by the BATS test runner
+        return "script"
     if name in _MAKE or name.endswith(".mk"):
         return "make"
     if name.endswith((".service", ".timer", ".socket")):

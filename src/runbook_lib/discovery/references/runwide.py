@@ -11,6 +11,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from .bats import make_exports
 from .composefile import read_services
 from .dockerfile import image, parse
 from .facts import Facts, Image
@@ -42,7 +43,9 @@ def prepare_lookup(lk: Lookup, root: Path) -> None:
     lk.repo_names = frozenset(names)
     set_repo_names(names)
     lk.third_party = _dependencies(lk, root)
-    facts = Facts(images=_images(lk, root))
+    makefiles = [p for p in sorted(lk.index.files) if source_kind(p) == "make"]
+    facts = Facts(images=_images(lk, root),
+                  bats_exports=make_exports(makefiles, lambda p: _read(root, p)))
     lk.facts = facts
     pythonpath: list[tuple[str, str]] = []
     for img in facts.images:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from . import bats
 from .facts import FileNotes, Image
 from .lines import Hit
 from .resolve import GONE, absolute
@@ -25,6 +26,8 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     path_dirs = []
     images: list[Image] = []
     if facts is not None:
+        if bats.is_test(src.path):
+            where.variables.update(bats.test_variables(src.path, facts.bats_exports))
         where.variables.update(facts.inherited.get(src.path, {}))
         runners = dict(facts.runners)
         images = facts.images_of(src.path)

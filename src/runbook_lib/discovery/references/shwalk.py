@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import shparse
+from . import bats, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import Action, Word, interpret
 from .lines import Hit
@@ -218,6 +218,8 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     name = value.rpartition("/")[2]
     if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
         return True
+    if name in ("load", "run") and bats.loads(sh.where.file):
+        return True
     sh.names.add(name)
     return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh))
 
@@ -256,6 +258,15 @@ def run_words(words: list[Word], sh: Shell) -> None:
         return
     if head in ("popd",):
         sh.cd = ()
+        return
+    if head == "run" and bats.loads(sh.where.file):  # bats' `run [-N] [!] CMD...`
+        rest = bats.run_command(words[1:])
+        if rest:
+            run_words(rest, sh)
+        return
+    if head == "load" and len(words) > 1 and bats.loads(sh.where.file):
+        # the written word lacks the `.bash` bats adds: a row rewrite_reference cannot edit
+        act(Action("source", (bats.load_target(words[1]),), "bats-load"), sh, LIKELY)
         return
     if head == "eval":
         code = " ".join(w.value or "" for w in words[1:])

@@ -31,7 +31,8 @@ _CD_PWD = re.compile(
 )
 _DIRNAME = re.compile(r"dirname\s+(?:--\s+)?(.+)")
 _REALPATH = re.compile(r"(?:realpath|readlink\s+-[fem]+)(?:\s+-[-\w]+)*\s+(.+)")
-_BRACED = re.compile(r"([A-Za-z_]\w*|\d)(\[[0-9@*]\])?(?:(%/\*|%%/\*)|:?-(.*))?")
+# `${X:?message}` is X or the shell stops: the value where the script goes on
+_BRACED = re.compile(r"([A-Za-z_]\w*|\d)(\[[0-9@*]\])?(?:(%/\*|%%/\*)|:?-(.*)|:?\?.*)?")
 _SELF = frozenset({"0", "BASH_SOURCE"})
 _ROOTS = frozenset({"GITHUB_WORKSPACE", "CI_PROJECT_DIR", "WORKSPACE", "CIRCLE_WORKING_DIRECTORY"})
 

@@ -1,0 +1,71 @@
+"""BATS, the Bash test runner: `*.bats` files are bash, `load NAME` sources `NAME.bash`
+(relative names from the test file's folder, `$BATS_TEST_DIRNAME`) and `run CMD...` runs CMD.
+A Makefile whose recipes run bats and `export NAME := $(CURDIR)` gives the tests that
+variable: the usual way a suite finds the repo root
+(`load "${REPOSITORY_ROOT}/test/helper/common"`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+
+from .argv import Word
+from .values import ANCHOR
+
+_EXPORT_HERE = re.compile(
+    r"export\s+([A-Za-z_]\w*)\s*:?:?=\s*\$[({](?:CURDIR|shell\s+pwd)[)}]/?\s*$")
+_RUNS_BATS = re.compile(r"^\t.*(?:^|[\s/])bats\s", re.MULTILINE)
+_HELPERS = (".bats", ".bash")
+
+
+def is_test(path: str) -> bool:
+    return path.endswith(".bats")
+
+
+def loads(path: str) -> bool:
+    """Whether `load` in this file is bats' (a test, or a helper a test loads)."""
+    return path.endswith(_HELPERS)
+
+
+def make_exports(makefiles: list[str], read: Callable[[str], str | None]) -> list[tuple[str, str]]:
+    """(Makefile folder, variable) for each `export VAR := $(CURDIR)` of a Makefile that runs
+    bats in a recipe."""
+    out = []
+    for path in makefiles:
+        text = read(path) or ""
+        if not _RUNS_BATS.search(text):
+            continue
+        folder = posixpath.dirname(path)
+        out += [(folder, m.group(1)) for m in map(_EXPORT_HERE.match, text.splitlines()) if m]
+    return out
+
+
+def test_variables(path: str, exports: list[tuple[str, str]]) -> dict[str, str | None]:
+    """What bats (and the Makefile that runs it) set for a test file."""
+    folder = posixpath.dirname(path)
+    found: dict[str, str | None] = {"BATS_TEST_DIRNAME": ANCHOR + folder,
+                                    "BATS_TEST_FILENAME": ANCHOR + path}
+    for top, name in exports:
+        if not top or folder == top or folder.startswith(top + "/"):
+            found[name] = ANCHOR + top
+    return found
+
+
+def load_target(w: Word) -> Word:
+    """`load x/common` sources `x/common.bash`; a name that already ends in `.bash` or `.sh`
+    is taken as written."""
+    if w.value is None or w.value.endswith((".bash", ".sh")):
+        return w
+    return Word(w.value + ".bash", w.text, w.line, w.var)
+
+
+def run_command(words: list[Word]) -> list[Word]:
+    """The command bats' `run` runs: after its options (`-127`, `--separate-stderr`, `!`)."""
+    rest = list(words)
+    while rest and (rest[0].value or "").startswith(("-", "!")) and rest[0].value != "--":
+        rest.pop(0)
+    if rest and rest[0].value == "--":
+        rest.pop(0)
+    return rest

@@ -1,0 +1,60 @@
+"""BATS test suites: `*.bats` files are bash run by bats, `load NAME` sources `NAME.bash`,
+`run CMD` runs CMD, and a Makefile that runs bats and exports `VAR := $(CURDIR)` gives the
+tests the repo root they load their helpers from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_references_support import rules, scan_repo
+
+UNIT = """load "${REPO_ROOT}/test/helper/common"
+load local_helper
+LIB="${REPO_ROOT:?run the tests with make}/lib"
+
+@test 'the cli prints its usage' {
+  source "${LIB}/log.sh"
+  run ./cli.sh --help
+  run -1 ./cli.sh bad
+  run echo ./tools/other.sh
+}
+"""
+FILES = {
+    "Makefile": "export REPO_ROOT := $(CURDIR)\n\ntests:\n\t@ ./vendor-bats/bin/bats test/*.bats\n",
+    "test/unit.bats": UNIT,
+    "test/local_helper.bash": "helper() { :; }\n",
+    "test/helper/common.bash": "load \"${REPO_ROOT}/test/helper/sending\"\nsetup_env() { :; }\n",
+    "test/helper/sending.bash": "send() { :; }\n",
+    "lib/log.sh": "log() { echo \"$@\"; }\n",
+    "cli.sh": "#!/bin/bash\necho usage\n",
+    "tools/other.sh": "#!/bin/bash\necho other\n",
+}
+
+
+def test_bats_load_source_and_run_are_calls(tmp_path: Path) -> None:
+    got = rules(tmp_path, FILES, "test/unit.bats")
+    assert {(1, "test/helper/common.bash", "script", "bats-load", "likely", True),
+            (2, "test/local_helper.bash", "script", "bats-load", "likely", True),
+            (6, "lib/log.sh", "script", "source", "certain", True)} <= got
+    assert {line for line, target, *_ in got if target == "cli.sh"} == {7, 8}
+
+
+def test_a_helper_loaded_by_the_tests_loads_through_their_variables(tmp_path: Path) -> None:
+    found = scan_repo(tmp_path, FILES, only="test/helper/common.bash")
+    assert found == {("test/helper/common.bash", 1, "test/helper/sending.bash", "resolved", True)}
+
+
+def test_echo_text_in_a_test_is_no_call(tmp_path: Path) -> None:
+    got = rules(tmp_path, FILES, "test/unit.bats")
+    assert not any(target == "tools/other.sh" for _, target, *_ in got)
+
+
+def test_load_outside_bats_files_is_a_plain_command(tmp_path: Path) -> None:
+    files = {**FILES, "scripts/x.sh": "#!/bin/bash\nload lib/log\nrun ./cli.sh\n"}
+    assert rules(tmp_path, files, "scripts/x.sh") == set()
+
+
+def test_a_makefile_that_does_not_run_bats_exports_nothing_to_the_tests(tmp_path: Path) -> None:
+    files = {**FILES, "Makefile": "export REPO_ROOT := $(CURDIR)\n\nall:\n\t@ echo done\n"}
+    got = rules(tmp_path, files, "test/unit.bats")
+    assert {target for _, target, *_ in got} == {"test/local_helper.bash", "cli.sh"}
