@@ -96,8 +96,21 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
         if not again:
             break
         scan(again, "rescan")
+    _through_runners(refs, notes)
     found = [r for path in sorted(refs) for r in refs[path]]
     return [rows[p] for p in sorted(rows)], found + symlink_references(probes, index)
+
+
+def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
+    """The rows of words handed to a repo script, where that script runs its arguments
+    (references/runargs.py); a (line, target) the file already has keeps its own row."""
+    runners = {path for path, note in notes.items() if note.runs_args}
+    for path, note in notes.items():
+        extra = [r for via, r in note.pending if via in runners]
+        if extra:
+            have = {(r.line, r.target) for r in refs[path]}
+            new = {(r.line, r.target): r for r in extra if (r.line, r.target) not in have}
+            refs[path] = sorted([*refs[path], *new.values()], key=lambda r: (r.line, r.target))
 
 
 def _collect(results: object, rows: dict[str, inventory.ScriptRow],

@@ -31,6 +31,7 @@ class Action:
     rule: str  # the chain of programs that led here, e.g. "sudo>bash"
     remote: bool = False  # ssh: runs on another machine
     env: tuple[tuple[str, str | None], ...] = ()  # NAME=value before the command
+    args: tuple[Word, ...] = ()  # the words after a script run: its arguments
 
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
@@ -120,9 +121,9 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
     elif name == "gcloud":
         yield from _gcloud(rest, chain)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
-        yield Action("run", (head,), plain, remote, tuple(env))
+        yield Action("run", (head,), plain, remote, tuple(env), tuple(rest))
     elif head.value:
-        yield Action("bare", (head,), plain, remote, tuple(env))
+        yield Action("bare", (head,), plain, remote, tuple(env), tuple(rest))
 
 
 def _options(rest: list[Word], valued: set[str]) -> tuple[list[Word], list[Word]]:
@@ -151,7 +152,7 @@ def _shell(head: Word, rest: list[Word], chain: str, remote: bool) -> Iterator[A
         if "s" in flags:
             return  # the script comes on standard input
     if args and args[0].value != "-":
-        yield Action("run", (args[0],), chain, remote)
+        yield Action("run", (args[0],), chain, remote, args=tuple(args[1:]))
 
 
 def _python(head: Word, rest: list[Word], chain: str, remote: bool,

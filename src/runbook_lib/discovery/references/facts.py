@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from .model import Reference
 from .resolve import Maps
 from .values import norm
 
@@ -23,6 +24,10 @@ class FileNotes:
     names: set[str] = field(default_factory=set)  # bare command names used
     sys_paths: list[tuple[str, str]] = field(default_factory=list)  # (folder, scope) a script
     # adds to sys.path: the modules it imports (below its folder) find theirs there too
+    runs_args: bool = False  # a shell script that runs its own arguments (`exec "$@"`)
+    # rows of the words a caller gives a repo script, kept if that script runs its arguments:
+    # (the script, the row)
+    pending: list[tuple[str, Reference]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

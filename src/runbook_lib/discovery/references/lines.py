@@ -31,6 +31,7 @@ class Hit:
     confidence: str = CERTAIN
     kind: str = ""  # the row's kind when it is not the source file's (`import`)
     live: bool = True  # False: evidence only, even from a file that runs (ssh to a remote)
+    via: str = ""  # a repo script that runs these words only if it runs its arguments
 
 
 Comment = Callable[[str], int]

@@ -89,6 +89,11 @@ def scan_file_notes(
     except Exception:  # odd input never stops discovery: its mentions are evidence only
         hits = [Hit(h.line, h.status, h.target, h.comment, "unparsed", LIKELY, live=False)
                 for h in extract_text(src)]
+    if any(h.via for h in hits):  # rows kept only if the script they pass through runs them
+        for via in sorted({h.via for h in hits if h.via}):
+            notes.pending += [(via, r) for r in _rows(src, (h for h in hits if h.via == via),
+                                                      live)]
+        hits = [h for h in hits if not h.via]
     return _rows(src, hits, live), notes
 
 

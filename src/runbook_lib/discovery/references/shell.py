@@ -45,4 +45,4 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     before = set(runners.items())
     walk("\n".join(src.lines), shell)
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
-    return shell.hits, FileNotes(shell.sources, own, shell.names)
+    return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args)

@@ -20,6 +20,8 @@ from .lines import Hit
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
+from .runargs import ALL_ARGS as _ALL_ARGS
+from .runargs import own_arguments, through
 from .shglob import glob
 from .values import ANCHOR, evaluate, expand_known, norm
 from .words import has_extension
@@ -31,7 +33,6 @@ _LEAVES = frozenset({"comment", "heredoc_body", "heredoc_start", "heredoc_end", 
                      "word", "number", "string_content", "raw_string", "variable_name",
                      "simple_expansion", "special_variable_name", "ansi_c_string", "regex",
                      "extglob_pattern", "file_descriptor", "heredoc_content"})
-_ALL_ARGS = frozenset({"$@", "${@}"})
 # programs that run the command they are given: `flock F "$@"` runs the function's arguments
 _WRAPS = frozenset({"exec", "nohup", "flock", "timeout", "nice", "sudo", "env", "setsid",
                     "xargs", "command", "time", "stdbuf", "ionice"})
@@ -63,6 +64,8 @@ class Shell:
     names: set[str] = field(default_factory=set)  # bare command names used
     hook: ActionHook | None = None  # modules, tests, Python code, written files
     defaults: set[str] = field(default_factory=set)  # `X=${X:-value}`: the caller may choose
+    runs_args: bool = False  # the file's own code runs its arguments (`exec "$@"`)
+    shifted: bool = False  # the file's own code shifted its arguments
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -105,6 +108,8 @@ def _visit(root: Node, sh: Shell) -> None:
         elif kind == "command":
             if functions:
                 _runner(node, functions[-1], sh)
+            elif not sh.fixed and not sh.rule:
+                own_arguments(node, sh)
             _command(node, sh)
         elif kind == "variable_assignment":
             if node.parent is None or node.parent.type != "command":
@@ -294,6 +299,7 @@ def act(action: Action, sh: Shell, confidence: str = CERTAIN) -> None:
 
 def _act(action: Action, sh: Shell) -> None:
     what = action.what
+    start = len(sh.hits)
     if what in ("run", "source", "run-file"):
         _path_word(action.words[0], action.rule, sh, what == "source")
     elif what == "bare":
@@ -305,6 +311,8 @@ def _act(action: Action, sh: Shell) -> None:
         nested(code, first.line, sh, action.rule)
     elif sh.hook is not None:
         sh.hook(sh, action)
+    if action.args and len(sh.hits) > start:
+        through(action, sh, start)
 
 
 def _code_text(w: Word, sh: Shell) -> str:
