@@ -13,8 +13,8 @@ from .argv import Word, interpret
 from .composefile import Service, read_services
 from .dockerfile import image
 from .lines import Hit
-from .model import CERTAIN, RESOLVED
-from .resolve import GONE, Found, Maps, Where, absolute
+from .model import CERTAIN, LIKELY, RESOLVED
+from .resolve import GONE, Found, Maps, Where, absolute, absolute_with
 from .shwalk import Shell, act, nested
 from .source import Source
 from .values import norm
@@ -31,6 +31,8 @@ def extract_compose(src: Source) -> Iterator[Hit]:
                 shell.add(volume.first, Found(RESOLVED, found, CERTAIN), "compose-mount")
         for field, value, line in service.commands:
             _command(field, value, line, shell, src)
+        if service.dockerfile is None:
+            _installed(service, shell, src)
     yield from shell.hits
 
 
@@ -48,13 +50,49 @@ def _command(field: str, value: str | list[str], line: int, shell: Shell, src: S
         nested(value, line, shell, "compose-healthcheck")
         return
     else:
-        try:
-            words = shlex.split(value)
-        except ValueError:
-            words = value.split()
-    argv = [Word(w, w, _line(src.lines, line, w)) for w in words]
-    for action in interpret(argv, f"compose-{field}"):
+        words = _split(value)
+    for action in interpret(_argv(words, line, src), f"compose-{field}"):
         act(action, shell)
+
+
+def _split(value: str) -> list[str]:
+    try:
+        return shlex.split(value)
+    except ValueError:
+        return value.split()
+
+
+def _argv(words: list[str], line: int, src: Source) -> list[Word]:
+    return [Word(w, w, _line(src.lines, line, w)) for w in words]
+
+
+def _installed(service: Service, shell: Shell, src: Source) -> None:
+    """A service that runs an image it does not build (`image: org/app:${VERSION}`) often runs
+    the image this repo's Dockerfile builds and publishes: a program it runs by an absolute
+    path that exactly one of the repo's images installs (its own COPY/ADD, not another
+    service's mounts) from a repo script is likely that script (`command:
+    [/opt/app/housekeeping.sh]` after `COPY docker/housekeeping.sh /opt/app/`). Several images
+    installing that path, or none, give no row; nor does an official image (`alpine`,
+    `postgres:16`: no owner in its name), which no repo publishes."""
+    facts, lk = src.lookup.facts, src.lookup
+    name = (service.image or "").removeprefix("docker.io/").removeprefix("library/")
+    if facts is None or not facts.images or "/" not in name:
+        return
+    for field, value, line in service.commands:
+        if field == "healthcheck" or (isinstance(value, str) and not value.startswith("/")):
+            continue
+        words = value if isinstance(value, list) else _split(value)
+        for action in interpret(_argv(words, line, src), f"compose-{field}"):
+            word = action.words[0]
+            if action.what != "run" or not (word.value or "").startswith("/"):
+                continue
+            found = {repo for img in facts.images for repo, how in [absolute_with(
+                word.value or "", Where(src.path, (), maps=img.copies, workdir=img.workdir,
+                                        strict=True), lk)]
+                     if how == CERTAIN and repo not in (None, GONE) and repo in lk.index.scripts}
+            if len(found) == 1:
+                shell.add(word.line, Found(RESOLVED, found.pop(), LIKELY),
+                          f"{action.rule}>image-path")
 
 
 def _line(lines: list[str], first: int, word: str) -> int:

@@ -30,6 +30,7 @@ class Service:
     context: str | None = None  # repo folder of the build context
     dockerfile: str | None = None  # repo path of the Dockerfile it builds
     working_dir: str | None = None
+    image: str | None = None  # the image it runs, as written
     volumes: list[Volume] = field(default_factory=list)
     # (command | entrypoint | healthcheck, a string or an argv, 1-based line)
     commands: list[tuple[str, str | list[str], int]] = field(default_factory=list)
@@ -99,6 +100,7 @@ def _service(node: yaml.MappingNode, folder: str) -> Service:
         if service.context is not None:
             service.dockerfile = norm(service.context + "/" + name)
     service.working_dir = _scalar(_get(node, "working_dir"))
+    service.image = _scalar(_get(node, "image"))
     for field_name, value in (("command", _get(node, "command")),
                               ("entrypoint", _get(node, "entrypoint")),
                               ("healthcheck", _get(_get(node, "healthcheck"), "test"))):

@@ -41,6 +41,7 @@ class Image:
     path: list[str] = field(default_factory=list)  # container folders on PATH
     pythonpath: list[str] = field(default_factory=list)  # container folders on PYTHONPATH
     commands: dict[str, str] = field(default_factory=dict)  # bare name -> script on its PATH
+    copies: Maps = field(default_factory=list)  # its own COPY/ADD (maps adds mounts)
 
 
 @dataclass(slots=True)

@@ -83,7 +83,7 @@ def _images(lk: Lookup, root: Path) -> list[Image]:
                       if p.startswith("/")]
         commands = path_commands(search_path(stage.env.get("PATH")), stage.maps, lk)
         images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath,
-                             commands)
+                             commands, list(stage.maps))
     for path in sorted(lk.index.files):
         if source_kind(path) == "compose":
             _mounts(path, _read(root, path) or "", images)
