@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 from runbook_lib.core.workspace import sha256_file
 from runbook_lib.discovery import risks
 from runbook_lib.planning import shims
+from runbook_lib.planning.carried import carried
 
 _SOURCE_WORD = re.compile(r"(?:^|[;&|({]\s*|\bthen\s+|\bdo\s+)(?:source|\.)\s+(\S+)")
 _IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+import|import)\s")
@@ -68,6 +70,11 @@ class Tables:
 
     def refs_to(self, path: str) -> list[dict[str, Any]]:
         return self._refs.get(path, [])
+
+    @cached_property
+    def carried(self) -> dict[str, str]:
+        """Scripts that run away from the checkout, with the caller site that carries them."""
+        return carried(self.references)
 
     def text(self, path: str) -> str:
         return self.data(path).decode("utf-8", errors="replace")
@@ -196,6 +203,9 @@ def _shim_problem(tables: Tables, path: str, canonical: str, choice: shims.ShimC
     """Why no shim of `path` can run `canonical` as the old script ran, or ""."""
     if not choice.style:
         return f"{path}: {choice.reason}"
+    if path in tables.carried:
+        return (f"{path} runs away from the checkout ({tables.carried[path]} copies, mounts or "
+                f"uploads it), where a shim would not find {canonical}: a person decides")
     mine, theirs = (str(tables.row(p).get("language", "")) for p in (path, canonical))
     if mine != theirs:  # a bash copy whose canonical says #!/bin/sh would lose bash features
         return f"{path} runs under {mine}, {canonical} under {theirs}: a person must choose"

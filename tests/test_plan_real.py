@@ -1,0 +1,90 @@
+"""Patterns met when whole campaigns ran on public repositories (docs/campaigns.md): each one
+made a plan shim, quarantine or rewrite something it must leave to a person."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from conftest import git, make_repo
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from runbook_lib.execution.batch import BatchParams, run_batch
+from runbook_lib.planning.approve import ApproveParams, approve
+from runbook_lib.planning.plan import PlanParams, build_plan
+from runbook_lib.similarity import SimilarityParams, run_similarity
+
+BODY = ('set -eu\nif [ -d /etc/netplan ]; then\n  echo "netplan found"\n'
+        '  apt-get install -y linux-cloud-tools-virtual\nfi\necho "hyper-v tools done"\n'
+        'systemctl enable hv-kvp-daemon || true\n')
+REPORT = ('set -eu\nfor f in /var/log/*.log; do\n  wc -l "$f"\ndone\n'
+          'df -h / | tail -n 1\nuptime\necho "report done"\n')
+PACKER = '''build {
+  sources = ["source.qemu.vm"]
+  provisioner "shell" {
+    execute_command = "sudo -E sh -eux '{{ .Path }}'"
+    scripts = ["${path.root}/scripts/${var.os_name}/hyperv_${var.os_name}.sh"]
+  }
+}
+'''
+
+
+def plan_of(files: dict[str, str], tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+    repo = make_repo(tmp_path / "repo", files)
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    return repo, ws, build_plan(PlanParams(workspace=ws, usage_sinks=["file"],
+                                           usage_log=str(tmp_path / "usage.log")))
+
+
+def acted(plan: dict[str, Any], kind: str) -> list[str]:
+    return sorted(str(a.get("path") or a.get("file")) for b in plan["batches"]
+                  for a in b["actions"] if a["action"] == kind)
+
+
+def test_a_copy_packer_uploads_alone_is_not_shimmed(tmp_path: Path) -> None:
+    # chef/bento: packer uploads scripts/ubuntu/hyperv_ubuntu.sh to /tmp on the VM and runs it
+    # there; an exec shim of it looked for ../debian/hyperv_debian.sh beside /tmp and failed
+    files = {"packer/scripts/debian/hyperv_debian.sh": "#!/bin/sh -eux\n" + BODY,
+             "packer/scripts/ubuntu/hyperv_ubuntu.sh": "#!/bin/sh -eux\n" + BODY,
+             "packer/build.pkr.hcl": PACKER}
+    repo, ws, plan = plan_of(files, tmp_path)
+    assert acted(plan, "shim") == []
+    waiting = [w for w in plan["waiting"]
+               if "packer/scripts/ubuntu/hyperv_ubuntu.sh" in w["members"]]
+    assert waiting, plan["waiting"]
+    assert "runs away from the checkout (packer/build.pkr.hcl:5" in waiting[0]["reason"]
+    assert "a person decides" in waiting[0]["reason"]
+    before = git(repo, "rev-parse", "HEAD").strip()
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    for batch in plan["batches"]:
+        run_batch(BatchParams(ws, batch["batch"]))
+    assert (repo / "packer/scripts/ubuntu/hyperv_ubuntu.sh").read_text("utf-8") == \
+        files["packer/scripts/ubuntu/hyperv_ubuntu.sh"]
+    assert git(repo, "diff", "--stat", before, "HEAD", "--", "packer/scripts") == ""
+
+
+def test_a_copy_an_image_runs_and_what_it_sources_there_are_not_shimmed(
+        tmp_path: Path) -> None:
+    lib = 'log() {\n  printf "%s %s\\n" "$(date)" "$*"\n}\nwarn() {\n  log "WARN $*"\n}\n'
+    files = {
+        # each image copies its own folder; start.sh sources its lib from inside the image
+        "images/v1/start.sh": "#!/bin/bash\nsource /opt/lib.sh\n" + BODY,
+        "images/v1/lib.sh": "#!/bin/bash\n" + lib,
+        "images/v1/Dockerfile": "FROM debian\nCOPY lib.sh /opt/lib.sh\n"
+                                "COPY start.sh /opt/start.sh\nCMD [\"/opt/start.sh\"]\n",
+        "images/v2/start.sh": "#!/bin/bash\nsource /opt/lib.sh\n" + BODY,
+        "images/v2/lib.sh": "#!/bin/bash\n" + lib,
+        "images/v2/Dockerfile": "FROM debian\nCOPY lib.sh /opt/lib.sh\n"
+                                "COPY start.sh /opt/start.sh\nCMD [\"/opt/start.sh\"]\n",
+        # the same pair run from the checkout: shimmed as before
+        "ops/a/report.sh": "#!/bin/bash\n" + REPORT, "ops/b/report.sh": "#!/bin/bash\n" + REPORT,
+        "Makefile": "all:\n\tbash ops/a/report.sh\n\tbash ops/b/report.sh\n",
+    }
+    _, _, plan = plan_of(files, tmp_path)
+    assert acted(plan, "shim") == ["ops/b/report.sh"]
+    reasons = {m: w["reason"] for w in plan["waiting"] for m in w["members"]
+               if m.startswith("images/v2/")}
+    assert "images/v2/Dockerfile:3" in reasons["images/v2/start.sh"]
+    assert "runs away from the checkout" in reasons["images/v2/lib.sh"]
+
