@@ -88,3 +88,28 @@ def test_a_copy_an_image_runs_and_what_it_sources_there_are_not_shimmed(
     assert "images/v2/Dockerfile:3" in reasons["images/v2/start.sh"]
     assert "runs away from the checkout" in reasons["images/v2/lib.sh"]
 
+
+def test_a_posix_sh_library_is_not_given_a_bash_source_shim(tmp_path: Path) -> None:
+    # oracle/docker-images: a `#!/bin/sh` setenv.sh that bash build scripts source; its shim
+    # found the canonical through BASH_SOURCE, shellcheck failed the batch (SC3028, SC3054)
+    # and 24 good quarantines in it were rolled back with it
+    lib = ('export REGISTRY=""\nexport HOMEDIR=/scratch/${USER}/docker\n'
+           'print_env() {\n  env | grep -e "^REG" | sort\n}\n')
+    build = '#!/bin/bash\ncd "$(dirname "$0")"\n. ../setenv.sh\nprint_env\n'
+    files = {"one/setenv.sh": "#!/bin/sh\n" + lib, "two/setenv.sh": "#!/bin/sh\n" + lib,
+             "one/images/build.sh": build, "two/images/build.sh": build + "echo two\n",
+             "bash/a/env.sh": "#!/bin/bash\n" + lib, "bash/b/env.sh": "#!/bin/bash\n" + lib,
+             "bash/use.sh": '#!/bin/bash\nsource "$(dirname "$0")/a/env.sh"\n'
+                            'source "$(dirname "$0")/b/env.sh"\nprint_env\n',
+             "Makefile": "all:\n\tbash one/images/build.sh\n\tbash two/images/build.sh\n"
+                         "\tbash bash/use.sh\n"}
+    repo, ws, plan = plan_of(files, tmp_path)
+    shims = {a["path"]: a["style"] for b in plan["batches"] for a in b["actions"]
+             if a["action"] == "shim"}
+    assert shims == {"bash/b/env.sh": "source-lib"}
+    reasons = {w["members"][-1]: w["reason"] for w in plan["waiting"]}
+    assert "a POSIX sh library its callers source" in reasons["two/setenv.sh"]
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    outcomes = [run_batch(BatchParams(ws, b["batch"])) for b in plan["batches"]]
+    assert [o.status for o in outcomes] == ["promoted"] * len(outcomes)
+    assert (repo / "two/setenv.sh").read_text("utf-8") == files["two/setenv.sh"]

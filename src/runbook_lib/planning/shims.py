@@ -10,7 +10,8 @@ Each style keeps what callers can observe:
 - python-file: Python that reads files beside `__file__`: the canonical's code runs with
                `__file__` still naming the old path.
 Scripts that find themselves through `BASH_SOURCE`, Python modules that others import, and
-libraries sourced by POSIX sh are left to a person (no shim keeps their behaviour).
+libraries sourced by POSIX sh or written for it are left to a person (no shim keeps their
+behaviour).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def choose(language: str, text: str, sourced: bool, sourced_by_sh: bool,
         if sourced_by_sh:
             return ShimChoice("", "sourced by POSIX sh scripts, where a sourced file cannot "
                               "find its own folder")
+        if language == "sh" and text.startswith("#!"):  # dash has no BASH_SOURCE
+            return ShimChoice("", "a POSIX sh library its callers source: the shim would find "
+                              "its canonical through BASH_SOURCE, which sh does not have")
         return ShimChoice("source-lib", "sourced by its callers: the shim sources it")
     if _DOLLAR0.search(text):
         return ShimChoice("source-keep-0", "reads files beside $0: sourcing keeps $0")
