@@ -25,7 +25,7 @@ from runbook_lib.similarity import SimilarityParams, run_similarity
 
 KEPT = [p for p in FILES if p.startswith("backend/")]  # library, tests, markers, config
 ORPHANS = ["tools/documented.sh", "tools/hand_cleanup.sh", "tools/old_rotate.sh",
-           "tools/stats.py", "tools/sync.sh"]
+           "tools/stats.py"]
 
 
 def cycle(repo: Path, ws: Path, log: Path, **values: Any) -> tuple[dict[str, Any],
@@ -99,13 +99,11 @@ def test_the_window_keeps_used_scripts_and_retires_the_rest(campaign: dict[str, 
     assert observing["tools/documented.sh"]["decision"] == "docs"  # a person updates them first
     assert any(w["cluster"] == "tools/documented.sh" and "docs/runbook.md:1" in w["reason"]
                for w in second["waiting"])
-    assert actions(second, "retire") == ["tools/old_rotate.sh", "tools/stats.py",
-                                         "tools/sync.sh"]
+    assert actions(second, "retire") == ["tools/old_rotate.sh", "tools/stats.py"]
     results = {o.batch: o for o in campaign["second_runs"]}
     statuses = {a["path"]: results[b["batch"]].status for b in second["batches"]
                 for a in b["actions"]}
-    assert statuses == {"tools/old_rotate.sh": "promoted", "tools/stats.py": "promoted",
-                        "tools/sync.sh": "rolled_back"}
+    assert statuses == {"tools/old_rotate.sh": "promoted", "tools/stats.py": "promoted"}
     assert not (repo / "tools/old_rotate.sh").exists() and not (repo / "tools/stats.py").exists()
     for path in ("tools/hand_cleanup.sh", "tools/sync.sh", "tools/documented.sh"):
         assert (repo / path).exists()
@@ -115,9 +113,20 @@ def test_the_window_keeps_used_scripts_and_retires_the_rest(campaign: dict[str, 
         assert (repo / path).read_text("utf-8") == FILES[path], f"{path} was changed"
 
 
-def test_a_runner_discovery_cannot_read_rolls_the_retirement_back(campaign: dict[str, Any]
-                                                                 ) -> None:
-    failed = [c for o in campaign["second_runs"] for c in o.checks if c["status"] == "fail"]
+def test_a_runner_discovery_cannot_read_keeps_the_script_from_any_batch(
+        campaign: dict[str, Any]) -> None:
+    # the plan finds the line discovery cannot read and leaves the script to a person
+    for plan in (campaign["first"], campaign["second"]):
+        assert "tools/sync.sh" not in actions(plan, "quarantine") + actions(plan, "retire")
+        assert any(w["members"] == ["tools/sync.sh"] and w["reason"].startswith(
+            "deploy/supervisord.conf:2 names it on a line discovery did not read as a call "
+            "(command=/opt/app/tools/sync.sh)") for w in plan["waiting"])
+    assert (campaign["repo"] / "tools/sync.sh").read_text("utf-8") == FILES["tools/sync.sh"]
+    # and a retirement planned anyway is rolled back by the batch's own search
+    repo, ws = campaign["repo"], campaign["ws"]
+    outcome = run_batch(BatchParams(ws, append_retire(ws, repo, "tools/sync.sh")))
+    assert outcome.status == "rolled_back" and (repo / "tools/sync.sh").exists()
+    failed = [c for c in outcome.checks if c["status"] == "fail"]
     assert [c["name"] for c in failed] == ["mentions"]
     assert failed[0]["details"] == ["deploy/supervisord.conf:2: names tools/sync.sh (removed): "
                                     "command=/opt/app/tools/sync.sh"]

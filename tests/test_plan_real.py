@@ -89,6 +89,47 @@ def test_a_copy_an_image_runs_and_what_it_sources_there_are_not_shimmed(
     assert "runs away from the checkout" in reasons["images/v2/lib.sh"]
 
 
+def test_scripts_named_on_lines_discovery_does_not_read_as_calls_wait(tmp_path: Path) -> None:
+    pack = 'set -e\nrm -f pack.jar\nmkdir -p com\ncp -r src/* com/\njar cf pack.jar com\n' \
+        'rm -rf com/\n'
+    files = {
+        # openstack/devstack: commands kept in a string, run later by a function
+        "lib/stats": "#!/bin/bash\nfunction start_stats {\n"
+                     '    run_process stats "$TOP_DIR/tools/stats.sh $LOGDIR"\n}\n'
+                     "function ping_check {\n"
+                     '    local ping_cmd="$TOP_DIR/tools/ping_net.sh $1"\n    $ping_cmd\n}\n',
+        "stack.sh": "#!/bin/bash\nTOP_DIR=$(cd $(dirname \"$0\") && pwd)\n"
+                    "source $TOP_DIR/lib/stats\nstart_stats\nping_check net0\n"
+                    'echo "run $TOP_DIR/tools/make-user.sh as root first"\n',
+        "tools/stats.sh": "#!/bin/bash\nvmstat 1\n",
+        "tools/ping_net.sh": "#!/bin/bash\nping -c1 \"$1\"\n",
+        "tools/make-user.sh": "#!/bin/bash\nuseradd stack\n",
+        "tools/unused.sh": "#!/bin/bash\n# tools/unused.sh: nothing runs this\necho old\n",
+        # oracle/docker-images: a copy run inside a container through a bind mount
+        "site/v1/pack/packagejar.sh": "#!/bin/bash\n" + pack,
+        "site/v2/pack/packagejar.sh": "#!/bin/bash\n" + pack,
+        "site/build.sh": "#!/bin/bash\ncd $VERSION/pack\n"
+                         "docker run --rm -v ${PWD}:/w groovy /w/packagejar.sh\n",
+        "Makefile": "all:\n\tbash stack.sh\n\tVERSION=v1 bash site/build.sh\n",
+    }
+    repo, ws, plan = plan_of(files, tmp_path)
+    assert acted(plan, "quarantine") == ["tools/unused.sh"]
+    assert acted(plan, "shim") == []
+    reasons = {w["members"][0]: w["reason"] for w in plan["waiting"]}
+    assert reasons["tools/stats.sh"].startswith("lib/stats:3 names it on a line discovery did "
+                                                "not read as a call (run_process stats")
+    assert reasons["tools/ping_net.sh"].startswith("lib/stats:6 names it")
+    assert reasons["tools/make-user.sh"].startswith("stack.sh:6 names it")
+    assert reasons["site/v2/pack/packagejar.sh"].startswith("site/build.sh:3 names it")
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    for batch in plan["batches"]:
+        assert run_batch(BatchParams(ws, batch["batch"])).status == "promoted"
+    for path in ("tools/stats.sh", "tools/ping_net.sh", "tools/make-user.sh",
+                 "site/v2/pack/packagejar.sh"):
+        assert (repo / path).read_text("utf-8") == files[path]
+    assert "runbook quarantine" in (repo / "tools/unused.sh").read_text("utf-8")
+
+
 def test_a_posix_sh_library_is_not_given_a_bash_source_shim(tmp_path: Path) -> None:
     # oracle/docker-images: a `#!/bin/sh` setenv.sh that bash build scripts source; its shim
     # found the canonical through BASH_SOURCE, shellcheck failed the batch (SC3028, SC3054)

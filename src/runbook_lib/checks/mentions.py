@@ -25,33 +25,61 @@ from runbook_lib.gitops import gitrepo
 # data: generated or stored, never run (YAML is not here: k8s and ansible files run things)
 DATA = (".json", ".jsonl", ".csv", ".tsv", ".log", ".xml", ".html", ".htm", ".svg", ".lock")
 SLASH_COMMENTS = (".js", ".ts", ".groovy", ".java", ".go", ".c", ".h", ".cpp", ".rs")
-MAX_PATTERNS = 2000  # git grep takes them on its command line
+MAX_PATTERNS = 2000  # per git grep: they go on its command line
 
 
 def mentions(ctx: BatchContext) -> Check:
     removed = sorted(p for p, status in ctx.changed.items() if status == "D")
     if not removed:
         return Check("mentions", "pass", "the batch removes no file")
-    names = _patterns(removed, list(gitrepo.tree_modes(ctx.repo, ctx.old)))
-    seen = _explained(ctx.baseline)
-    hits = [h for h in gitrepo.grep_fixed(ctx.repo, ctx.new, sorted(names)[:MAX_PATTERNS])
-            if _runnable(h[0])]
-    problems = [f"{path}:{line}: names {names[word]} (removed): {text.strip()[:200]}"
-                for path, line, text in hits for word in _words_in(text, names)
-                if not _is_explained(path, text, names[word], word, seen)]
+    names = patterns(removed, list(gitrepo.tree_modes(ctx.repo, ctx.old)))
+    found = unexplained(ctx.repo, ctx.new, names, ctx.baseline)
+    problems = [f"{path}:{line}: names {removed} (removed): {text.strip()[:200]}"
+                for removed, hits in found.items() for path, line, text in hits]
     problems = list(dict.fromkeys(problems))
     return Check("mentions", "fail" if problems else "pass",
                  problems or {"removed": len(removed), "searched": sorted(names)})
 
 
-def _patterns(removed: list[str], files: list[str]) -> dict[str, str]:
-    """Word searched -> the removed path it names: the path, and its unique file name."""
+Hit = tuple[str, int, str]  # file, line, text
+
+
+def unexplained(repo: Path, commit: str, names: dict[str, list[str]], baseline: Path
+                ) -> dict[str, list[Hit]]:
+    """Path -> the lines of `commit`'s runnable files holding a word of `names` (from
+    `patterns`) that names it, where discovery read no reference and no comment holds the
+    word. A file never counts as naming itself, nor one of the same file name (copies name
+    themselves in usage text)."""
+    seen = _explained(baseline)
+    words = sorted(names)
+    found: dict[str, list[Hit]] = {}
+    for start in range(0, len(words), MAX_PATTERNS):
+        for hit in gitrepo.grep_fixed(repo, commit, words[start:start + MAX_PATTERNS]):
+            if not _runnable(hit[0]):
+                continue
+            for word in _words_in(hit[2], names):
+                for target in names[word]:
+                    if not _own_name(hit[0], target) and \
+                            not _is_explained(hit[0], hit[2], target, word, seen):
+                        found.setdefault(target, []).append(hit)
+    return found
+
+
+def _own_name(path: str, target: str) -> bool:
+    return posixpath.basename(path) == posixpath.basename(target)
+
+
+def patterns(paths: list[str], files: list[str], every_name: bool = False
+              ) -> dict[str, list[str]]:
+    """Word searched -> the paths it names: each path, and its file name where no other file
+    has it (with `every_name`, any file name: it names every path given that has it)."""
     counts = Counter(posixpath.basename(f) for f in files)
-    out = {path: path for path in removed}
-    for path in removed:
+    out: dict[str, list[str]] = {path: [path] for path in paths}
+    for path in paths:
         name = posixpath.basename(path)
-        if counts[name] == 1 and name not in out:
-            out[name] = path
+        if every_name or (counts[name] == 1 and name not in out):
+            out.setdefault(name, [])
+            out[name] += [] if path in out[name] else [path]
     return out
 
 
@@ -59,7 +87,7 @@ def _runnable(path: str) -> bool:
     return source_kind(path) != "docs" and not path.lower().endswith(DATA)
 
 
-def _words_in(text: str, names: dict[str, str]) -> list[str]:
+def _words_in(text: str, names: dict[str, list[str]]) -> list[str]:
     """The searched words that stand as a whole path or file name on the line."""
     return [w for w in names if w in text and re.search(
         r"(?<![\w.-])" + re.escape(w) + r"(?![\w.-]|/)", text) is not None]

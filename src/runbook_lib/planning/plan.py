@@ -17,6 +17,7 @@ from runbook_lib.planning import observe, usagelog
 from runbook_lib.planning.approve import plan_sha256
 from runbook_lib.planning.disuse import Disuse, disuse_groups
 from runbook_lib.planning.groups import Group, Tables, Usage, Waiting, cluster_groups
+from runbook_lib.planning.mentioned import hold_mentioned
 from runbook_lib.planning.rewrites import rewrite_groups
 from runbook_lib.planning.usagelog import Sinks
 from runbook_lib.sandbox.cases import load_cases
@@ -88,13 +89,16 @@ def build_plan(params: PlanParams) -> dict[str, Any]:
                     datetime.now(UTC), params.observe_days, sinks, params.retire_orphans,
                     params.retire_backups)
     disused, unsure = disuse_groups(tables, acted, disuse)
-    waiting += unsure
+    acting, held = hold_mentioned(tables.repo, ws, groups + disused, params.cases)
+    waiting += unsure + held
     rewrites: list[Group] = []
     if params.rewrite_references:
-        busy = {str(a.get("path")) for g in groups + disused for a in g.actions}
-        busy |= {str(a["canonical"]) for g in groups for a in g.actions if a.get("canonical")}
-        rewrites = rewrite_groups(tables, groups + disused, busy)
-    plan = _assemble(tables, _ordered(groups + disused) + _ordered(rewrites), waiting, params,
+        busy = {str(a.get("path")) for g in acting for a in g.actions}
+        clustered = [g for g in acting if any(g is c for c in groups)]
+        busy |= {str(a["canonical"]) for g in clustered for a in g.actions
+                 if a.get("canonical")}
+        rewrites = rewrite_groups(tables, acting, busy)
+    plan = _assemble(tables, _ordered(acting) + _ordered(rewrites), waiting, params,
                      next_batch(ws))
     plan.update(observing=disuse.observing, kept=disuse.kept, observation={
         "observe_days": params.observe_days, **sinks.as_dict(),

@@ -1,0 +1,73 @@
+"""A shim, quarantine or retire waits for a person when a runnable file names the script on a
+line that discovery did not read as a call.
+
+Discovery's rules miss callers that real repositories have: a command kept in a variable and
+run later (`ping_cmd="$TOP_DIR/tools/ping_neutron.sh $net"`), a command string handed to a
+function (`run_process dstat "$TOP_DIR/tools/dstat.sh $LOGDIR"`), a script run in a container
+through a bind mount (`docker run -v $PWD:/w img /w/packagejar.sh`), an `echo` that tells the
+user to run it. The batch's `mentions` check catches such a line only when the file is
+removed; a shim breaks the container run and a quarantine leads to a retire that the check
+then rolls back. So the plan searches every path it would act on, and every file name of
+them, in the tracked runnable files at HEAD (the batch check's rules: not docs, not data, not
+a comment, not a line discovery read as a reference to a file of that name), and lets a person
+decide on each one named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runbook_lib.checks import mentions
+from runbook_lib.planning.groups import Group, Waiting
+
+ACTED = frozenset({"shim", "quarantine", "retire"})
+
+
+def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
+                   ) -> tuple[list[Group], list[Waiting]]:
+    """The groups without the actions on mentioned scripts, and why each of those waits.
+    The declared cases file (`cases`) names scripts to run them in the sandbox: no mention."""
+    paths = sorted({str(a["path"]) for g in groups for a in g.actions
+                    if a["action"] in ACTED})
+    if not paths:
+        return groups, []
+    names = mentions.patterns(paths, [], every_name=True)
+    found = mentions.unexplained(repo, "HEAD", names, ws / "references.csv")
+    found = {p: [h for h in hits if h[0] != cases] for p, hits in found.items()}
+    shimmed = {str(a["path"]) for g in groups for a in g.actions if a["action"] == "shim"}
+    found = {p: h for p, h in ((p, _for(p in shimmed, h)) for p, h in found.items()) if h}
+    if not found:
+        return groups, []
+    waiting = [_waiting(path, hits) for path, hits in sorted(found.items())]
+    kept = []
+    for group in groups:
+        held = [a for a in group.actions if a["action"] in ACTED and a["path"] in found]
+        if held:
+            _drop(group, held)
+        if group.actions:
+            kept.append(group)
+    return kept, waiting
+
+
+def _for(shim: bool, hits: list[mentions.Hit]) -> list[mentions.Hit]:
+    """A shim keeps the path working where the checkout is, so text a line only prints
+    (`echo "see x.sh"`) cannot break it; for a quarantine such a line may tell a person to
+    run the script, and it stays."""
+    return [h for h in hits if not shim or h[2].split(maxsplit=1)[:1] not in (["echo"],
+                                                                             ["printf"])]
+
+
+def _waiting(path: str, hits: list[mentions.Hit]) -> Waiting:
+    where, line, text = hits[0]
+    more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
+    return Waiting(path, [path], f"{where}:{line} names it on a line discovery did not read "
+                   f"as a call ({text.strip()[:120]}){more}: a person decides")
+
+
+def _drop(group: Group, held: list[dict[str, object]]) -> None:
+    for action in held:
+        group.actions.remove(action)
+        if action["action"] == "quarantine":
+            group.observed -= 1
+        else:
+            group.scripts -= 1
