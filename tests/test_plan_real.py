@@ -154,3 +154,22 @@ def test_a_posix_sh_library_is_not_given_a_bash_source_shim(tmp_path: Path) -> N
     outcomes = [run_batch(BatchParams(ws, b["batch"])) for b in plan["batches"]]
     assert [o.status for o in outcomes] == ["promoted"] * len(outcomes)
     assert (repo / "two/setenv.sh").read_text("utf-8") == files["two/setenv.sh"]
+
+
+def test_a_copy_that_runs_files_beside_its_dollar0_is_not_shimmed(tmp_path: Path) -> None:
+    # oracle/docker-images: 14.1.2.0/run_admin_server.sh sources
+    # ${scriptDir}/container-scripts/setEnv.sh; a source-keep-0 shim still does through the old
+    # $0, but no row would show it, so 14.1.2.0's setEnv.sh would be quarantined, then retired
+    run = ('scriptDir="$( cd "$( dirname "$0" )" && pwd )"\n'
+           '. "${scriptDir}/env/set_env.sh" "${scriptDir}/domain.properties"\n'
+           'docker run -d --name "${ADMIN_HOST:-admin}" -p 9001:7001 "$IMAGE"\n')
+    files = {"v12/run_admin.sh": "#!/bin/bash\n" + run, "v14/run_admin.sh": "#!/bin/bash\n" + run,
+             "v12/env/set_env.sh": "#!/bin/bash\nexport IMAGE=fmw:12\n",
+             "v14/env/set_env.sh": "#!/bin/bash\nexport IMAGE=fmw:14\nexport JAVA=21\n",
+             "Makefile": "up12:\n\tbash v12/run_admin.sh\nup14:\n\tbash v14/run_admin.sh\n"}
+    _, _, plan = plan_of(files, tmp_path)
+    assert acted(plan, "shim") == []
+    reasons = {w["members"][-1]: w["reason"] for w in plan["waiting"]}
+    assert reasons["v14/run_admin.sh"].startswith(
+        "v14/run_admin.sh runs v14/env/set_env.sh beside it, which the shim would still run "
+        "through the old $0")

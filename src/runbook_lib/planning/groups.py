@@ -19,6 +19,8 @@ _SOURCE_WORD = re.compile(r"(?:^|[;&|({]\s*|\bthen\s+|\bdo\s+)(?:source|\.)\s+(\
 _IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+import|import)\s")
 # clone types whose members are interchangeable: only layout or the script's own names differ
 SHIMMABLE = ("exact", "normalised", "renamed")
+# shim styles that run the canonical's code as if it were at the copy's place
+KEEPS_PLACE = frozenset({"source-keep-0", "python-file"})
 
 
 @dataclass
@@ -63,13 +65,19 @@ class Tables:
             for r in self.inventory.to_dict("records")
         }
         self._refs: dict[str, list[dict[str, Any]]] = {}
+        self._from: dict[str, list[dict[str, Any]]] = {}
         resolved = self.references[self.references["status"] == "resolved"]
         for ref in resolved.to_dict("records"):
             clean = {str(k): v for k, v in ref.items()}
             self._refs.setdefault(str(ref["target"]), []).append(clean)
+            self._from.setdefault(str(ref["source"]), []).append(clean)
 
     def refs_to(self, path: str) -> list[dict[str, Any]]:
         return self._refs.get(path, [])
+
+    def runs(self, path: str) -> set[str]:
+        """What the script at `path` runs, sources or imports (live rows)."""
+        return {str(r["target"]) for r in self._from.get(path, []) if r["live"]}
 
     @cached_property
     def carried(self) -> dict[str, str]:
@@ -209,6 +217,11 @@ def _shim_problem(tables: Tables, path: str, canonical: str, choice: shims.ShimC
     mine, theirs = (str(tables.row(p).get("language", "")) for p in (path, canonical))
     if mine != theirs:  # a bash copy whose canonical says #!/bin/sh would lose bash features
         return f"{path} runs under {mine}, {canonical} under {theirs}: a person must choose"
+    own = sorted(tables.runs(path) - tables.runs(canonical))
+    if choice.style in KEEPS_PLACE and own:  # the shim's $0 still reaches them; no row would
+        return (f"{path} runs {own[0]} beside it, which the shim would still run through the "
+                f"old {'$0' if choice.style == 'source-keep-0' else '__file__'} but no "
+                "reference would show any more (it would look unused): a person decides")
     if choice.style == "exec" and not bool(tables.row(canonical).get("executable", False)):
         return f"{path}: canonical {canonical} is not executable; an exec shim needs it"
     return ""

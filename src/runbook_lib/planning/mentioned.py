@@ -15,6 +15,7 @@ decide on each one named.
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from runbook_lib.checks import mentions
@@ -58,7 +59,8 @@ def _for(shim: bool, hits: list[mentions.Hit]) -> list[mentions.Hit]:
 
 
 def _waiting(path: str, hits: list[mentions.Hit]) -> Waiting:
-    where, line, text = hits[0]
+    # a line naming it through a folder (`$TOP_DIR/tools/x.sh`) tells a person most
+    where, line, text = sorted(hits, key=lambda h: "/" + posixpath.basename(path) not in h[2])[0]
     more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
     return Waiting(path, [path], f"{where}:{line} names it on a line discovery did not read "
                    f"as a call ({text.strip()[:120]}){more}: a person decides")
