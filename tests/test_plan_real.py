@@ -173,3 +173,43 @@ def test_a_copy_that_runs_files_beside_its_dollar0_is_not_shimmed(tmp_path: Path
     assert reasons["v14/run_admin.sh"].startswith(
         "v14/run_admin.sh runs v14/env/set_env.sh beside it, which the shim would still run "
         "through the old $0")
+
+
+def test_retirement_waits_for_scripts_people_are_told_to_run(tmp_path: Path) -> None:
+    # a 40-second window on awslabs/aws-support-tools and mailcow retired Lambda handlers and
+    # tools whose folder README documents them, the root's install script and a helper that
+    # mailcow's 502 page tells admins to run: uses of such scripts are never gathered
+    files = {
+        "setup_config.sh": "#!/bin/bash\necho writing mailcow.conf\n",
+        "EBS/Calc/volume_limit_calculator.sh": "#!/bin/bash\necho 3000 IOPS\n",
+        "EBS/Calc/README.md": "Run it:\n\n    ./Volume_Limit_Calculator.sh vol-1\n",
+        "Lambda/echo/lambda_function.py": "def handler(event, context):\n    return event\n",
+        "Lambda/echo/README.md": "# echo\nReturns the event it gets.\n",
+        "helper/backup_all.sh": "#!/bin/bash\ntar czf /tmp/b.tgz /srv\n",
+        "web/status.502.html": "<pre>./helper/backup_all.sh backup all</pre>\n",
+        "old/rotate_logs.sh": "#!/bin/bash\necho rotating\n",
+        "old/prune.sh": "#!/bin/bash\necho pruning\n",
+        "Makefile": "prune:\n\tbash old/prune.sh\n",
+    }
+    orphans = ["EBS/Calc/volume_limit_calculator.sh", "Lambda/echo/lambda_function.py",
+               "helper/backup_all.sh", "old/rotate_logs.sh", "setup_config.sh"]
+    repo, ws, first = plan_of(files, tmp_path)
+    assert acted(first, "quarantine") == orphans
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    assert all(run_batch(BatchParams(ws, b["batch"])).status == "promoted"
+               for b in first["batches"])
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
+                                   usage_log=str(tmp_path / "usage.log")))
+    assert acted(second, "retire") == ["old/rotate_logs.sh"]
+    reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
+    assert "setup_config.sh sits at the repository's root" in reasons["setup_config.sh"]
+    assert "(EBS/Calc/README.md:3)" in reasons["EBS/Calc/volume_limit_calculator.sh"]
+    assert "(Lambda/echo/README.md:1)" in reasons["Lambda/echo/lambda_function.py"]
+    assert reasons["helper/backup_all.sh"].startswith("web/status.502.html:1 names it")
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    assert all(run_batch(BatchParams(ws, b["batch"])).status == "promoted"
+               for b in second["batches"])
+    assert not (repo / "old/rotate_logs.sh").exists()
+    assert all((repo / p).exists() for p in orphans if p != "old/rotate_logs.sh")

@@ -10,6 +10,7 @@ recorded; a shim likewise, once no live caller is left and it recorded no use fo
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -107,13 +108,42 @@ def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiti
     d.observing.append(entry)
     if entry["decision"] != "retire":
         return None, None
-    docs = [r for r in tables.refs_to(path) if r["kind"] == "docs"]
+    docs = [f"{r['source']}:{r['line']}" for r in tables.refs_to(path) if r["kind"] == "docs"]
+    docs = docs or readme_beside(tables, path) or _front_door(path)
     if docs and not watch.canonical:
         entry["decision"] = "docs"
         return None, Waiting(path, [path], f"no use recorded in {entry['age_days']:g} days, "
-                             f"but the docs mention it ({docs[0]['source']}:{docs[0]['line']})"
-                             ": update them, then plan again")
+                             f"but the docs mention it ({docs[0]}): update them, then plan "
+                             "again")
     reason = (f"{watch.action} since {entry['since']} ({entry['age_days']:g} days), no live "
               "caller and no recorded use")
     action = retire_action(path, reason, "", watch.canonical)
     return Group(path, [action], caller_flags(tables, path), 1), None
+
+
+def _front_door(path: str) -> list[str]:
+    """A script at the repository's root is what people run after cloning it (`./update.sh`,
+    `./generate_config.sh`), from machines whose uses nobody gathers."""
+    return [] if "/" in path else [f"{path} sits at the repository's root, its front door"]
+
+
+def readme_beside(tables: Tables, path: str) -> list[str]:
+    """The README in the script's own folder when it documents the script: it names the file
+    (in any case: `volume_Limit_Calculator.sh` for volume_Limit_calculator.sh), or the script
+    is the folder's only one. Such tools are copied and run elsewhere (a Lambda handler, a
+    diagnostic run on a customer's host), where no use is ever recorded."""
+    folder = posixpath.dirname(path)
+    try:
+        readmes = sorted(f for f in (tables.repo / folder).iterdir()
+                         if f.is_file() and f.name.lower().startswith("readme"))
+    except OSError:
+        return []
+    alone = sum(posixpath.dirname(str(p)) == folder for p in tables.inventory["path"]) == 1
+    name = posixpath.basename(path).lower()
+    for readme in readmes:
+        text = readme.read_bytes().decode("utf-8", errors="replace").lower()
+        if alone or name in text:
+            found = text.find(name)
+            line = text.count("\n", 0, found) + 1 if found >= 0 else 1
+            return [f"{posixpath.join(folder, readme.name)}:{line}"]
+    return []

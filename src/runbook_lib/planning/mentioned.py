@@ -19,6 +19,7 @@ import posixpath
 from pathlib import Path
 
 from runbook_lib.checks import mentions
+from runbook_lib.gitops import gitrepo
 from runbook_lib.planning.groups import Group, Waiting
 
 ACTED = frozenset({"shim", "quarantine", "retire"})
@@ -34,6 +35,11 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
         return groups, []
     names = mentions.patterns(paths, [], every_name=True)
     found = mentions.unexplained(repo, "HEAD", names, ws / "references.csv")
+    # (a retired shim's docs are rewritten to name its canonical)
+    retired = [str(a["path"]) for g in groups for a in g.actions
+               if a["action"] == "retire" and not a.get("canonical")]
+    for path, hits in _named_anywhere(repo, retired).items():
+        found[path] = hits + found.get(path, [])
     found = {p: [h for h in hits if h[0] != cases] for p, hits in found.items()}
     shimmed = {str(a["path"]) for g in groups for a in g.actions if a["action"] == "shim"}
     found = {p: h for p, h in ((p, _for(p in shimmed, h)) for p, h in found.items()) if h}
@@ -48,6 +54,20 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
         if group.actions:
             kept.append(group)
     return kept, waiting
+
+
+def _named_anywhere(repo: Path, paths: list[str]) -> dict[str, list[mentions.Hit]]:
+    """Before a file is deleted, its path named in any other tracked text file counts, docs
+    and data too: a status page (`<pre>./helper-scripts/backup_and_restore.sh backup
+    all</pre>`) or a generated list may still tell a person to run it."""
+    found: dict[str, list[mentions.Hit]] = {}
+    for start in range(0, len(paths), mentions.MAX_PATTERNS):
+        chunk = paths[start:start + mentions.MAX_PATTERNS]
+        for hit in gitrepo.grep_fixed(repo, "HEAD", chunk):
+            for path in chunk:
+                if path in hit[2] and hit[0] != path:
+                    found.setdefault(path, []).append(hit)
+    return found
 
 
 def _for(shim: bool, hits: list[mentions.Hit]) -> list[mentions.Hit]:
