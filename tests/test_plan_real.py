@@ -213,3 +213,16 @@ def test_retirement_waits_for_scripts_people_are_told_to_run(tmp_path: Path) -> 
                for b in second["batches"])
     assert not (repo / "old/rotate_logs.sh").exists()
     assert all((repo / p).exists() for p in orphans if p != "old/rotate_logs.sh")
+
+
+def test_a_bare_file_name_holds_only_the_nearest_files_of_that_name(tmp_path: Path) -> None:
+    # oracle/docker-images: CHECK_SPACE_FILE="checkSpace.sh" in one product's Containerfile
+    # held every checkSpace.sh of the monorepo; it names its own folder's
+    space = '#!/bin/bash\ndf -P /u01 | tail -1\necho "space checked for {}"\n'
+    files = {"GDD/19c/checkSpace.sh": space.format("gdd"),
+             "GDD/19c/Containerfile": 'FROM oraclelinux:8\nENV CHECK_SPACE_FILE="checkSpace.sh"\n',
+             "RAC/21c/checkSpace.sh": space.format("rac")}
+    _, _, plan = plan_of(files, tmp_path)
+    assert acted(plan, "quarantine") == ["RAC/21c/checkSpace.sh"]
+    reasons = {w["members"][0]: w["reason"] for w in plan["waiting"]}
+    assert reasons["GDD/19c/checkSpace.sh"].startswith("GDD/19c/Containerfile:2 names it")

@@ -44,12 +44,19 @@ def mentions(ctx: BatchContext) -> Check:
 Hit = tuple[str, int, str]  # file, line, text
 
 
-def unexplained(repo: Path, commit: str, names: dict[str, list[str]], baseline: Path
-                ) -> dict[str, list[Hit]]:
+def unexplained(repo: Path, commit: str, names: dict[str, list[str]], baseline: Path,
+                files: list[str] | None = None) -> dict[str, list[Hit]]:
     """Path -> the lines of `commit`'s runnable files holding a word of `names` (from
     `patterns`) that names it, where discovery read no reference and no comment holds the
     word. A file never counts as naming itself, nor one of the same file name (copies name
-    themselves in usage text)."""
+    themselves in usage text). With `files` (every file of the tree), a bare file name that
+    several files have names only those nearest the line's file (`checkSpace.sh` in
+    `GDD/19.3.0/Containerfile` is GDD/19.3.0's, not another product's)."""
+    by_name: dict[str, list[str]] = {}
+    for f in files or []:
+        if posixpath.basename(f) in names:
+            by_name.setdefault(posixpath.basename(f), []).append(f)
+    by_name = {n: found for n, found in by_name.items() if len(found) > 1}
     seen = _explained(baseline)
     words = sorted(names)
     found: dict[str, list[Hit]] = {}
@@ -58,11 +65,24 @@ def unexplained(repo: Path, commit: str, names: dict[str, list[str]], baseline: 
             if not _runnable(hit[0]):
                 continue
             for word in _words_in(hit[2], names):
-                for target in names[word]:
+                near = nearest(hit[0], by_name[word]) if word in by_name else names[word]
+                for target in (t for t in names[word] if t in near):
                     if not _own_name(hit[0], target) and \
                             not _is_explained(hit[0], hit[2], target, word, seen):
                         found.setdefault(target, []).append(hit)
     return found
+
+
+def nearest(path: str, files: list[str]) -> list[str]:
+    """The files whose folder shares the longest leading part with `path`'s folder."""
+    here = posixpath.dirname(path).split("/")
+
+    def shared(other: str) -> int:
+        there = posixpath.dirname(other).split("/")
+        return next((i for i, (a, b) in enumerate(zip(here, there, strict=False)) if a != b),
+                    min(len(here), len(there)))
+    best = max((shared(f) for f in files), default=0)
+    return [f for f in files if shared(f) == best]
 
 
 def _own_name(path: str, target: str) -> bool:

@@ -34,7 +34,8 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
     if not paths:
         return groups, []
     names = mentions.patterns(paths, [], every_name=True)
-    found = mentions.unexplained(repo, "HEAD", names, ws / "references.csv")
+    found = mentions.unexplained(repo, "HEAD", names, ws / "references.csv",
+                                 list(gitrepo.tree_modes(repo, "HEAD")))
     # (a retired shim's docs are rewritten to name its canonical)
     retired = [str(a["path"]) for g in groups for a in g.actions
                if a["action"] == "retire" and not a.get("canonical")]
