@@ -226,3 +226,37 @@ def test_a_bare_file_name_holds_only_the_nearest_files_of_that_name(tmp_path: Pa
     assert acted(plan, "quarantine") == ["RAC/21c/checkSpace.sh"]
     reasons = {w["members"][0]: w["reason"] for w in plan["waiting"]}
     assert reasons["GDD/19c/checkSpace.sh"].startswith("GDD/19c/Containerfile:2 names it")
+
+
+def test_retirement_waits_for_archived_builds_and_folders_that_tell_people_to_run_it(
+        tmp_path: Path) -> None:
+    # oracle/docker-images: Archive/.../confd.sh, which the archived Dockerfile.template beside
+    # it still ADDs, and OracleJava/21/build.sh, which OracleJava/README.md and a comment in
+    # the Dockerfile beside it tell people to run, were retired by a 40-second window
+    files = {
+        "Archive/router/confd.sh": "#!/bin/sh\nexec confd -watch\n",
+        "Archive/router/Dockerfile": "FROM alpine\nADD confd.sh /etc/sv/confd/run\n",
+        "Java/21/build.sh": "#!/bin/bash\ndocker build -t java:21 .\n",
+        "Java/21/Dockerfile": "FROM oraclelinux:9\n# scripted in build.sh, or run\n"
+                              "#   $ bash build.sh\n",
+        "Java/README.md": "Go to a version's folder and run `bash Build.sh`.\n",
+        "Jdk/26/build.sh": "#!/bin/bash\ndocker build -t jdk:26 -f Dockerfile.ol9 .\n",
+        "Jdk/README.md": "Images for JDK 26: see each folder.\n",
+        "Jdk/26/Dockerfile.ol9": "FROM oraclelinux:9\n# This is scripted in build.sh\n",
+        "Jdk/26/old/cleanup.sh": "#!/bin/bash\nrm -rf /tmp/jdk\n",
+        "Jdk/26/old/purge.sh": "#!/bin/bash\nrm -rf /var/tmp/jdk\n",
+    }
+    repo, ws, first = plan_of(files, tmp_path)
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    for batch in first["batches"]:
+        run_batch(BatchParams(ws, batch["batch"]))
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
+                                   usage_log=str(tmp_path / "usage.log")))
+    assert acted(second, "retire") == ["Jdk/26/old/cleanup.sh", "Jdk/26/old/purge.sh"]
+    reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
+    assert "(Archive/router/Dockerfile:2, an archived file that still runs it)" in \
+        reasons["Archive/router/confd.sh"]
+    assert "(Java/README.md:1)" in reasons["Java/21/build.sh"]
+    assert reasons["Jdk/26/build.sh"].startswith("Jdk/26/Dockerfile.ol9:2 names it")

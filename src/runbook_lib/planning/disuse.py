@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
@@ -109,7 +109,8 @@ def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiti
     if entry["decision"] != "retire":
         return None, None
     docs = [f"{r['source']}:{r['line']}" for r in tables.refs_to(path) if r["kind"] == "docs"]
-    docs = docs or readme_beside(tables, path) or _front_door(path)
+    docs = docs or _archived_callers(tables, path) or readme_beside(tables, path) or \
+        _front_door(path)
     if docs and not watch.canonical:
         entry["decision"] = "docs"
         return None, Waiting(path, [path], f"no use recorded in {entry['age_days']:g} days, "
@@ -121,6 +122,15 @@ def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiti
     return Group(path, [action], caller_flags(tables, path), 1), None
 
 
+def _archived_callers(tables: Tables, path: str) -> list[str]:
+    """A line of an archived file that runs or copies it (`ADD confd.sh /etc/sv/confd/run` in
+    Archive/.../Dockerfile.template): not a live caller, but deleting the script alone would
+    leave that build broken; a person retires them together."""
+    return [f"{r['source']}:{r['line']}, an archived file that still runs it"
+            for r in tables.refs_to(path)
+            if r["kind"] not in ("docs", "data") and r["source"] != path][:1]
+
+
 def _front_door(path: str) -> list[str]:
     """A script at the repository's root is what people run after cloning it (`./update.sh`,
     `./generate_config.sh`), from machines whose uses nobody gathers."""
@@ -128,22 +138,29 @@ def _front_door(path: str) -> list[str]:
 
 
 def readme_beside(tables: Tables, path: str) -> list[str]:
-    """The README in the script's own folder when it documents the script: it names the file
-    (in any case: `volume_Limit_Calculator.sh` for volume_Limit_calculator.sh), or the script
-    is the folder's only one. Such tools are copied and run elsewhere (a Lambda handler, a
-    diagnostic run on a customer's host), where no use is ever recorded."""
+    """A README in the script's folder or one above it that names the file (in any case:
+    `volume_Limit_Calculator.sh` for volume_Limit_calculator.sh; `cd 21 && bash build.sh`
+    from OracleJava/README.md), or the one in its own folder when it is the folder's only
+    script. Such tools are copied and run elsewhere (a Lambda handler, a diagnostic run on a
+    customer's host), where no use is ever recorded."""
     folder = posixpath.dirname(path)
-    try:
-        readmes = sorted(f for f in (tables.repo / folder).iterdir()
-                         if f.is_file() and f.name.lower().startswith("readme"))
-    except OSError:
-        return []
     alone = sum(posixpath.dirname(str(p)) == folder for p in tables.inventory["path"]) == 1
     name = posixpath.basename(path).lower()
-    for readme in readmes:
-        text = readme.read_bytes().decode("utf-8", errors="replace").lower()
-        if alone or name in text:
-            found = text.find(name)
-            line = text.count("\n", 0, found) + 1 if found >= 0 else 1
-            return [f"{posixpath.join(folder, readme.name)}:{line}"]
-    return []
+    while True:
+        for readme in _readmes(tables.repo / folder):
+            text = readme.read_bytes().decode("utf-8", errors="replace").lower()
+            if name in text or (alone and folder == posixpath.dirname(path)):
+                found = text.find(name)
+                line = text.count("\n", 0, found) + 1 if found >= 0 else 1
+                return [f"{posixpath.join(folder, readme.name)}:{line}"]
+        if not folder:
+            return []
+        folder = posixpath.dirname(folder)
+
+
+def _readmes(folder: Path) -> list[Path]:
+    try:
+        return sorted(f for f in folder.iterdir()
+                      if f.is_file() and f.name.lower().startswith("readme"))
+    except OSError:
+        return []

@@ -59,16 +59,23 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
 
 def _named_anywhere(repo: Path, paths: list[str]) -> dict[str, list[mentions.Hit]]:
     """Before a file is deleted, its path named in any other tracked text file counts, docs
-    and data too: a status page (`<pre>./helper-scripts/backup_and_restore.sh backup
-    all</pre>`) or a generated list may still tell a person to run it."""
+    and data too (a status page: `<pre>./helper-scripts/backup_and_restore.sh backup
+    all</pre>`), and so does its file name anywhere in its own folder, comments too (`# This
+    is scripted in build.sh: $ bash build.sh` in the Dockerfile beside it)."""
+    words = sorted({w for p in paths for w in (p, posixpath.basename(p))})
     found: dict[str, list[mentions.Hit]] = {}
-    for start in range(0, len(paths), mentions.MAX_PATTERNS):
-        chunk = paths[start:start + mentions.MAX_PATTERNS]
-        for hit in gitrepo.grep_fixed(repo, "HEAD", chunk):
-            for path in chunk:
-                if path in hit[2] and hit[0] != path:
+    for start in range(0, len(words), mentions.MAX_PATTERNS):
+        for hit in gitrepo.grep_fixed(repo, "HEAD", words[start:start + mentions.MAX_PATTERNS]):
+            for path in paths:
+                if hit[0] != path and (path in hit[2] or _beside(hit, path)):
                     found.setdefault(path, []).append(hit)
     return found
+
+
+def _beside(hit: mentions.Hit, path: str) -> bool:
+    folder = posixpath.dirname(path)
+    return bool(folder) and hit[0].startswith(folder + "/") and \
+        posixpath.basename(path) in hit[2]
 
 
 def _for(shim: bool, hits: list[mentions.Hit]) -> list[mentions.Hit]:
