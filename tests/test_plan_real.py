@@ -189,10 +189,13 @@ def test_retirement_waits_for_scripts_people_are_told_to_run(tmp_path: Path) -> 
         "web/status.502.html": "<pre>./helper/backup_all.sh backup all</pre>\n",
         "old/rotate_logs.sh": "#!/bin/bash\necho rotating\n",
         "old/prune.sh": "#!/bin/bash\necho pruning\n",
+        "S3/Replicate/setup_rep.py": "import sys\nprint('replicating', sys.argv[1:])\n",
+        "docs/tools.md": "| [Replicate](./S3/Replicate/) | set up replication |\n",
         "Makefile": "prune:\n\tbash old/prune.sh\n",
     }
     orphans = ["EBS/Calc/volume_limit_calculator.sh", "Lambda/echo/lambda_function.py",
-               "helper/backup_all.sh", "old/rotate_logs.sh", "setup_config.sh"]
+               "S3/Replicate/setup_rep.py", "helper/backup_all.sh", "old/rotate_logs.sh",
+               "setup_config.sh"]
     repo, ws, first = plan_of(files, tmp_path)
     assert acted(first, "quarantine") == orphans
     approve(ApproveParams(ws, "tester", allow_risk=True))
@@ -208,6 +211,7 @@ def test_retirement_waits_for_scripts_people_are_told_to_run(tmp_path: Path) -> 
     assert "(EBS/Calc/README.md:3)" in reasons["EBS/Calc/volume_limit_calculator.sh"]
     assert "(Lambda/echo/README.md:1)" in reasons["Lambda/echo/lambda_function.py"]
     assert reasons["helper/backup_all.sh"].startswith("web/status.502.html:1 names it")
+    assert reasons["S3/Replicate/setup_rep.py"].startswith("docs/tools.md:1 names it")
     approve(ApproveParams(ws, "tester", allow_risk=True))
     assert all(run_batch(BatchParams(ws, b["batch"])).status == "promoted"
                for b in second["batches"])

@@ -16,6 +16,8 @@ decide on each one named.
 from __future__ import annotations
 
 import posixpath
+import re
+from collections import Counter
 from pathlib import Path
 
 from runbook_lib.checks import mentions
@@ -25,8 +27,8 @@ from runbook_lib.planning.groups import Group, Waiting
 ACTED = frozenset({"shim", "quarantine", "retire"})
 
 
-def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
-                   ) -> tuple[list[Group], list[Waiting]]:
+def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str,
+                   scripts: list[str]) -> tuple[list[Group], list[Waiting]]:
     """The groups without the actions on mentioned scripts, and why each of those waits.
     The declared cases file (`cases`) names scripts to run them in the sandbox: no mention."""
     paths = sorted({str(a["path"]) for g in groups for a in g.actions
@@ -39,7 +41,7 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
     # (a retired shim's docs are rewritten to name its canonical)
     retired = [str(a["path"]) for g in groups for a in g.actions
                if a["action"] == "retire" and not a.get("canonical")]
-    for path, hits in _named_anywhere(repo, retired).items():
+    for path, hits in _named_anywhere(repo, retired, scripts).items():
         found[path] = hits + found.get(path, [])
     found = {p: [h for h in hits if h[0] != cases] for p, hits in found.items()}
     shimmed = {str(a["path"]) for g in groups for a in g.actions if a["action"] == "shim"}
@@ -57,19 +59,31 @@ def hold_mentioned(repo: Path, ws: Path, groups: list[Group], cases: str
     return kept, waiting
 
 
-def _named_anywhere(repo: Path, paths: list[str]) -> dict[str, list[mentions.Hit]]:
+def _named_anywhere(repo: Path, paths: list[str], scripts: list[str]
+                    ) -> dict[str, list[mentions.Hit]]:
     """Before a file is deleted, its path named in any other tracked text file counts, docs
     and data too (a status page: `<pre>./helper-scripts/backup_and_restore.sh backup
-    all</pre>`), and so does its file name anywhere in its own folder, comments too (`# This
-    is scripted in build.sh: $ bash build.sh` in the Dockerfile beside it)."""
-    words = sorted({w for p in paths for w in (p, posixpath.basename(p))})
+    all</pre>`); so does its file name anywhere in its own folder, comments too (`# This
+    is scripted in build.sh: $ bash build.sh` in the Dockerfile beside it), and the path of
+    its folder when it is that folder's only script (`[Setup_Replication](S3/Setup_Replication/)`
+    in a README's list of tools)."""
+    folders = Counter(posixpath.dirname(p) for p in scripts)
+    alone = {p: posixpath.dirname(p) for p in paths
+             if posixpath.dirname(p) and folders[posixpath.dirname(p)] == 1}
+    words = sorted({w for p in paths for w in (p, posixpath.basename(p))} | set(alone.values()))
     found: dict[str, list[mentions.Hit]] = {}
     for start in range(0, len(words), mentions.MAX_PATTERNS):
         for hit in gitrepo.grep_fixed(repo, "HEAD", words[start:start + mentions.MAX_PATTERNS]):
             for path in paths:
-                if hit[0] != path and (path in hit[2] or _beside(hit, path)):
+                if hit[0] != path and (path in hit[2] or _beside(hit, path) or
+                                       _names_folder(hit, alone.get(path))):
                     found.setdefault(path, []).append(hit)
     return found
+
+
+def _names_folder(hit: mentions.Hit, folder: str | None) -> bool:
+    return folder is not None and not hit[0].startswith(folder + "/") and re.search(
+        r"(?<![\w-])" + re.escape(folder) + r"(?:/|\)|\s|$)", hit[2]) is not None
 
 
 def _beside(hit: mentions.Hit, path: str) -> bool:

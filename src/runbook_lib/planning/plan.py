@@ -89,7 +89,8 @@ def build_plan(params: PlanParams) -> dict[str, Any]:
                     datetime.now(UTC), params.observe_days, sinks, params.retire_orphans,
                     params.retire_backups)
     disused, unsure = disuse_groups(tables, acted, disuse)
-    acting, held = hold_mentioned(tables.repo, ws, groups + disused, params.cases)
+    acting, held = hold_mentioned(tables.repo, ws, groups + disused, params.cases,
+                                  [str(p) for p in tables.inventory["path"]])
     waiting += unsure + held
     rewrites: list[Group] = []
     if params.rewrite_references:
