@@ -264,3 +264,16 @@ def test_retirement_waits_for_archived_builds_and_folders_that_tell_people_to_ru
         reasons["Archive/router/confd.sh"]
     assert "(Java/README.md:1)" in reasons["Java/21/build.sh"]
     assert reasons["Jdk/26/build.sh"].startswith("Jdk/26/Dockerfile.ol9:2 names it")
+
+
+def test_a_unittest_module_is_a_test_and_never_quarantined(tmp_path: Path) -> None:
+    # oracle/docker-images: test_oragsm_user_constraints.py holds unittest.TestCase classes
+    # whose names do not start with Test; pytest collects them, the plan quarantined the file
+    files = {"gsm/scripts/test_user_constraints.py":
+             "import unittest\n\n\nclass UserGuardTests(unittest.TestCase):\n"
+             "    def test_rejects_empty(self):\n        self.assertEqual(1, 1)\n",
+             "gsm/scripts/tool.py": "#!/usr/bin/env python3\nprint('tool')\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "quarantine") == ["gsm/scripts/tool.py"]
+    kept = {k["path"]: k["reason"] for k in plan["kept"]}
+    assert kept["gsm/scripts/test_user_constraints.py"].startswith("role test")

@@ -51,7 +51,10 @@ CONVENTIONAL = frozenset({
     "setup.py", "noxfile.py", "fabfile.py", "dodo.py", "manage.py", "wsgi.py", "asgi.py",
     "gunicorn.conf.py", "appengine_config.py",
 })
-_TESTS = re.compile(r"^(?:async def test|def test|class Test)", re.MULTILINE)
+# pytest collects test_* functions, Test* classes, and any unittest.TestCase subclass
+# (`class OraGSMUserShardGuardTests(unittest.TestCase)` in oracle/docker-images)
+_TESTS = re.compile(r"^(?:async def test|def test|class Test|class \w+\([^)]*TestCase\b)",
+                    re.MULTILINE)
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
 Reader = Callable[[str], "str | None"]
 
