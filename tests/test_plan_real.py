@@ -277,3 +277,16 @@ def test_a_unittest_module_is_a_test_and_never_quarantined(tmp_path: Path) -> No
     assert acted(plan, "quarantine") == ["gsm/scripts/tool.py"]
     kept = {k["path"]: k["reason"] for k in plan["kept"]}
     assert kept["gsm/scripts/test_user_constraints.py"].startswith("role test")
+
+
+def test_a_script_an_image_may_copy_through_its_base_images_variable_is_kept(
+        tmp_path: Path) -> None:
+    # oracle/docker-images: extensions/k8s/Dockerfile `COPY $RUN_FILE $START_FILE $ORACLE_BASE/`
+    # with START_FILE=startDB.sh set by the base image; startDB.sh was retired and the
+    # extension's build broke (found by hand, not by the batch's checks)
+    files = {"ext/k8s/Dockerfile": "ARG BASE_IMAGE=db:19\nFROM ${BASE_IMAGE}\n"
+                                   "COPY $START_FILE $ORACLE_BASE/\n",
+             "ext/k8s/startDB.sh": "#!/bin/bash\nsqlplus / as sysdba <<< startup\n",
+             "ext/tools/unused.sh": "#!/bin/bash\necho unused\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "quarantine") == ["ext/tools/unused.sh"]

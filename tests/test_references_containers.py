@@ -264,6 +264,8 @@ def test_copy_source_through_a_build_argument_reaches_each_folder_that_fits(tmp_
     assert rules(tmp_path, files, "db/Containerfile") == {
         (4, "db/21/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
         (4, "db/23/setup.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),
+        # a wholly unknown name may be any script of the context's own folder
+        (6, "db/run.sh", "dockerfile", "dockerfile-copy+unknown", "likely", True),
     }
     assert rules(tmp_path, files, "db/23/Containerfile") == {
         (3, "db/23/other.sh", "dockerfile", "dockerfile-copy+variable", "likely", True),

@@ -117,6 +117,11 @@ def copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) 
             own = [t for t in found if t.startswith(src.folder + "/")] if base != context else []
             for target in own or found:
                 shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+variable")
+            if not found and _unknown_name(written):
+                # `COPY $START_FILE $ORACLE_BASE/` with START_FILE set by the base image: it
+                # may be any file of the context (oracle/docker-images extensions/k8s)
+                for target in src.lookup.in_folder(context):
+                    shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+unknown")
             continue
         if not source or "://" in source:
             continue
@@ -128,6 +133,11 @@ def copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) 
             found, confidence = _sources(source, base, src.lookup), LIKELY
         for target in found:
             shell.add(line, Found(RESOLVED, target, confidence), "dockerfile-copy")
+
+
+def _unknown_name(written: str) -> bool:
+    """The source is one variable and nothing else: `$PKG`, `${START_FILE}`."""
+    return re.fullmatch(r"\$(?:\w+|\{\w+\})", written) is not None
 
 
 def _partly(written: str, stage: Stage, context: str, lk: Lookup) -> list[str]:
