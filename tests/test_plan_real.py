@@ -290,3 +290,21 @@ def test_a_script_an_image_may_copy_through_its_base_images_variable_is_kept(
              "ext/tools/unused.sh": "#!/bin/bash\necho unused\n"}
     plan = plan_of(files, tmp_path)[2]
     assert acted(plan, "quarantine") == ["ext/tools/unused.sh"]
+
+
+def test_a_python_module_that_runs_nothing_by_itself_is_not_shimmed(tmp_path: Path) -> None:
+    # GoogleCloudPlatform/professional-services: two copies of misc/migration.py, which only
+    # defines MigrationUtility and run_migration; a runpy shim would export none of them
+    module = ("import csv\n\n\nclass MigrationUtility:\n    def __init__(self, rules):\n"
+              "        self.rules = rules\n\n\ndef run_migration(rules):\n"
+              "    return MigrationUtility(rules)\n")
+    files = {"tools/a/misc/migration.py": "# 2022\n" + module,
+             "tools/b/misc/migration.py": "# 2023\n" + module,
+             "tools/a/run.py": "#!/usr/bin/env python3\nprint('run')\n",
+             "tools/b/run.py": "#!/usr/bin/env python3\nprint('run')\n",
+             "Makefile": "all:\n\tpython3 tools/a/run.py\n\tpython3 tools/b/run.py\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "shim") == ["tools/b/run.py"]
+    # with no caller each copy is observed as it is (the header records imports too)
+    assert acted(plan, "quarantine") == ["tools/a/misc/migration.py",
+                                         "tools/b/misc/migration.py"]

@@ -21,6 +21,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from runbook_lib.discovery.references.pyfile import runs_directly
 from runbook_lib.planning import usagelog
 from runbook_lib.planning.usagelog import NO_SINKS, Sinks
 
@@ -42,6 +43,10 @@ def choose(language: str, text: str, sourced: bool, sourced_by_sh: bool,
         if imported:
             return ShimChoice("", "other Python code imports it as a module; a shim would "
                               "not export its names")
+        if not runs_directly(text.split("\n")):  # misc/migration.py: defs, nothing runs
+            return ShimChoice("", "runs nothing by itself (no shebang, no __main__ guard): "
+                              "it is there to be imported, and a shim would not export its "
+                              "names")
         if _FILE.search(text):
             return ShimChoice("python-file", "uses __file__ or sys.argv[0]: run with both kept")
         return ShimChoice("runpy", "plain script")
