@@ -308,3 +308,18 @@ def test_a_python_module_that_runs_nothing_by_itself_is_not_shimmed(tmp_path: Pa
     # with no caller each copy is observed as it is (the header records imports too)
     assert acted(plan, "quarantine") == ["tools/a/misc/migration.py",
                                          "tools/b/misc/migration.py"]
+
+
+def test_an_airflow_dag_outside_a_dags_folder_is_a_plugin_never_retired(tmp_path: Path) -> None:
+    # professional-services: DAG files under dag/ and dags-for-pattern2/, uploaded to Composer
+    # by hand, were quarantined and then retired: no airflow.cfg named their folder
+    dag = ("from airflow import DAG\nfrom airflow.operators.bash import BashOperator\n\n"
+           "with DAG('workflow_1', schedule=None) as dag:\n"
+           "    BashOperator(task_id='hello', bash_command='echo hi')\n")
+    files = {"examples/pattern-1/dag/workflow_1.py": dag,
+             "examples/pattern-1/tools/notes.py": "#!/usr/bin/env python3\n"
+                                                  "# mentions airflow and a dag only\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "quarantine") == ["examples/pattern-1/tools/notes.py"]
+    kept = {k["path"]: k["reason"] for k in plan["kept"]}
+    assert kept["examples/pattern-1/dag/workflow_1.py"].startswith("role plugin")

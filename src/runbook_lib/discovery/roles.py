@@ -13,7 +13,8 @@ the same configuration:
   script_location (env.py, versions/), Django migrations/, copier and cookiecutter hooks/,
   Airflow's dags folder, Celery's autodiscovered tasks.py (and invoke's); and files a tool
   loads by their conventional name (setup.py, noxfile.py, manage.py, wsgi.py, Sphinx's
-  conf.py, ...);
+  conf.py, ...); and any module that imports airflow and builds a DAG (deployed to an
+  Airflow or Composer whose dags folder the repository does not hold);
 - library: a Python module that something imports, or one in a package that runs neither by a
   shebang nor by a `__main__` guard;
 - script: everything else.
@@ -56,6 +57,10 @@ CONVENTIONAL = frozenset({
 _TESTS = re.compile(r"^(?:async def test|def test|class Test|class \w+\([^)]*TestCase\b)",
                     re.MULTILINE)
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
+# a DAG file deployed to Composer or any Airflow (`gsutil cp dag/*.py gs://...`): no
+# airflow.cfg in the repository says where, but the scheduler loads it there
+_AIRFLOW_IMPORT = re.compile(r"^\s*(?:from|import)\s+airflow\b", re.MULTILINE)
+_DAG = re.compile(r"\bDAG\s*\(|@dag\b")
 Reader = Callable[[str], "str | None"]
 
 
@@ -67,6 +72,7 @@ class Traits:
     tasks: bool = False  # names celery (or invoke) or their task decorators
     airflow: bool = False  # holds both words Airflow's safe mode looks for
     tests: bool = False  # defines a test function or class at its top level, as pytest wants
+    dag: bool = False  # imports airflow and builds a DAG: a scheduler loads it where it is put
 
 
 def traits(text: str, language: str) -> Traits:
@@ -76,7 +82,8 @@ def traits(text: str, language: str) -> Traits:
     return Traits(direct=runs_directly(text.split("\n")),
                   tasks=_TASKS.search(text) is not None,
                   airflow=all(w in lower for w in _AIRFLOW_SAFE_MODE),
-                  tests=_TESTS.search(text) is not None)
+                  tests=_TESTS.search(text) is not None,
+                  dag=_AIRFLOW_IMPORT.search(text) is not None and _DAG.search(text) is not None)
 
 
 @dataclass(frozen=True)
@@ -159,7 +166,7 @@ def _framework_plugin(path: str, seen: Traits, facts: RepoFacts) -> bool:
     parts = folder.split("/")
     if parts[-1] == "migrations" and folder in facts.packages:  # Django loads them all
         return True
-    if facts.dag_folders & set(parts) and seen.airflow:
+    if (facts.dag_folders & set(parts) and seen.airflow) or seen.dag:
         return True
     return posixpath.basename(path) == "tasks.py" and seen.tasks
 
