@@ -323,3 +323,17 @@ def test_an_airflow_dag_outside_a_dags_folder_is_a_plugin_never_retired(tmp_path
     assert acted(plan, "quarantine") == ["examples/pattern-1/tools/notes.py"]
     kept = {k["path"]: k["reason"] for k in plan["kept"]}
     assert kept["examples/pattern-1/dag/workflow_1.py"].startswith("role plugin")
+
+
+def test_a_cloud_functions_main_py_is_a_plugin_never_retired(tmp_path: Path) -> None:
+    # professional-services: main.py beside requirements.txt (a Cloud Function that Terraform
+    # deploys) and beside app.yaml (App Engine) were retired by a 40-second window
+    main = "def handler(request):\n    return 'ok'\n"
+    files = {"fn/inspect/main.py": main, "fn/inspect/requirements.txt": "google-cloud-dlp\n",
+             "gae/server/main.py": main, "gae/server/app.yaml": "runtime: python312\n",
+             "cli/main.py": "#!/usr/bin/env python3\nprint('cli')\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "quarantine") == ["cli/main.py"]
+    kept = {k["path"]: k["reason"] for k in plan["kept"]}
+    assert kept["fn/inspect/main.py"].startswith("role plugin")
+    assert kept["gae/server/main.py"].startswith("role plugin")

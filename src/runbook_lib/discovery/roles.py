@@ -14,7 +14,8 @@ the same configuration:
   Airflow's dags folder, Celery's autodiscovered tasks.py (and invoke's); and files a tool
   loads by their conventional name (setup.py, noxfile.py, manage.py, wsgi.py, Sphinx's
   conf.py, ...); and any module that imports airflow and builds a DAG (deployed to an
-  Airflow or Composer whose dags folder the repository does not hold);
+  Airflow or Composer whose dags folder the repository does not hold), and a main.py beside
+  a requirements.txt or app.yaml (a Cloud Function's, App Engine's or Cloud Run's source);
 - library: a Python module that something imports, or one in a package that runs neither by a
   shebang nor by a `__main__` guard;
 - script: everything else.
@@ -54,6 +55,7 @@ CONVENTIONAL = frozenset({
 })
 # pytest collects test_* functions, Test* classes, and any unittest.TestCase subclass
 # (`class OraGSMUserShardGuardTests(unittest.TestCase)` in oracle/docker-images)
+SERVERLESS_BESIDE = ("requirements.txt", "app.yaml")
 _TESTS = re.compile(r"^(?:async def test|def test|class Test|class \w+\([^)]*TestCase\b)",
                     re.MULTILINE)
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
@@ -95,6 +97,9 @@ class RepoFacts:
     sphinx: frozenset[str] = frozenset()  # conf.py files beside a Sphinx index
     plugin_dirs: tuple[str, ...] = ()  # folders whose files a framework loads
     dag_folders: frozenset[str] = frozenset({"dags"})
+    # main.py files beside a requirements.txt or app.yaml: the source folder of a Cloud
+    # Function, App Engine or Cloud Run service, whose runtime loads main.py by that name
+    serverless: frozenset[str] = frozenset()
 
 
 def repo_facts(files: Iterable[str], refs: Iterable[Reference], read: Reader) -> RepoFacts:
@@ -109,6 +114,8 @@ def repo_facts(files: Iterable[str], refs: Iterable[Reference], read: Reader) ->
             for i in ("index.rst", "index.md"))),
         plugin_dirs=tuple(sorted(set(_alembic_dirs(listed, read)) | set(_hook_dirs(listed)))),
         dag_folders=frozenset({"dags", *_dag_folders(listed, read)}),
+        serverless=frozenset(f for f in listed if posixpath.basename(f) == "main.py" and any(
+            posixpath.join(posixpath.dirname(f), d) in known for d in SERVERLESS_BESIDE)),
     )
 
 
@@ -145,7 +152,8 @@ def role(path: str, language: str, seen: Traits, facts: RepoFacts) -> str:
             return kind
     if seen.tests and (fnmatch.fnmatchcase(name, "test_*.py") or name.endswith("_test.py")):
         return "test"  # pytest's default names, run by hand where no project declares pytest
-    if name in CONVENTIONAL or path in facts.sphinx or _framework_plugin(path, seen, facts):
+    if name in CONVENTIONAL or path in facts.sphinx or path in facts.serverless or \
+            _framework_plugin(path, seen, facts):
         return "plugin"
     if path in facts.by_rule.get("library", ()):
         return "library"
