@@ -337,3 +337,18 @@ def test_a_cloud_functions_main_py_is_a_plugin_never_retired(tmp_path: Path) -> 
     kept = {k["path"]: k["reason"] for k in plan["kept"]}
     assert kept["fn/inspect/main.py"].startswith("role plugin")
     assert kept["gae/server/main.py"].startswith("role plugin")
+
+
+def test_a_script_in_a_chef_cookbooks_files_is_payload_never_observed(tmp_path: Path) -> None:
+    # awslabs/aws-support-tools: cpulimit-ruby/files/default/cpulimit-master/tests/run_tests.sh,
+    # part of a source tree the recipe copies whole (remote_directory) and builds on the node
+    files = {"cookbooks/cpu/metadata.rb": "name 'cpu'\n",
+             "cookbooks/cpu/recipes/default.rb": "remote_directory '/opt/cpu/src' do\n"
+                                                 "  source 'src'\nend\n",
+             "cookbooks/cpu/files/default/src/tests/run_tests.sh": "#!/bin/sh\nmake check\n",
+             "tools/old.sh": "#!/bin/sh\necho old\n"}
+    plan = plan_of(files, tmp_path)[2]
+    assert acted(plan, "quarantine") == ["tools/old.sh"]
+    kept = {k["path"]: k["reason"] for k in plan["kept"]}
+    assert kept["cookbooks/cpu/files/default/src/tests/run_tests.sh"] == \
+        "in a Chef cookbook's files/, which its recipes copy to nodes"

@@ -50,7 +50,7 @@ def disuse_groups(tables: Tables, skip: set[str], d: Disuse) -> tuple[list[Group
         row = tables.row(path)
         if path in skip or int(row.get("live_callers", 0) or 0) > 0:
             continue
-        why = kept_reason(row, d)
+        why = kept_reason(row, d) or _cookbook_payload(tables, path)
         if why:
             d.kept.append({"path": path, "reason": why})
             continue
@@ -71,6 +71,17 @@ def kept_reason(row: dict[str, Any], d: Disuse) -> str:
         return "backup copy, and retire_backups is off"
     if not (row.get("backup_of") or row.get("archived")) and not d.orphans:
         return "no live caller, and retire_orphans is off"
+    return ""
+
+
+def _cookbook_payload(tables: Tables, path: str) -> str:
+    """A file under a Chef cookbook's files/ is payload its recipes copy to nodes
+    (`remote_directory '/opt/x' do source 'x'`), whole folders at a time: neither observed
+    there nor safe to delete here."""
+    parts = path.split("/")
+    for i, part in enumerate(parts[:-1]):
+        if part == "files" and (tables.repo / "/".join(parts[:i]) / "metadata.rb").is_file():
+            return "in a Chef cookbook's files/, which its recipes copy to nodes"
     return ""
 
 
