@@ -352,3 +352,30 @@ def test_a_script_in_a_chef_cookbooks_files_is_payload_never_observed(tmp_path: 
     kept = {k["path"]: k["reason"] for k in plan["kept"]}
     assert kept["cookbooks/cpu/files/default/src/tests/run_tests.sh"] == \
         "in a Chef cookbook's files/, which its recipes copy to nodes"
+
+
+def test_retirement_waits_for_scripts_in_a_folder_an_image_copies_whole(tmp_path: Path) -> None:
+    # oracle/docker-images: OracleEssbase/dockerfiles/21.1.0/container-scripts/startAdminServer.sh,
+    # shipped by `COPY --chown=oracle:oracle container-scripts /u01/container-scripts`, was
+    # retired: nothing in the image names it, people run it there with docker exec
+    files = {"ess/Dockerfile": "FROM base\nCOPY --chown=o:o container-scripts /u01/cs\n",
+             "ess/container-scripts/startAdmin.sh": "#!/bin/bash\necho admin\n",
+             "app/Dockerfile": "FROM base\nCOPY . /app\n",
+             "app/bin/tool.sh": "#!/bin/bash\necho tool\n",
+             "one/Dockerfile": "FROM base\nCOPY run.sh /\nCMD [\"/run.sh\"]\n",
+             "one/run.sh": "#!/bin/sh\necho run\n",
+             "one/extra.sh": "#!/bin/sh\necho extra\n"}
+    repo, ws, first = plan_of(files, tmp_path)
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    for batch in first["batches"]:
+        run_batch(BatchParams(ws, batch["batch"]))
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
+                                   usage_log=str(tmp_path / "usage.log")))
+    assert acted(second, "retire") == ["one/extra.sh"]
+    reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
+    assert "(ess/Dockerfile:2, which copies its folder into an image)" in \
+        reasons["ess/container-scripts/startAdmin.sh"]
+    assert "(app/Dockerfile:2, which copies its folder into an image)" in \
+        reasons["app/bin/tool.sh"]

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
-from runbook_lib.planning import observe, quarantine, shims
+from runbook_lib.planning import images, observe, quarantine, shims
 from runbook_lib.planning.groups import Group, Tables, Waiting, caller_flags, retire_action
 from runbook_lib.planning.usagelog import Sinks
 
@@ -121,7 +121,7 @@ def _observed(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiti
         return None, None
     docs = [f"{r['source']}:{r['line']}" for r in tables.refs_to(path) if r["kind"] == "docs"]
     docs = docs or _archived_callers(tables, path) or readme_beside(tables, path) or \
-        _front_door(path)
+        _front_door(path) or images.folder_copied(tables.repo, path)
     if docs and not watch.canonical:
         entry["decision"] = "docs"
         return None, Waiting(path, [path], f"no use recorded in {entry['age_days']:g} days, "

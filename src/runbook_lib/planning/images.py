@@ -1,0 +1,64 @@
+"""Folders a Dockerfile copies whole into an image: their scripts ship in it.
+
+`COPY container-scripts /u01/container-scripts` (or `COPY . /app`) puts every file of the
+folder into the image, where people run them with `docker exec`, whether or not anything in
+the image names them; discovery makes rows only for the scripts the image runs. Deleting one
+changes what the image holds, so a retirement waits for a person.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+_NAMES = ("dockerfile", "containerfile")
+
+
+def folder_copied(repo: Path, path: str) -> list[str]:
+    """`Dockerfile:line` of a COPY/ADD that copies the script's folder (or one above it, up
+    to the Dockerfile's own) whole, as `folder`, `folder/`, `folder/*` or `.`; else []."""
+    folder = posixpath.dirname(path)
+    above = folder
+    while True:
+        rel = posixpath.relpath(folder, above) if above else folder
+        for dockerfile in _dockerfiles(repo / above):
+            found = _copies(dockerfile, rel)
+            if found:
+                return [f"{posixpath.join(above, dockerfile.name)}:{found}, which copies "
+                        "its folder into an image"]
+        if not above:
+            return []
+        above = posixpath.dirname(above)
+
+
+def _dockerfiles(folder: Path) -> list[Path]:
+    try:
+        return sorted(f for f in folder.iterdir()
+                      if f.is_file() and f.name.lower().startswith(_NAMES))
+    except OSError:
+        return []
+
+
+def _copies(dockerfile: Path, rel: str) -> int:
+    """The line of a COPY/ADD whose source is `rel` (a folder under the context) or one of
+    its parents, whole; 0 when none."""
+    wanted = {"."} | {"/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 2)}
+    wanted.discard("")
+    try:
+        lines = dockerfile.read_bytes().decode("utf-8", errors="replace").split("\n")
+    except OSError:
+        return 0
+    for number, line in enumerate(lines, 1):
+        words = line.split()
+        if len(words) < 3 or words[0].upper() not in ("COPY", "ADD"):
+            continue
+        sources = [w for w in words[1:-1] if not w.startswith("--")]
+        if any(_bare(w) in wanted for w in sources):
+            return number
+    return 0
+
+
+def _bare(word: str) -> str:
+    word = word[2:] if word.startswith("./") else word
+    word = word[:-2] if word.endswith("/*") else word
+    return word.rstrip("/") or "."
