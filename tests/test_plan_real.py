@@ -37,6 +37,18 @@ def plan_of(files: dict[str, str], tmp_path: Path) -> tuple[Path, Path, dict[str
                                            usage_log=str(tmp_path / "usage.log")))
 
 
+def after_window(repo: Path, ws: Path, first: dict[str, Any], tmp_path: Path
+                 ) -> dict[str, Any]:
+    """Run the first plan's batches (all must promote), then plan again with a window of 0."""
+    approve(ApproveParams(ws, "tester", allow_risk=True))
+    assert all(run_batch(BatchParams(ws, b["batch"])).status == "promoted"
+               for b in first["batches"])
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+    return build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
+                                 usage_log=str(tmp_path / "usage.log")))
+
+
 def acted(plan: dict[str, Any], kind: str) -> list[str]:
     return sorted(str(a.get("path") or a.get("file")) for b in plan["batches"]
                   for a in b["actions"] if a["action"] == kind)
@@ -198,13 +210,7 @@ def test_retirement_waits_for_scripts_people_are_told_to_run(tmp_path: Path) -> 
                "setup_config.sh"]
     repo, ws, first = plan_of(files, tmp_path)
     assert acted(first, "quarantine") == orphans
-    approve(ApproveParams(ws, "tester", allow_risk=True))
-    assert all(run_batch(BatchParams(ws, b["batch"])).status == "promoted"
-               for b in first["batches"])
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
-    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
-    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
-                                   usage_log=str(tmp_path / "usage.log")))
+    second = after_window(repo, ws, first, tmp_path)
     assert acted(second, "retire") == ["old/rotate_logs.sh"]
     reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
     assert "setup_config.sh sits at the repository's root" in reasons["setup_config.sh"]
@@ -251,13 +257,7 @@ def test_retirement_waits_for_archived_builds_and_folders_that_tell_people_to_ru
         "Jdk/26/old/purge.sh": "#!/bin/bash\nrm -rf /var/tmp/jdk\n",
     }
     repo, ws, first = plan_of(files, tmp_path)
-    approve(ApproveParams(ws, "tester", allow_risk=True))
-    for batch in first["batches"]:
-        run_batch(BatchParams(ws, batch["batch"]))
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
-    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
-    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
-                                   usage_log=str(tmp_path / "usage.log")))
+    second = after_window(repo, ws, first, tmp_path)
     assert acted(second, "retire") == ["Jdk/26/old/cleanup.sh", "Jdk/26/old/purge.sh"]
     reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
     assert "(Archive/router/Dockerfile:2, an archived file that still runs it)" in \
@@ -366,13 +366,7 @@ def test_retirement_waits_for_scripts_in_a_folder_an_image_copies_whole(tmp_path
              "one/run.sh": "#!/bin/sh\necho run\n",
              "one/extra.sh": "#!/bin/sh\necho extra\n"}
     repo, ws, first = plan_of(files, tmp_path)
-    approve(ApproveParams(ws, "tester", allow_risk=True))
-    for batch in first["batches"]:
-        run_batch(BatchParams(ws, batch["batch"]))
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
-    run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
-    second = build_plan(PlanParams(workspace=ws, observe_days=0, usage_sinks=["file"],
-                                   usage_log=str(tmp_path / "usage.log")))
+    second = after_window(repo, ws, first, tmp_path)
     assert acted(second, "retire") == ["one/extra.sh"]
     reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
     assert "(ess/Dockerfile:2, which copies its folder into an image)" in \

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
@@ -158,7 +158,7 @@ def readme_beside(tables: Tables, path: str) -> list[str]:
     alone = sum(posixpath.dirname(str(p)) == folder for p in tables.inventory["path"]) == 1
     name = posixpath.basename(path).lower()
     while True:
-        for readme in _readmes(tables.repo / folder):
+        for readme in images.named(tables.repo / folder, ("readme",)):
             text = readme.read_bytes().decode("utf-8", errors="replace").lower()
             if name in text or (alone and folder == posixpath.dirname(path)):
                 found = text.find(name)
@@ -168,10 +168,3 @@ def readme_beside(tables: Tables, path: str) -> list[str]:
             return []
         folder = posixpath.dirname(folder)
 
-
-def _readmes(folder: Path) -> list[Path]:
-    try:
-        return sorted(f for f in folder.iterdir()
-                      if f.is_file() and f.name.lower().startswith("readme"))
-    except OSError:
-        return []

@@ -21,7 +21,7 @@ def folder_copied(repo: Path, path: str) -> list[str]:
     above = folder
     while True:
         rel = posixpath.relpath(folder, above) if above else folder
-        for dockerfile in _dockerfiles(repo / above):
+        for dockerfile in named(repo / above, _NAMES):
             found = _copies(dockerfile, rel)
             if found:
                 return [f"{posixpath.join(above, dockerfile.name)}:{found}, which copies "
@@ -31,10 +31,11 @@ def folder_copied(repo: Path, path: str) -> list[str]:
         above = posixpath.dirname(above)
 
 
-def _dockerfiles(folder: Path) -> list[Path]:
+def named(folder: Path, prefixes: tuple[str, ...]) -> list[Path]:
+    """The files of `folder` whose names start with one of `prefixes` (any case)."""
     try:
         return sorted(f for f in folder.iterdir()
-                      if f.is_file() and f.name.lower().startswith(_NAMES))
+                      if f.is_file() and f.name.lower().startswith(prefixes))
     except OSError:
         return []
 
