@@ -272,11 +272,16 @@ def test_a_unittest_module_is_a_test_and_never_quarantined(tmp_path: Path) -> No
     files = {"gsm/scripts/test_user_constraints.py":
              "import unittest\n\n\nclass UserGuardTests(unittest.TestCase):\n"
              "    def test_rejects_empty(self):\n        self.assertEqual(1, 1)\n",
-             "gsm/scripts/tool.py": "#!/usr/bin/env python3\nprint('tool')\n"}
+             "gsm/scripts/tool.py": "#!/usr/bin/env python3\nprint('tool')\n",
+             # professional-services: tests/tests_input_dask.py, run by unittest discover
+             "api/tests/tests_input.py":
+                 "import unittest\n\n\nclass BasicInput(unittest.TestCase):\n"
+                 "    def test_read(self):\n        self.assertTrue(True)\n"}
     plan = plan_of(files, tmp_path)[2]
     assert acted(plan, "quarantine") == ["gsm/scripts/tool.py"]
     kept = {k["path"]: k["reason"] for k in plan["kept"]}
     assert kept["gsm/scripts/test_user_constraints.py"].startswith("role test")
+    assert kept["api/tests/tests_input.py"].startswith("role test")
 
 
 def test_a_script_an_image_may_copy_through_its_base_images_variable_is_kept(

@@ -6,7 +6,8 @@ the same configuration:
 - package_marker: __init__.py, __main__.py, conftest.py (the import system and pytest use them);
 - test: a module that pytest's collection reaches (rows of the pytest configuration, pytest's
   defaults in a project that declares pytest, or a command that runs pytest or unittest), or
-  one with pytest's default name that defines tests (someone may run pytest by hand);
+  one with pytest's default name, or in a test/ or tests/ folder, that defines tests (someone
+  may run pytest or unittest by hand);
 - entry_point: a module that packaging metadata names (entry points, [project.scripts],
   setup.py scripts and py_modules, FastAPI's entrypoint);
 - plugin: loaded by a framework from a place its configuration names: alembic's
@@ -56,6 +57,7 @@ CONVENTIONAL = frozenset({
 # pytest collects test_* functions, Test* classes, and any unittest.TestCase subclass
 # (`class OraGSMUserShardGuardTests(unittest.TestCase)` in oracle/docker-images)
 SERVERLESS_BESIDE = ("requirements.txt", "app.yaml")
+_TEST_DIRS = frozenset({"test", "tests"})
 _TESTS = re.compile(r"^(?:async def test|def test|class Test|class \w+\([^)]*TestCase\b)",
                     re.MULTILINE)
 _AIRFLOW_SAFE_MODE = ("airflow", "dag")  # Airflow parses only files holding both words
@@ -150,8 +152,11 @@ def role(path: str, language: str, seen: Traits, facts: RepoFacts) -> str:
     for kind in ("test", "entry_point"):
         if path in facts.by_rule.get(kind, ()):
             return kind
-    if seen.tests and (fnmatch.fnmatchcase(name, "test_*.py") or name.endswith("_test.py")):
-        return "test"  # pytest's default names, run by hand where no project declares pytest
+    if seen.tests and (fnmatch.fnmatchcase(name, "test_*.py") or name.endswith("_test.py")
+                       or _TEST_DIRS & set(path.split("/")[:-1])):
+        # pytest's default names, run by hand where no project declares pytest; or any module
+        # of a tests/ folder that defines tests (`unittest discover -p 'tests_*.py'`)
+        return "test"
     if name in CONVENTIONAL or path in facts.sphinx or path in facts.serverless or \
             _framework_plugin(path, seen, facts):
         return "plugin"
