@@ -108,3 +108,20 @@ def test_commands_on_a_workspace_are_recorded_in_the_audit_log(tmp_path: Path) -
     records = [json.loads(x) for x in (ws / "audit.jsonl").read_text("utf-8").splitlines()]
     assert records[-1]["event"] == "command" and records[-1]["result"] == "refused"
     assert records[-1]["argv"] == ["approve", "--workspace", str(ws)]
+
+
+def test_a_closed_output_pipe_cuts_the_output_not_the_work(tmp_path: Path) -> None:
+    """`runbook ... | head`: once the reader has gone, the command's work stands and it says
+    so in one line, with no traceback."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "runbook_lib.cli", "sample", "--out",
+                               str(tmp_path / "repo"), "--scripts", "20"], stdout=write,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    finally:
+        os.close(write)
+    assert done.returncode == 141, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "pipe was closed" in done.stderr
+    assert len(list((tmp_path / "repo").rglob("*.sh"))) >= 10

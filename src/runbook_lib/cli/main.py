@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,9 +13,24 @@ from runbook_lib import __version__
 from runbook_lib.core.errors import RunbookError
 
 Handler = Callable[[argparse.Namespace], int]
+PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a command killed by one
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # the reader went away (`runbook ... | head`): what the command did stands, and only
+        # its output is cut short; stdout goes to /dev/null so the exit flush cannot fail too
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        print("runbook: output cut short: the reading end of the pipe was closed",
+              file=sys.stderr)
+        return PIPE_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
