@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_references_support import rules, scan_repo
+from test_references_support import resolved, rules, scan_repo, text
 
 SCRIPTS = {
     "scripts/start.sh": "", "scripts/migrate.sh": "", "scripts/health.sh": "",
@@ -14,101 +14,92 @@ SCRIPTS = {
 
 
 def test_dockerfile_copy_maps_and_instructions(tmp_path: Path) -> None:
-    files = {**SCRIPTS, "Dockerfile": (
-        "FROM python:3.11 AS base\n"
-        "WORKDIR /app\n"
-        "COPY scripts/ /app/scripts/\n"
-        "COPY docker/entrypoint.sh /usr/local/bin/\n"
-        'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\n'
-        "RUN /app/scripts/migrate.sh && \\\n"
-        "    ./scripts/health.sh --check\n"
-        'HEALTHCHECK CMD ["./scripts/health.sh"]\n'
-        "# CMD /app/scripts/start.sh\n"
-        'CMD ["/app/scripts/start.sh"]\n'
-        "RUN /app/scripts/gone.sh; /usr/bin/other.sh\n"
-    )}
-    assert scan_repo(tmp_path, files, only="Dockerfile") == {
-        ("Dockerfile", 4, "docker/entrypoint.sh", "resolved", True),
-        ("Dockerfile", 5, "docker/entrypoint.sh", "resolved", True),
-        ("Dockerfile", 6, "scripts/migrate.sh", "resolved", True),
-        ("Dockerfile", 7, "scripts/health.sh", "resolved", True),
-        ("Dockerfile", 8, "scripts/health.sh", "resolved", True),
-        ("Dockerfile", 10, "scripts/start.sh", "resolved", True),
-        ("Dockerfile", 11, "/app/scripts/gone.sh", "missing", True),
-    }
+    files = {**SCRIPTS, "Dockerfile": text("""
+        FROM python:3.11 AS base
+        WORKDIR /app
+        COPY scripts/ /app/scripts/
+        COPY docker/entrypoint.sh /usr/local/bin/
+        ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
+        RUN /app/scripts/migrate.sh && \\
+            ./scripts/health.sh --check
+        HEALTHCHECK CMD ["./scripts/health.sh"]
+        # CMD /app/scripts/start.sh
+        CMD ["/app/scripts/start.sh"]
+        RUN /app/scripts/gone.sh; /usr/bin/other.sh
+        """)}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
+        "Dockerfile", (4, "docker/entrypoint.sh"), (5, "docker/entrypoint.sh"),
+        (6, "scripts/migrate.sh"), (7, "scripts/health.sh"), (8, "scripts/health.sh"),
+        (10, "scripts/start.sh")) | {("Dockerfile", 11, "/app/scripts/gone.sh", "missing", True)}
 
 
 def test_copy_dot_with_workdir_and_overwritten_script(tmp_path: Path) -> None:
-    files = {**SCRIPTS, "svc/Dockerfile": (
-        "FROM alpine\n"
-        "WORKDIR /srv\n"
-        "COPY . .\n"
-        "CMD ./run.sh\n"
-        "RUN echo 'exec true' > /srv/run.sh\n"
-        "CMD /srv/run.sh\n"
-    ), "svc/run.sh": ""}
-    assert scan_repo(tmp_path, files, only="svc/Dockerfile") == {
-        ("svc/Dockerfile", 4, "svc/run.sh", "resolved", True),
-    }
+    files = {**SCRIPTS, "svc/Dockerfile": text("""
+        FROM alpine
+        WORKDIR /srv
+        COPY . .
+        CMD ./run.sh
+        RUN echo 'exec true' > /srv/run.sh
+        CMD /srv/run.sh
+        """), "svc/run.sh": ""}
+    assert scan_repo(tmp_path, files, only="svc/Dockerfile") == resolved(
+        "svc/Dockerfile", (4, "svc/run.sh"))
 
 
 def test_compose_volumes_image_maps_and_commands(tmp_path: Path) -> None:
-    files = {**SCRIPTS, "deploy/web.Dockerfile": (
-        "FROM alpine\nWORKDIR /opt/web\nCOPY docker/entrypoint.sh /entry/\n"
-    ), "deploy/docker-compose.yml": (
-        "services:\n"
-        "  web:\n"
-        "    build:\n"
-        "      context: ..\n"
-        "      dockerfile: deploy/web.Dockerfile\n"
-        "    entrypoint: [\"/entry/entrypoint.sh\"]\n"
-        "    volumes:\n"
-        "      - ../scripts:/app/scripts:ro\n"
-        "      - ../scripts/health.sh:/health.sh\n"
-        "    command: >\n"
-        "      sh -c \"/app/scripts/migrate.sh && /app/scripts/start.sh\"\n"
-        "    healthcheck:\n"
-        "      test: [\"CMD\", \"/health.sh\"]\n"
-        "  worker:\n"
-        "    image: alpine\n"
-        "    command:\n"
-        "      - /app/scripts/start.sh\n"
-        "      # - /app/scripts/migrate.sh\n"
-    )}
+    files = {**SCRIPTS, "deploy/web.Dockerfile": text("""
+        FROM alpine
+        WORKDIR /opt/web
+        COPY docker/entrypoint.sh /entry/
+        """), "deploy/docker-compose.yml": text("""
+        services:
+          web:
+            build:
+              context: ..
+              dockerfile: deploy/web.Dockerfile
+            entrypoint: ["/entry/entrypoint.sh"]
+            volumes:
+              - ../scripts:/app/scripts:ro
+              - ../scripts/health.sh:/health.sh
+            command: >
+              sh -c "/app/scripts/migrate.sh && /app/scripts/start.sh"
+            healthcheck:
+              test: ["CMD", "/health.sh"]
+          worker:
+            image: alpine
+            command:
+              - /app/scripts/start.sh
+              # - /app/scripts/migrate.sh
+        """)}
     rows = scan_repo(tmp_path, files)
-    assert {r for r in rows if r[0] == "deploy/docker-compose.yml"} == {
-        ("deploy/docker-compose.yml", 6, "docker/entrypoint.sh", "resolved", True),
-        ("deploy/docker-compose.yml", 9, "scripts/health.sh", "resolved", True),
-        ("deploy/docker-compose.yml", 11, "scripts/migrate.sh", "resolved", True),
-        ("deploy/docker-compose.yml", 11, "scripts/start.sh", "resolved", True),
-        ("deploy/docker-compose.yml", 13, "scripts/health.sh", "resolved", True),
-    }
+    assert {r for r in rows if r[0] == "deploy/docker-compose.yml"} == resolved(
+        "deploy/docker-compose.yml", (6, "docker/entrypoint.sh"), (9, "scripts/health.sh"),
+        (11, "scripts/migrate.sh"), (11, "scripts/start.sh"), (13, "scripts/health.sh"))
     # the Dockerfile's context is the one the compose file gives it
     assert ("deploy/web.Dockerfile", 3, "docker/entrypoint.sh", "resolved", True) in rows
 
 
 def test_multi_stage_copy_from_maps_through_the_earlier_stage(tmp_path: Path) -> None:
-    files = {**SCRIPTS, "Dockerfile": (
-        "FROM alpine AS build\n"
-        "COPY scripts/ /src/\n"
-        "RUN /src/migrate.sh\n"
-        "FROM alpine\n"
-        "COPY --from=build /src/start.sh /bin/start.sh\n"
-        "CMD /src/start.sh\n"
-        "ENTRYPOINT /bin/start.sh\n"
-    )}
-    assert scan_repo(tmp_path, files, only="Dockerfile") == {
-        ("Dockerfile", 3, "scripts/migrate.sh", "resolved", True),
-        ("Dockerfile", 7, "scripts/start.sh", "resolved", True),
-    }
+    files = {**SCRIPTS, "Dockerfile": text("""
+        FROM alpine AS build
+        COPY scripts/ /src/
+        RUN /src/migrate.sh
+        FROM alpine
+        COPY --from=build /src/start.sh /bin/start.sh
+        CMD /src/start.sh
+        ENTRYPOINT /bin/start.sh
+        """)}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
+        "Dockerfile", (3, "scripts/migrate.sh"), (7, "scripts/start.sh"))
 
 
 def test_copy_of_a_script_into_a_built_image_is_live(tmp_path: Path) -> None:
-    from test_references_support import rules
-
-    files = {**SCRIPTS, "Dockerfile": ("FROM alpine\nCOPY scripts/*.sh /app/\n"
-                                       "ADD docker/entrypoint.sh /e\n"
-                                       "ADD https://x.example/get.sh /g.sh\n")}
+    files = {**SCRIPTS, "Dockerfile": text("""
+        FROM alpine
+        COPY scripts/*.sh /app/
+        ADD docker/entrypoint.sh /e
+        ADD https://x.example/get.sh /g.sh
+        """)}
     assert {(line, target, rule) for line, target, _, rule, _, _ in
             rules(tmp_path, files, "Dockerfile")} == {
         (2, "scripts/health.sh", "dockerfile-copy"), (2, "scripts/migrate.sh", "dockerfile-copy"),
@@ -118,49 +109,55 @@ def test_copy_of_a_script_into_a_built_image_is_live(tmp_path: Path) -> None:
 
 def test_uvicorn_module_through_workdir_after_copy_from_another_folder(tmp_path: Path) -> None:
     files = {"backend/app/__init__.py": "", "backend/app/main.py": "",
-             "backend/Dockerfile": "FROM python\nWORKDIR /app\nCOPY . /app/\n"
-                                   'CMD ["uvicorn", "app.main:app", "--port", "80"]\n'
-                                   "HEALTHCHECK CMD python3 /app/app/main.py --check\n"}
-    assert scan_repo(tmp_path, files, only="backend/Dockerfile") == {
-        ("backend/Dockerfile", 4, "backend/app/__init__.py", "resolved", True),
-        ("backend/Dockerfile", 4, "backend/app/main.py", "resolved", True),
-        ("backend/Dockerfile", 5, "backend/app/main.py", "resolved", True),
-    }
+             "backend/Dockerfile": text("""
+                 FROM python
+                 WORKDIR /app
+                 COPY . /app/
+                 CMD ["uvicorn", "app.main:app", "--port", "80"]
+                 HEALTHCHECK CMD python3 /app/app/main.py --check
+                 """)}
+    assert scan_repo(tmp_path, files, only="backend/Dockerfile") == resolved(
+        "backend/Dockerfile", (4, "backend/app/__init__.py"), (4, "backend/app/main.py"),
+        (5, "backend/app/main.py"))
 
 
 def test_entrypoint_interpreter_runs_the_cmd_words(tmp_path: Path) -> None:
-    files = {"tools/job.py": "", "Dockerfile": 'FROM python\nCOPY tools /app\n'
-                                               'ENTRYPOINT ["python3"]\nCMD ["/app/job.py"]\n'}
-    assert scan_repo(tmp_path, files, only="Dockerfile") == {
-        ("Dockerfile", 4, "tools/job.py", "resolved", True),
-    }
+    files = {"tools/job.py": "", "Dockerfile": text("""
+        FROM python
+        COPY tools /app
+        ENTRYPOINT ["python3"]
+        CMD ["/app/job.py"]
+        """)}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
+        "Dockerfile", (4, "tools/job.py"))
 
 
 def test_a_script_inside_an_image_reaches_its_siblings_by_container_path(tmp_path: Path) -> None:
-    files = {"img/Dockerfile": "FROM alpine\nCOPY functions.sh /srv/functions.sh\n"
-                               "COPY main.sh /srv/main.sh\nCOPY reload.sh /srv/reload.sh\n",
+    files = {"img/Dockerfile": text("""
+        FROM alpine
+        COPY functions.sh /srv/functions.sh
+        COPY main.sh /srv/main.sh
+        COPY reload.sh /srv/reload.sh
+        """),
              "img/functions.sh": "", "img/reload.sh": "",
              "img/main.sh": "source /srv/functions.sh\nFLAG=1 /srv/reload.sh\n"}
-    assert scan_repo(tmp_path, files, only="img/main.sh") == {
-        ("img/main.sh", 1, "img/functions.sh", "resolved", True),
-        ("img/main.sh", 2, "img/reload.sh", "resolved", True),
-    }
+    assert scan_repo(tmp_path, files, only="img/main.sh") == resolved(
+        "img/main.sh", (1, "img/functions.sh"), (2, "img/reload.sh"))
 
 
 def test_compose_anchor_merged_into_a_service(tmp_path: Path) -> None:
-    files = {"sentry/entrypoint.sh": "", "docker-compose.yml": (
-        "x-defaults: &defaults\n"
-        '  entrypoint: "/etc/sentry/entrypoint.sh"\n'
-        "  volumes:\n"
-        "    - ./sentry:/etc/sentry\n"
-        "services:\n"
-        "  web:\n"
-        "    <<: *defaults\n"
-        "    image: sentry\n"
-    )}
-    assert scan_repo(tmp_path, files, only="docker-compose.yml") == {
-        ("docker-compose.yml", 2, "sentry/entrypoint.sh", "resolved", True),
-    }
+    files = {"sentry/entrypoint.sh": "", "docker-compose.yml": text("""
+        x-defaults: &defaults
+          entrypoint: "/etc/sentry/entrypoint.sh"
+          volumes:
+            - ./sentry:/etc/sentry
+        services:
+          web:
+            <<: *defaults
+            image: sentry
+        """)}
+    assert scan_repo(tmp_path, files, only="docker-compose.yml") == resolved(
+        "docker-compose.yml", (2, "sentry/entrypoint.sh"))
 
 
 def test_trap_dockerfile_text_inside_a_python_string(tmp_path: Path) -> None:
@@ -172,23 +169,27 @@ def test_trap_dockerfile_text_inside_a_python_string(tmp_path: Path) -> None:
 
 def test_a_fresh_clone_of_the_repo_itself_in_a_build_step(tmp_path: Path) -> None:
     # the fixture's checkout folder is called `repo`
-    files = {"tools/t/test_a.py": "", "Dockerfile": (
-        "FROM python\nRUN git clone https://example.com/org/repo.git\n"
-        "RUN cd ./repo/tools/t && pytest test_a.py\n")}
-    assert scan_repo(tmp_path, files, only="Dockerfile") == {
-        ("Dockerfile", 3, "tools/t/test_a.py", "resolved", True)}
+    files = {"tools/t/test_a.py": "", "Dockerfile": text("""
+        FROM python
+        RUN git clone https://example.com/org/repo.git
+        RUN cd ./repo/tools/t && pytest test_a.py
+        """)}
+    assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
+        "Dockerfile", (3, "tools/t/test_a.py"))
 
 
 def test_copy_into_an_existing_folder_without_a_trailing_slash(tmp_path: Path) -> None:
-    files = {"srv/app.py": "", "srv/Dockerfile": ("FROM python\nWORKDIR /root\nCOPY app.py /root\n"
-                                                  'ENTRYPOINT ["python", "app.py"]\n')}
+    files = {"srv/app.py": "", "srv/Dockerfile": text("""
+        FROM python
+        WORKDIR /root
+        COPY app.py /root
+        ENTRYPOINT ["python", "app.py"]
+        """)}
     assert ("srv/Dockerfile", 4, "srv/app.py", "resolved", True) in scan_repo(
         tmp_path, files, only="srv/Dockerfile")
 
 
 def test_copy_from_a_context_above_the_dockerfile_is_likely(tmp_path: Path) -> None:
-    from test_references_support import rules
-
     files = {"t/src/model.py": "", "t/docker/Dockerfile": "FROM x\nCOPY ./src/model.py /opt/\n"}
     assert rules(tmp_path, files, "t/docker/Dockerfile") == {
         (2, "t/src/model.py", "dockerfile", "dockerfile-copy", "likely", True)}

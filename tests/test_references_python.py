@@ -7,7 +7,7 @@ from pathlib import Path
 from runbook_lib.discovery.references import modules
 from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.model import RepoIndex
-from test_references_support import rules, scan_repo
+from test_references_support import resolved, rules, scan_repo, targets, text
 
 
 def test_subprocess_os_and_runpy_through_constants_and_file_paths(tmp_path: Path) -> None:
@@ -15,20 +15,20 @@ def test_subprocess_os_and_runpy_through_constants_and_file_paths(tmp_path: Path
         "scripts/build.sh": "", "tools/run.sh": "", "tools/gen.py": "", "tools/steps.py": "",
         "pkg/__init__.py": "", "pkg/mod.py": "", "pkg/cli/__init__.py": "",
         "pkg/cli/__main__.py": "",
-        "tools/a.py": (
-            "import os, runpy, subprocess, sys\n"
-            "from pathlib import Path\n"
-            "HERE = Path(__file__).resolve().parent\n"
-            'BUILD = os.path.join(os.path.dirname(__file__), "..", "scripts", "build.sh")\n'
-            'subprocess.run(["bash", str(HERE / "run.sh")], check=True)\n'
-            'subprocess.run([sys.executable, "-m", "pkg.cli"])\n'
-            "subprocess.check_call([BUILD, '--fast'])\n"
-            'runpy.run_module("pkg.mod", run_name="__main__")\n'
-            'runpy.run_path(f"{HERE}/gen.py")\n'
-            'os.system("python3 -m pkg.cli --dry-run")\n'
-            'os.execv(str(HERE / "steps.py"), ["steps"])\n'
-            'subprocess.call([HERE / "gone.sh"])\n'
-        ),
+        "tools/a.py": text("""
+            import os, runpy, subprocess, sys
+            from pathlib import Path
+            HERE = Path(__file__).resolve().parent
+            BUILD = os.path.join(os.path.dirname(__file__), "..", "scripts", "build.sh")
+            subprocess.run(["bash", str(HERE / "run.sh")], check=True)
+            subprocess.run([sys.executable, "-m", "pkg.cli"])
+            subprocess.check_call([BUILD, '--fast'])
+            runpy.run_module("pkg.mod", run_name="__main__")
+            runpy.run_path(f"{HERE}/gen.py")
+            os.system("python3 -m pkg.cli --dry-run")
+            os.execv(str(HERE / "steps.py"), ["steps"])
+            subprocess.call([HERE / "gone.sh"])
+            """),
     }
     got = {(line, target, status) for _, line, target, status, _ in
            scan_repo(tmp_path, files, only="tools/a.py")}
@@ -47,55 +47,48 @@ def test_subprocess_os_and_runpy_through_constants_and_file_paths(tmp_path: Path
 
 
 def test_a_shell_command_line_built_from_parts(tmp_path: Path) -> None:
-    files = {"test/tests/extract.sh": "", "test/helper.py": (
-        "import os\n"
-        "def dump(p):\n"
-        "    cmd = 'sh tests/extract.sh ' + p\n"
-        "    os.system(cmd)\n")}
-    assert scan_repo(tmp_path, files, only="test/helper.py") == {
-        ("test/helper.py", 4, "test/tests/extract.sh", "resolved", True),
-    }
+    files = {"test/tests/extract.sh": "", "test/helper.py": text("""
+        import os
+        def dump(p):
+            cmd = 'sh tests/extract.sh ' + p
+            os.system(cmd)
+        """)}
+    assert scan_repo(tmp_path, files, only="test/helper.py") == resolved(
+        "test/helper.py", (4, "test/tests/extract.sh"))
 
 
 def test_imports_are_kind_import_with_every_package_on_the_way(tmp_path: Path) -> None:
     files = {"svc/app/__init__.py": "", "svc/app/core/__init__.py": "",
-             "svc/app/core/db.py": "", "svc/app/main.py": (
-                 "from app.core.db import engine\n"
-                 "from app.core import db\n"
-                 "import app.core.db as x\n"
-             )}
+             "svc/app/core/db.py": "", "svc/app/main.py": text("""
+                 from app.core.db import engine
+                 from app.core import db
+                 import app.core.db as x
+                 """)}
+    packages = ("svc/app/__init__.py", "svc/app/core/__init__.py")
     assert rules(tmp_path, files, "svc/app/main.py") == {
-        (1, "svc/app/__init__.py", "import", "import+package", "certain", True),
-        (1, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
-        (1, "svc/app/core/db.py", "import", "import", "certain", True),
-        (2, "svc/app/__init__.py", "import", "import+package", "certain", True),
-        (2, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
-        (2, "svc/app/core/db.py", "import", "import", "certain", True),
-        (3, "svc/app/__init__.py", "import", "import+package", "certain", True),
-        (3, "svc/app/core/__init__.py", "import", "import+package", "certain", True),
-        (3, "svc/app/core/db.py", "import", "import", "certain", True),
-    }
+        (line, package, "import", "import+package", "certain", True)
+        for line in (1, 2, 3) for package in packages
+    } | {(line, "svc/app/core/db.py", "import", "import", "certain", True) for line in (1, 2, 3)}
 
 
 def test_relative_star_multiline_function_and_try_imports(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": "", "pkg/util.py": "", "pkg/metrics.py": "",
              "pkg/sub/__init__.py": "", "pkg/sub/helpers.py": "", "pkg/sub/nav.py": "",
-             "pkg/sub/job.py": (
-                 "from . import helpers\n"
-                 "from ..util import log\n"
-                 "from .nav import (\n"
-                 "    Navigate,\n"
-                 ")\n"
-                 "from pkg.metrics import *\n"
-                 "def f():\n"
-                 "    import pkg.util\n"
-                 "try:\n"
-                 "    from pkg import metrics\n"
-                 "except ImportError:\n"
-                 "    pass\n"
-             )}
-    got = {(line, target) for _, line, target, _, _ in
-           scan_repo(tmp_path, files, only="pkg/sub/job.py")}
+             "pkg/sub/job.py": text("""
+                 from . import helpers
+                 from ..util import log
+                 from .nav import (
+                     Navigate,
+                 )
+                 from pkg.metrics import *
+                 def f():
+                     import pkg.util
+                 try:
+                     from pkg import metrics
+                 except ImportError:
+                     pass
+                 """)}
+    got = targets(tmp_path, files, "pkg/sub/job.py")
     assert {(1, "pkg/sub/helpers.py"), (2, "pkg/util.py"), (3, "pkg/sub/nav.py"),
             (6, "pkg/metrics.py"), (8, "pkg/util.py"), (10, "pkg/metrics.py")} <= got
     # a relative import runs the markers of the packages it reaches: its own, and one level up
@@ -134,7 +127,11 @@ def test_import_roots_src_layout_sys_path_and_the_nearest_project(tmp_path: Path
         "ex1/trainer/__init__.py": "", "ex1/trainer/model.py": "",
         "ex1/trainer/task.py": "from trainer import model\n",
         "ex2/src/trainer.py": "",
-        "app/server/server.py": 'import sys\nsys.path.append("../proto")\nimport services.s\n',
+        "app/server/server.py": text("""
+            import sys
+            sys.path.append("../proto")
+            import services.s
+            """),
         "app/server/services/__init__.py": "",
         "app/server/services/s.py": "from voice_pb2 import X\n", "app/proto/voice_pb2.py": "",
     }
@@ -148,20 +145,23 @@ def test_import_roots_src_layout_sys_path_and_the_nearest_project(tmp_path: Path
 
 
 def test_mock_patch_imports_its_module(tmp_path: Path) -> None:
-    files = {"auth_util.py": "", "sync_test.py": (
-        "from unittest import mock\n"
-        '@mock.patch("auth_util.get_credentials")\n'
-        "def test_x(c):\n    pass\n")}
+    files = {"auth_util.py": "", "sync_test.py": text("""
+        from unittest import mock
+        @mock.patch("auth_util.get_credentials")
+        def test_x(c):
+            pass
+        """)}
     assert rules(tmp_path, files, "sync_test.py") == {
         (2, "auth_util.py", "import", "mock-patch", "likely", True)}
 
 
 def test_setup_py_scripts_modules_and_entry_points(tmp_path: Path) -> None:
     files = {"t/bqutil/__init__.py": "", "t/bqutil/explain.py": "", "t/cli.py": "",
-             "t/single.py": "", "t/setup.py": (
-                 "from setuptools import setup\n"
-                 "setup(name='x', scripts=['bqutil/explain.py'], py_modules=['single'],\n"
-                 "      entry_points={'console_scripts': ['x = cli:main']})\n")}
+             "t/single.py": "", "t/setup.py": text("""
+                 from setuptools import setup
+                 setup(name='x', scripts=['bqutil/explain.py'], py_modules=['single'],
+                       entry_points={'console_scripts': ['x = cli:main']})
+                 """)}
     assert {(line, target) for line, target, *_ in rules(tmp_path, files, "t/setup.py")} == {
         (2, "t/bqutil/explain.py"), (2, "t/single.py"), (3, "t/cli.py")}
 
@@ -193,8 +193,11 @@ def test_resolve_module_api_for_other_stages(tmp_path: Path) -> None:
 
 
 def test_an_import_continued_with_a_backslash(tmp_path: Path) -> None:
-    files = {"t/variables.py": "", "t/main.py": (
-        "import os\nfrom variables import A, B, \\\n    C\n")}
+    files = {"t/variables.py": "", "t/main.py": text("""
+        import os
+        from variables import A, B, \\
+            C
+        """)}
     assert rules(tmp_path, files, "t/main.py") == {
         (2, "t/variables.py", "import", "import", "certain", True)}
 

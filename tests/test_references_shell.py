@@ -4,67 +4,61 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_references_support import rules, scan_repo
+from test_references_support import resolved, rules, scan_repo, targets, text
 
 LIB = "#!/bin/bash\n"  # an extensionless library is a script by its shebang
 
 
 def test_source_and_dot_take_their_argument(tmp_path: Path) -> None:
-    files = {"lib/common.sh": "", "lib/paths": LIB, "run.sh": (
-        "source lib/common.sh\n"
-        ". ./lib/paths\n"
-        'source "$(dirname "$0")/lib/common.sh" --quiet\n'
-    )}
-    assert scan_repo(tmp_path, files, only="run.sh") == {
-        ("run.sh", 1, "lib/common.sh", "resolved", True),
-        ("run.sh", 2, "lib/paths", "resolved", True),
-        ("run.sh", 3, "lib/common.sh", "resolved", True),
-    }
+    files = {"lib/common.sh": "", "lib/paths": LIB, "run.sh": text("""
+        source lib/common.sh
+        . ./lib/paths
+        source "$(dirname "$0")/lib/common.sh" --quiet
+        """)}
+    assert scan_repo(tmp_path, files, only="run.sh") == resolved(
+        "run.sh", (1, "lib/common.sh"), (2, "lib/paths"), (3, "lib/common.sh"))
 
 
 def test_command_word_that_is_a_path(tmp_path: Path) -> None:
     files = {"tools/check.sh": "", "run.sh": "./tools/check.sh -q\nFLAG=1 tools/check.sh\n"}
-    assert scan_repo(tmp_path, files, only="run.sh") == {
-        ("run.sh", 1, "tools/check.sh", "resolved", True),
-        ("run.sh", 2, "tools/check.sh", "resolved", True),
-    }
+    assert scan_repo(tmp_path, files, only="run.sh") == resolved(
+        "run.sh", (1, "tools/check.sh"), (2, "tools/check.sh"))
 
 
 def test_bare_command_is_a_system_command_unless_the_repo_puts_it_on_path(tmp_path: Path) -> None:
-    files = {"bin/opsctl": LIB, "files/cli/openstack": LIB, "run.sh": (
-        "openstack server list\n"  # a system command that shares a repo file's name
-        "opsctl status\n"
-        'export PATH="$(dirname "$0")/bin:$PATH"\n'
-        "opsctl status\n"
-    )}
-    assert scan_repo(tmp_path, files, only="run.sh", deploy_roots=()) == {
-        ("run.sh", 4, "bin/opsctl", "resolved", True),
-    }
+    # line 1 is a system command that shares a repo file's name
+    files = {"bin/opsctl": LIB, "files/cli/openstack": LIB, "run.sh": text("""
+        openstack server list
+        opsctl status
+        export PATH="$(dirname "$0")/bin:$PATH"
+        opsctl status
+        """)}
+    assert scan_repo(tmp_path, files, only="run.sh", deploy_roots=()) == resolved(
+        "run.sh", (4, "bin/opsctl"))
     # a deploy root's bin/ folder is on PATH where the repo is deployed: likely there too
     assert (2, "bin/opsctl", "script", "command+PATH", "likely", True) in rules(
         tmp_path / "deployed", files, "run.sh")
 
 
 def test_interpreters_and_wrappers_reach_the_script_argument(tmp_path: Path) -> None:
-    files = {"s/a.sh": "", "s/b.py": "", "s/c.sh": "", "run.sh": (
-        "bash -ex s/a.sh arg\n"
-        "sh s/c.sh\n"
-        "zsh s/a.sh\n"
-        "python3 -u s/b.py --x\n"
-        "exec s/c.sh\n"
-        'nohup s/a.sh > /dev/null 2>&1 &\n'
-        "sudo -u app -E bash s/c.sh\n"
-        "env A=B C=D s/a.sh\n"
-        "timeout -k 5 30 s/c.sh\n"
-        "nice -n 10 setsid stdbuf -oL s/a.sh\n"
-        "flock -n /tmp/lock s/c.sh\n"
-        "flock /tmp/lock -c 's/a.sh now'\n"
-        "su app -c 's/c.sh'\n"
-        "xargs -n1 s/a.sh < list\n"
-        "watch -n 5 s/c.sh\n"
-    )}
-    assert {(line, target) for _, line, target, _, _ in
-            scan_repo(tmp_path, files, only="run.sh")} == {
+    files = {"s/a.sh": "", "s/b.py": "", "s/c.sh": "", "run.sh": text("""
+        bash -ex s/a.sh arg
+        sh s/c.sh
+        zsh s/a.sh
+        python3 -u s/b.py --x
+        exec s/c.sh
+        nohup s/a.sh > /dev/null 2>&1 &
+        sudo -u app -E bash s/c.sh
+        env A=B C=D s/a.sh
+        timeout -k 5 30 s/c.sh
+        nice -n 10 setsid stdbuf -oL s/a.sh
+        flock -n /tmp/lock s/c.sh
+        flock /tmp/lock -c 's/a.sh now'
+        su app -c 's/c.sh'
+        xargs -n1 s/a.sh < list
+        watch -n 5 s/c.sh
+        """)}
+    assert targets(tmp_path, files, "run.sh") == {
         (1, "s/a.sh"), (2, "s/c.sh"), (3, "s/a.sh"), (4, "s/b.py"), (5, "s/c.sh"),
         (6, "s/a.sh"), (7, "s/c.sh"), (8, "s/a.sh"), (9, "s/c.sh"), (10, "s/a.sh"),
         (11, "s/c.sh"), (12, "s/a.sh"), (13, "s/c.sh"), (14, "s/a.sh"), (15, "s/c.sh"),
@@ -74,13 +68,9 @@ def test_interpreters_and_wrappers_reach_the_script_argument(tmp_path: Path) -> 
 def test_python_dash_m_runs_a_module_and_its_packages(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": "", "pkg/cli/__init__.py": "", "pkg/cli/__main__.py": "",
              "pkg/job.py": "", "run.sh": "python3 -m pkg.job\npython -m pkg.cli --dry\n"}
-    assert scan_repo(tmp_path, files, only="run.sh") == {
-        ("run.sh", 1, "pkg/__init__.py", "resolved", True),
-        ("run.sh", 1, "pkg/job.py", "resolved", True),
-        ("run.sh", 2, "pkg/__init__.py", "resolved", True),
-        ("run.sh", 2, "pkg/cli/__init__.py", "resolved", True),
-        ("run.sh", 2, "pkg/cli/__main__.py", "resolved", True),
-    }
+    assert scan_repo(tmp_path, files, only="run.sh") == resolved(
+        "run.sh", (1, "pkg/__init__.py"), (1, "pkg/job.py"), (2, "pkg/__init__.py"),
+        (2, "pkg/cli/__init__.py"), (2, "pkg/cli/__main__.py"))
 
 
 def test_ssh_remote_command_is_evidence_not_live(tmp_path: Path) -> None:
@@ -91,33 +81,31 @@ def test_ssh_remote_command_is_evidence_not_live(tmp_path: Path) -> None:
 
 
 def test_variables_local_readonly_export_declare_defaults(tmp_path: Path) -> None:
-    files = {"tools/a.sh": "", "tools/b.sh": "", "tools/c.sh": "", "run.sh": (
-        'HERE="$(cd "$(dirname "$0")" && pwd)"\n'
-        "f() { local T=$HERE/tools; $T/a.sh; }\n"
-        "readonly B=$HERE/tools/b.sh\n"
-        "$B\n"
-        'declare -r C="${TOOL:-$HERE/tools/c.sh}"\n'
-        '"$C"\n'
-        "export D=$HERE/tools\n"
-        "bash $D/a.sh\n"
-    )}
-    assert {(line, target) for _, line, target, _, _ in
-            scan_repo(tmp_path, files, only="run.sh")} == {
+    files = {"tools/a.sh": "", "tools/b.sh": "", "tools/c.sh": "", "run.sh": text("""
+        HERE="$(cd "$(dirname "$0")" && pwd)"
+        f() { local T=$HERE/tools; $T/a.sh; }
+        readonly B=$HERE/tools/b.sh
+        $B
+        declare -r C="${TOOL:-$HERE/tools/c.sh}"
+        "$C"
+        export D=$HERE/tools
+        bash $D/a.sh
+        """)}
+    assert targets(tmp_path, files, "run.sh") == {
         (2, "tools/a.sh"), (4, "tools/b.sh"), (6, "tools/c.sh"), (8, "tools/a.sh"),
     }
 
 
 def test_my_folder_forms_and_cd_pwd_chains(tmp_path: Path) -> None:
-    files = {"lib/common.sh": "", "scripts/x/run.sh": (
-        'D1=$(cd "$(dirname "${BASH_SOURCE[0]}")" &>/dev/null && pwd -P)\n'
-        "source $D1/../../lib/common.sh\n"
-        '. "${BASH_SOURCE[0]%/*}/../../lib/common.sh"\n'
-        'TOP=$(cd $(dirname "$0")/../.. && pwd)\n'
-        "source $TOP/lib/common.sh\n"
-    )}
-    assert scan_repo(tmp_path, files, only="scripts/x/run.sh") == {
-        ("scripts/x/run.sh", n, "lib/common.sh", "resolved", True) for n in (2, 3, 5)
-    }
+    files = {"lib/common.sh": "", "scripts/x/run.sh": text("""
+        D1=$(cd "$(dirname "${BASH_SOURCE[0]}")" &>/dev/null && pwd -P)
+        source $D1/../../lib/common.sh
+        . "${BASH_SOURCE[0]%/*}/../../lib/common.sh"
+        TOP=$(cd $(dirname "$0")/../.. && pwd)
+        source $TOP/lib/common.sh
+        """)}
+    assert scan_repo(tmp_path, files, only="scripts/x/run.sh") == resolved(
+        "scripts/x/run.sh", (2, "lib/common.sh"), (3, "lib/common.sh"), (5, "lib/common.sh"))
 
 
 def test_climbing_above_the_root_and_back_in_by_the_repo_folder_name(tmp_path: Path) -> None:
@@ -126,9 +114,8 @@ def test_climbing_above_the_root_and_back_in_by_the_repo_folder_name(tmp_path: P
         'TOP_DIR=$(cd $(dirname "$0")/../../repo && pwd)\n'
         "source $TOP_DIR/openrc\n"
     )}
-    assert scan_repo(tmp_path, files, only="tools/verify.sh") == {
-        ("tools/verify.sh", 2, "openrc", "resolved", True),
-    }
+    assert scan_repo(tmp_path, files, only="tools/verify.sh") == resolved(
+        "tools/verify.sh", (2, "openrc"))
 
 
 def test_a_library_sees_the_variables_its_sourcing_callers_set(tmp_path: Path) -> None:
@@ -157,11 +144,11 @@ def test_callers_that_disagree_give_a_library_nothing(tmp_path: Path) -> None:
 
 def test_glob_loops_and_plugin_folders_give_likely_rows(tmp_path: Path) -> None:
     files = {"tests/test_a.sh": "", "tests/test_b.sh": "", "tests/helper.sh": "",
-             "lib/backends/lvm": LIB, "lib/backends/nfs": LIB, "run.sh": (
-                 "for t in tests/test_*.sh; do $t; done\n"
-                 "BACKENDS=$(dirname $0)/lib/backends\n"
-                 "source $BACKENDS/$DRIVER\n"
-             )}
+             "lib/backends/lvm": LIB, "lib/backends/nfs": LIB, "run.sh": text("""
+                 for t in tests/test_*.sh; do $t; done
+                 BACKENDS=$(dirname $0)/lib/backends
+                 source $BACKENDS/$DRIVER
+                 """)}
     assert rules(tmp_path, files, "run.sh") == {
         (1, "tests/test_a.sh", "script", "command+glob", "likely", True),
         (1, "tests/test_b.sh", "script", "command+glob", "likely", True),
@@ -202,15 +189,14 @@ def test_a_function_that_runs_its_arguments(tmp_path: Path) -> None:
 
 
 def test_command_kept_in_a_variable_and_bash_dash_c(tmp_path: Path) -> None:
-    files = {"tools/ping.sh": "", "functions": LIB, "t/run.sh": (
-        'TOP=$(cd $(dirname "$0")/.. && pwd)\n'
-        'cmd="$TOP/tools/ping.sh net1"\n'
-        "$cmd host\n"
-        'bash -c "source $TOP/functions; X=\\$(f \\$Y)"\n'
-        "eval \"$TOP/tools/ping.sh\"\n"
-    )}
-    assert {(line, target) for _, line, target, _, _ in
-            scan_repo(tmp_path, files, only="t/run.sh")} == {
+    files = {"tools/ping.sh": "", "functions": LIB, "t/run.sh": text("""
+        TOP=$(cd $(dirname "$0")/.. && pwd)
+        cmd="$TOP/tools/ping.sh net1"
+        $cmd host
+        bash -c "source $TOP/functions; X=\\$(f \\$Y)"
+        eval "$TOP/tools/ping.sh"
+        """)}
+    assert targets(tmp_path, files, "t/run.sh") == {
         (3, "tools/ping.sh"), (4, "functions"), (5, "tools/ping.sh"),
     }
 
@@ -219,23 +205,26 @@ def test_command_substitution_and_process_substitution_run(tmp_path: Path) -> No
     files = {"scripts/v.py": "", "tools/f.py": "", "run.sh": (
         'version="$(python3 scripts/v.py current)"\n'
         "exec 6> >( python3 tools/f.py -o x )\n")}
-    assert scan_repo(tmp_path, files, only="run.sh") == {
-        ("run.sh", 1, "scripts/v.py", "resolved", True),
-        ("run.sh", 2, "tools/f.py", "resolved", True),
-    }
+    assert scan_repo(tmp_path, files, only="run.sh") == resolved(
+        "run.sh", (1, "scripts/v.py"), (2, "tools/f.py"))
 
 
 def test_cd_moves_the_working_folder_until_the_subshell_ends(tmp_path: Path) -> None:
     files = {"x.sh": "", "tools/x.sh": "", "scripts/x.sh": "", "scripts/deploy/x.sh": "",
-             "scripts/run.sh": "./x.sh\n(cd deploy && ./x.sh)\n(cd ../tools; ./x.sh)\n./x.sh\n",
-             "scripts/later.sh": "cd deploy || exit 1\n./x.sh\ncd /tmp && ./x.sh\n"}
-    assert scan_repo(tmp_path, files, only=None) >= {
-        ("scripts/run.sh", 1, "scripts/x.sh", "resolved", True),
-        ("scripts/run.sh", 2, "scripts/deploy/x.sh", "resolved", True),
-        ("scripts/run.sh", 3, "tools/x.sh", "resolved", True),
-        ("scripts/run.sh", 4, "scripts/x.sh", "resolved", True),
-        ("scripts/later.sh", 2, "scripts/deploy/x.sh", "resolved", True),
-    }
+             "scripts/run.sh": text("""
+                 ./x.sh
+                 (cd deploy && ./x.sh)
+                 (cd ../tools; ./x.sh)
+                 ./x.sh
+                 """),
+             "scripts/later.sh": text("""
+                 cd deploy || exit 1
+                 ./x.sh
+                 cd /tmp && ./x.sh
+                 """)}
+    assert scan_repo(tmp_path, files, only=None) >= resolved(
+        "scripts/run.sh", (1, "scripts/x.sh"), (2, "scripts/deploy/x.sh"), (3, "tools/x.sh"),
+        (4, "scripts/x.sh")) | resolved("scripts/later.sh", (2, "scripts/deploy/x.sh"))
     # after `cd /tmp` a relative path is not the repo's: no row, not even a dangling one
     assert not {r for r in scan_repo(tmp_path / "again", files) if r[:2] == ("scripts/later.sh", 3)}
 
@@ -250,12 +239,13 @@ def test_a_relative_path_tries_the_folders_above_the_script(tmp_path: Path) -> N
 
 
 def test_missing_script_in_a_reference_position_is_dangling(tmp_path: Path) -> None:
-    files = {"run.sh": (
-        "./gone.sh --now\n"
-        'SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"\n'
-        '"$SCRIPT_DIR/notify.sh"\n'
-        "$OTHER_CHECKOUT/tools/gen.sh\n"  # another project's checkout: unknown, no row
-    )}
+    # line 4 names another project's checkout: unknown, no row
+    files = {"run.sh": text("""
+        ./gone.sh --now
+        SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
+        "$SCRIPT_DIR/notify.sh"
+        $OTHER_CHECKOUT/tools/gen.sh
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == {
         ("run.sh", 1, "./gone.sh", "missing", True),
         ("run.sh", 3, "$SCRIPT_DIR/notify.sh", "missing", True),
@@ -266,41 +256,41 @@ def test_missing_script_in_a_reference_position_is_dangling(tmp_path: Path) -> N
 
 
 def test_trap_service_names_and_ini_arguments(tmp_path: Path) -> None:
-    files = {"lib/nova": LIB, "lib/database": LIB, "run.sh": (
-        "if is_service_enabled nova; then stop_service nova; fi\n"
-        "iniset $CONF database connection nova\n"
-        'setup_lib "nova"\n'
-    )}
+    files = {"lib/nova": LIB, "lib/database": LIB, "run.sh": text("""
+        if is_service_enabled nova; then stop_service nova; fi
+        iniset $CONF database connection nova
+        setup_lib "nova"
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
 def test_trap_compares_case_patterns_and_regexes(tmp_path: Path) -> None:
-    files = {"lib/stack": LIB, "update.sh": "", "run.sh": (
-        '[[ "$1" == "stack" ]] && echo yes\n'
-        'if [ "$caller" = "update.sh" ]; then :; fi\n'
-        "case $x in stack|update.sh) : ;; esac\n"
-        '[[ $list =~ "stack" ]]\n'
-    )}
+    files = {"lib/stack": LIB, "update.sh": "", "run.sh": text("""
+        [[ "$1" == "stack" ]] && echo yes
+        if [ "$caller" = "update.sh" ]; then :; fi
+        case $x in stack|update.sh) : ;; esac
+        [[ $list =~ "stack" ]]
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
 def test_trap_echo_printf_and_messages(tmp_path: Path) -> None:
-    files = {"lib/host": LIB, "tool.sh": "", "run.sh": (
-        'echo "Running tool.sh now"\n'
-        "printf '%s\\n' tool.sh\n"
-        'die $LINENO "could not find host address"\n'
-        'log_f "tool.sh binary not found"\n'
-    )}
+    files = {"lib/host": LIB, "tool.sh": "", "run.sh": text("""
+        echo "Running tool.sh now"
+        printf '%s\\n' tool.sh
+        die $LINENO "could not find host address"
+        log_f "tool.sh binary not found"
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
 def test_trap_assignment_values_that_never_run(tmp_path: Path) -> None:
-    files = {"lib/horizon": LIB, "mvnd.sh": "", "run.sh": (
-        "STACK_USER=stack\n"
-        "ENABLED_SERVICES+=,horizon\n"
-        "MVN_CMD=mvnd.sh\n"
-        'MAP["horizon"]=$DEST/horizon\n'
-    )}
+    files = {"lib/horizon": LIB, "mvnd.sh": "", "run.sh": text("""
+        STACK_USER=stack
+        ENABLED_SERVICES+=,horizon
+        MVN_CMD=mvnd.sh
+        MAP["horizon"]=$DEST/horizon
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
@@ -310,20 +300,24 @@ def test_trap_comments(tmp_path: Path) -> None:
 
 
 def test_trap_process_patterns_chmod_and_file_tests(tmp_path: Path) -> None:
-    files = {"monitor.sh": "", "check.py": "", "run.sh": (
-        'pkill -f "monitor.sh"\n'
-        "pgrep -f check.py\n"
-        "ps aux | grep monitor.sh | grep -v grep\n"
-        "chmod +x ./monitor.sh\n"
-        'if [ -x "$(dirname "$0")/monitor.sh" ]; then :; fi\n'
-        "sed -i s/a/b/ check.py\n"
-        "git diff --name-only -- monitor.sh\n"
-    )}
+    files = {"monitor.sh": "", "check.py": "", "run.sh": text("""
+        pkill -f "monitor.sh"
+        pgrep -f check.py
+        ps aux | grep monitor.sh | grep -v grep
+        chmod +x ./monitor.sh
+        if [ -x "$(dirname "$0")/monitor.sh" ]; then :; fi
+        sed -i s/a/b/ check.py
+        git diff --name-only -- monitor.sh
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
 def test_trap_writing_a_file_is_no_reference(tmp_path: Path) -> None:
-    files = {"state.sh": "", "run.sh": 'cat << EOF >> "./state.sh"\nX=1\nEOF\n'}
+    files = {"state.sh": "", "run.sh": text("""
+        cat << EOF >> "./state.sh"
+        X=1
+        EOF
+        """)}
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
@@ -338,16 +332,16 @@ def test_trap_paths_inside_an_upstream_clone(tmp_path: Path) -> None:
 
 def test_heredoc_echo_and_tee_that_write_a_crontab_or_a_unit(tmp_path: Path) -> None:
     files = {"scripts/backup.sh": "", "scripts/check.sh": "", "scripts/clean.sh": "",
-             "install.sh": (
-                 "cat > /etc/cron.d/app <<'EOF'\n"
-                 "15 2 * * * root /opt/app/scripts/backup.sh\n"
-                 "EOF\n"
-                 '(crontab -l; echo "*/5 * * * * /opt/app/scripts/check.sh") | crontab -\n'
-                 "sudo tee /etc/systemd/system/clean.service <<EOF\n"
-                 "[Service]\n"
-                 "ExecStart=/opt/app/scripts/clean.sh\n"
-                 "EOF\n"
-             )}
+             "install.sh": text("""
+                 cat > /etc/cron.d/app <<'EOF'
+                 15 2 * * * root /opt/app/scripts/backup.sh
+                 EOF
+                 (crontab -l; echo "*/5 * * * * /opt/app/scripts/check.sh") | crontab -
+                 sudo tee /etc/systemd/system/clean.service <<EOF
+                 [Service]
+                 ExecStart=/opt/app/scripts/clean.sh
+                 EOF
+                 """)}
     assert rules(tmp_path, files, "install.sh") == {
         (2, "scripts/backup.sh", "cron", "written-crontab>command", "likely", True),
         (4, "scripts/check.sh", "cron", "written-crontab>command", "likely", True),
@@ -356,15 +350,15 @@ def test_heredoc_echo_and_tee_that_write_a_crontab_or_a_unit(tmp_path: Path) -> 
 
 
 def test_heredoc_that_writes_a_script_and_one_fed_to_a_shell(tmp_path: Path) -> None:
-    files = {"scripts/vacuum.sh": "", "scripts/fix.sh": "", "install.sh": (
-        "cat > /usr/local/bin/pg-vacuum <<'EOF'\n"
-        "#!/bin/sh\n"
-        'exec /opt/app/scripts/vacuum.sh "$@"\n'
-        "EOF\n"
-        "bash <<EOF\n"
-        "/opt/app/scripts/fix.sh\n"
-        "EOF\n"
-    )}
+    files = {"scripts/vacuum.sh": "", "scripts/fix.sh": "", "install.sh": text("""
+        cat > /usr/local/bin/pg-vacuum <<'EOF'
+        #!/bin/sh
+        exec /opt/app/scripts/vacuum.sh "$@"
+        EOF
+        bash <<EOF
+        /opt/app/scripts/fix.sh
+        EOF
+        """)}
     assert rules(tmp_path, files, "install.sh") == {
         (3, "scripts/vacuum.sh", "script", "written-script>exec", "likely", True),
         (6, "scripts/fix.sh", "script", "heredoc-shell>command", "likely", True),
@@ -373,9 +367,10 @@ def test_heredoc_that_writes_a_script_and_one_fed_to_a_shell(tmp_path: Path) -> 
 
 def test_gcloud_runs_a_module_or_a_cloud_function(tmp_path: Path) -> None:
     files = {"trainer/__init__.py": "", "trainer/task.py": "", "fn/main.py": "", "main.py": "",
-             "deploy.sh": ("gcloud ai-platform jobs submit training j --module-name trainer.task\n"
-                           "gcloud functions deploy sync --source fn --runtime python311\n"
-                           "gcloud beta functions deploy other --trigger-http\n")}
-    assert {(line, target) for _, line, target, _, _ in
-            scan_repo(tmp_path, files, only="deploy.sh")} == {
+             "deploy.sh": text("""
+                 gcloud ai-platform jobs submit training j --module-name trainer.task
+                 gcloud functions deploy sync --source fn --runtime python311
+                 gcloud beta functions deploy other --trigger-http
+                 """)}
+    assert targets(tmp_path, files, "deploy.sh") == {
         (1, "trainer/__init__.py"), (1, "trainer/task.py"), (2, "fn/main.py"), (3, "main.py")}

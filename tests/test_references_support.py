@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
@@ -9,10 +10,21 @@ from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 Row = tuple[str, int, str, str, bool]  # source, line, target, status, live
 
 
+def text(block: str) -> str:
+    """A file's text written as an indented block in a test: the newline after the opening
+    quotes and the block's margin are not part of the file."""
+    return textwrap.dedent(block.removeprefix("\n"))
+
+
+def resolved(source: str, *found: tuple[int, str]) -> set[Row]:
+    """The rows by which `source` runs, from each (line, target), a repo file: resolved, live."""
+    return {(source, line, target, "resolved", True) for line, target in found}
+
+
 def make_repo(root: Path, files: dict[str, str], links: dict[str, str] | None = None) -> None:
-    for path, text in files.items():
+    for path, content in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(text)
+        (root / path).write_text(content)
     for link, target in (links or {}).items():
         (root / link).parent.mkdir(parents=True, exist_ok=True)
         (root / link).symlink_to(target)
@@ -45,3 +57,8 @@ def rules(root: Path, files: dict[str, str], only: str,
     return {(int(r["line"]), str(r["target"]), str(r["kind"]), str(r["rule"]),  # type: ignore[call-overload]
              str(r["confidence"]), bool(r["live"]))
             for r in discover(root, files, links) if r["source"] == only}
+
+
+def targets(root: Path, files: dict[str, str], only: str) -> set[tuple[int, str]]:
+    """(line, target) of every row from one file that is not docs or data evidence."""
+    return {(line, target) for _, line, target, _, _ in scan_repo(root, files, only=only)}
