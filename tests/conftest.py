@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+# the shared helpers assert too (userrepo.left_alone): their failures should show the values
+pytest.register_assert_rewrite("userrepo")
+
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import git
 from runbook_lib.core.errors import BadInput, RunbookError
 from runbook_lib.gitops import checkout, gitwrite
-from userrepo import BRANCH, batch_commit, head, state, user_repo
+from userrepo import BRANCH, batch_commit, batched_repo, head, left_alone, state, user_repo
 
 
 def test_promote_moves_branch_and_checkout_and_keeps_user_files(tmp_path: Path) -> None:
@@ -46,19 +46,14 @@ def test_promote_moves_branch_and_checkout_and_keeps_user_files(tmp_path: Path) 
 
 
 def test_promote_when_branch_moved_moves_nothing(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     (repo / "data.txt").write_text("user commit meanwhile\n", encoding="utf-8")
     git(repo, "commit", "-qam", "user work")
     moved = head(repo)
-    before = state(repo)
-    with pytest.raises(RunbookError) as failed:
+    with left_alone(repo, moved), pytest.raises(RunbookError) as failed:
         checkout.promote(repo, "refs/heads/main", new, base)
     assert str(failed.value) == (f"branch main moved since the checkpoint (expected "
                                  f"{base[:12]}, found {moved[:12]}); nothing promoted")
-    assert head(repo, "main") == moved
-    assert state(repo) == before
     assert git(repo, "status", "--porcelain") == "?? notes.txt\n"
 
 
@@ -71,36 +66,27 @@ def test_promote_refuses_an_ignored_file_in_the_way(tmp_path: Path) -> None:
     (tree / "generated.sh").write_text("#!/bin/sh\n", encoding="utf-8")
     git(tree, "add", "-f", "generated.sh")
     git(tree, "commit", "-qm", "adds a path the user has as an ignored file")
-    before = state(repo)
-    with pytest.raises(BadInput, match=r"in the way of the batch.*generated\.sh"):
+    with (left_alone(repo, base),
+          pytest.raises(BadInput, match=r"in the way of the batch.*generated\.sh")):
         checkout.promote(repo, "main", head(tree), base)
-    assert head(repo, "main") == base and state(repo) == before
 
 
 def test_promote_refuses_an_uncommitted_edit_to_a_changed_file(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     (repo / "run.sh").write_text("#!/bin/sh\necho my edit\n", encoding="utf-8")
-    before = state(repo)
-    with pytest.raises(BadInput, match=r"run\.sh"):
+    with left_alone(repo, base), pytest.raises(BadInput, match=r"run\.sh"):
         checkout.promote(repo, "main", new, base)
-    assert head(repo, "main") == base and state(repo) == before
 
 
 def test_promote_refuses_a_non_fast_forward(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     with pytest.raises(BadInput, match="not a fast-forward"):
         checkout.promote(repo, "main", base, new)
     assert head(repo, "main") == base
 
 
 def test_promote_of_a_branch_not_checked_out_leaves_the_checkout(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     git(repo, "checkout", "-q", "-b", "feature")
     before = state(repo)
     checkout.promote(repo, "main", new, base)
@@ -109,10 +95,7 @@ def test_promote_of_a_branch_not_checked_out_leaves_the_checkout(tmp_path: Path)
 
 def test_failed_checkout_update_puts_the_branch_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
-    before = state(repo)
+    repo, base, new = batched_repo(tmp_path)
     real = checkout.git
 
     def failing(cwd: Path, *args: str, **kw: object) -> object:
@@ -121,15 +104,12 @@ def test_failed_checkout_update_puts_the_branch_back(
         return real(cwd, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(checkout, "git", failing)
-    with pytest.raises(RunbookError, match="put back"):
+    with left_alone(repo, base), pytest.raises(RunbookError, match="put back"):
         checkout.promote(repo, "main", new, base)
-    assert head(repo, "main") == base and state(repo) == before
 
 
 def test_settle_finishes_an_interrupted_promotion(tmp_path: Path) -> None:
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     gitwrite.cas_ref(repo, "refs/heads/main", new, base, "test")  # killed after the ref moved
     before = state(repo)
     assert checkout.differs(repo, new, base)
@@ -144,9 +124,7 @@ def test_settle_finishes_an_interrupted_promotion(tmp_path: Path) -> None:
 def test_settle_a_checkout_killed_inside_read_tree(tmp_path: Path) -> None:
     """What a killed `read-tree -m -u` leaves: the index still old, one file new, one
     deleted, one cut short while being written. Both directions come back exactly."""
-    repo = user_repo(tmp_path)
-    base = head(repo)
-    new = batch_commit(repo, tmp_path / "wt", base)
+    repo, base, new = batched_repo(tmp_path)
     for target, other in ((new, base), (base, new)):
         gitwrite.cas_ref(repo, "refs/heads/main", target, other, "test")
         git(repo, "read-tree", other)  # the index as the killed command found it

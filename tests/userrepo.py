@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import git, make_repo
@@ -52,3 +54,20 @@ def batch_commit(repo: Path, tree: Path, base: str) -> str:
     (tree / "new.sh").write_text("#!/bin/sh\nexec ./run.sh \"$@\"\n", encoding="utf-8")
     (tree / "new.sh").chmod(0o755)
     return gitwrite.commit_all(tree, "batch 1\n\n- shim new.sh\n- retire old.sh\n# kept\n")
+
+
+def batched_repo(tmp_path: Path) -> tuple[Path, str, str]:
+    """The user repo, the commit its main branch is at, and a batch commit on top of it made in
+    the worktree tmp_path/wt."""
+    repo = user_repo(tmp_path)
+    base = head(repo)
+    return repo, base, batch_commit(repo, tmp_path / "wt", base)
+
+
+@contextmanager
+def left_alone(repo: Path, main_at: str) -> Iterator[None]:
+    """Asserts that the block leaves branch main at `main_at` and every file outside .git
+    (content, mode and mtime) as it found them."""
+    before = state(repo)
+    yield
+    assert head(repo, "main") == main_at and state(repo) == before
