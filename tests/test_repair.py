@@ -4,6 +4,8 @@ may hold), locked or half-made worktrees of ours, broken refs of ours."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,21 @@ LOCKS = ["index.lock", "HEAD.lock", "refs/heads/main.lock", "packed-refs.lock"]
 
 def kinds(repo: Path, ours: Path) -> list[tuple[str, str]]:
     return [(f.kind, f.path.name) for f in leftovers.find(repo, ours)]
+
+
+@contextmanager
+def running(argv: list[str], cwd: Path | None = None,
+            holding: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A process that runs for the block, killed and reaped after it on every path. It holds
+    `holding` open as its stdin (our own handle is closed at once: only it has the file open),
+    or else waits for input on a pipe."""
+    with open(holding, "rb") if holding else nullcontext(subprocess.PIPE) as stdin:
+        process = subprocess.Popen(argv, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL)
+    with process:  # on leaving: closes our end of the pipe and reaps the process
+        try:
+            yield process
+        finally:
+            process.kill()
 
 
 def test_stale_locks_are_removed_one_line_each(tmp_path: Path) -> None:
@@ -40,17 +57,12 @@ def test_a_lock_a_live_process_holds_open_is_left_alone(tmp_path: Path) -> None:
     repo = user_repo(tmp_path)
     lock = repo / ".git" / "index.lock"
     lock.write_text("", encoding="utf-8")
-    with open(lock, "rb") as fh:
-        holder = subprocess.Popen(["sleep", "60"], stdin=fh)
-    try:
+    with running(["sleep", "60"], holding=lock) as holder:
         found = leftovers.find(repo, tmp_path / "ours")
         assert [(f.kind, f.detail) for f in found] == [("busy", str(holder.pid))]
         with pytest.raises(BadInput, match=f"pid {holder.pid}.*index.lock"):
             repair.repair(repo, found)
         assert lock.exists()
-    finally:
-        holder.kill()
-        holder.wait()
     assert kinds(repo, tmp_path / "ours") == [("lock", "index.lock")]
 
 
@@ -58,13 +70,8 @@ def test_no_lock_is_removed_while_git_works_in_the_repository(tmp_path: Path) ->
     repo = user_repo(tmp_path)
     (repo / ".git" / "HEAD.lock").write_text("", encoding="utf-8")
     # a git command still running there (it waits for input), that may own the lock
-    worker = subprocess.Popen(["git", "cat-file", "--batch"], cwd=repo,
-                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
-    try:
+    with running(["git", "cat-file", "--batch"], cwd=repo):
         assert kinds(repo, tmp_path / "ours") == [("busy", "HEAD.lock")]
-    finally:
-        worker.kill()
-        worker.wait()
     assert kinds(repo, tmp_path / "ours") == [("lock", "HEAD.lock")]
 
 
