@@ -11,6 +11,8 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
+from runbook_lib.discovery.references.dockerfile import parse
+
 _NAMES = ("dockerfile", "containerfile")
 
 
@@ -46,16 +48,13 @@ def _copies(dockerfile: Path, rel: str) -> int:
     wanted = {"."} | {"/".join(rel.split("/")[:i]) for i in range(1, rel.count("/") + 2)}
     wanted.discard("")
     try:
-        lines = dockerfile.read_bytes().decode("utf-8", errors="replace").split("\n")
+        text = dockerfile.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return 0
-    for number, line in enumerate(lines, 1):
-        words = line.split()
-        if len(words) < 3 or words[0].upper() not in ("COPY", "ADD"):
-            continue
-        sources = [w for w in words[1:-1] if not w.startswith("--")]
-        if any(_bare(w) in wanted for w in sources):
-            return number
+    for command in parse(text):  # discovery's parser: continuation lines, exec form, flags
+        if command.cmd in ("COPY", "ADD") and any(_bare(w) in wanted
+                                                  for w in command.value[:-1]):
+            return int(command.start_line)
     return 0
 
 
