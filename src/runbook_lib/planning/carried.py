@@ -15,7 +15,9 @@ import pandas as pd
 
 # kinds whose live rows run or copy the script inside an image, a container or a machine
 _AWAY_KINDS = frozenset({"dockerfile", "compose", "container", "packer"})
-_AWAY_RULES = ("ansible-script",)  # Ansible copies a `script:` to the host, then runs it
+# Ansible copies a `script:` to the host, then runs it; `cp`/`install`/`mv`/`rsync`/`scp`/`ln`
+# put the file somewhere else (discovery's references/fileops.py), also inside `bash -c`
+_AWAY_RULES = ("ansible-script", "file-op")
 # kinds of row whose target runs where its source runs
 _ALONG_KINDS = frozenset({"script", "python", "import"})
 
@@ -27,7 +29,8 @@ def carried(references: pd.DataFrame) -> dict[str, str]:
     along: dict[str, list[str]] = {}
     for ref in rows.to_dict("records"):
         source, target, kind = str(ref["source"]), str(ref["target"]), str(ref["kind"])
-        if kind in _AWAY_KINDS or str(ref.get("rule", "")).startswith(_AWAY_RULES):
+        steps = str(ref.get("rule", "")).split(">")
+        if kind in _AWAY_KINDS or any(step.startswith(_AWAY_RULES) for step in steps):
             away.setdefault(target, f"{source}:{ref['line']}")
         elif kind in _ALONG_KINDS:
             along.setdefault(source, []).append(target)

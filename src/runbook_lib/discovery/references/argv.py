@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 UNKNOWN = "\x03"  # stands for the unknown parts of a partly known value
+_ROOTED = ("/", "\x00")  # an absolute path, or one from the repo root (values.ANCHOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,13 @@ _VALUED = {
     "uv": {"with", "python", "p", "project", "directory", "group", "extra", "env-file",
            "package", "with-requirements", "index", "index-url"},
     "coverage": {"rcfile", "source", "include", "omit", "data-file", "context", "concurrency"},
+    "cp": {"t", "target-directory", "S", "suffix"}, "mv": {"t", "target-directory", "S", "suffix"},
+    "ln": {"t", "target-directory", "S", "suffix"},
+    "install": {"m", "mode", "o", "owner", "g", "group", "t", "target-directory", "S", "suffix"},
+    "rsync": {"e", "rsh", "f", "filter", "exclude", "include", "exclude-from", "include-from",
+              "files-from", "chmod", "chown", "T", "temp-dir", "rsync-path", "B", "port",
+              "password-file", "log-file"},
+    "scp": set("PioFclSJD"),
     "pytest": {"c", "k", "m", "p", "rootdir", "confcutdir", "basetemp", "o", "override-ini",
                "junitxml", "junit-xml", "cov", "cov-report", "cov-config", "maxfail", "durations",
                "tb", "log-level", "ignore", "deselect", "n", "numprocesses", "dist", "W",
@@ -80,9 +88,13 @@ _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hyperc
                              "sphinx-build", "discover"})
 
 
+# programs that copy, move or link files: a repo script among their sources is carried
+# somewhere else (installed, staged for a container), and the command fails without it
+FILE_OPS = frozenset({"cp", "mv", "install", "rsync", "scp", "ln"})
+
 # every command name interpret() does something with; other commands are never followed
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
-                    *_MODULE_RUNNERS, "sys.executable", "gcloud"})
+                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud"})
 
 
 def program(word: Word) -> str:
@@ -120,6 +132,8 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from runner(name, rest, chain, remote, tuple(env), head.line)
     elif name == "gcloud":
         yield from _gcloud(rest, chain)
+    elif name in FILE_OPS:
+        yield from _file_op(name, rest, chain, remote)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), plain, remote, tuple(env), tuple(rest))
     elif head.value:
@@ -208,6 +222,24 @@ def _wrapper(name: str, head: Word, rest: list[Word], chain: str,
         yield Action("shell", (args[0],), chain, remote)
         return
     yield from interpret(args, chain, remote)
+
+
+def _file_op(name: str, rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
+    """The sources of `cp`/`mv`/`install`/`rsync`/`scp`/`ln`: every operand but the last,
+    or all of them after `-t DIR`. Not a remote `host:path`, not `install -d` (it makes
+    folders), not the relative target of `ln -s` (relative to the link, not to here)."""
+    opts, args = _options(rest, _VALUED[name])
+    flags = [o.value or "" for o in opts]
+    short = "".join(f[1:] for f in flags if f.startswith("-") and not f.startswith("--"))
+    if name == "install" and ("d" in short or "--directory" in flags):
+        return
+    into = "t" in short or any(f.startswith("--target-directory") for f in flags)
+    symbolic = name == "ln" and ("s" in short or "--symbolic" in flags)
+    sources = [w for w in (args if into else args[:-1])
+               if not (w.value and ":" in w.value.partition("/")[0])
+               and not (symbolic and w.value is not None and not w.value.startswith(_ROOTED))]
+    if sources:
+        yield Action("copy", tuple(sources), chain, remote)
 
 
 def _command_string(name: str, opts: list[Word], args: list[Word], chain: str,

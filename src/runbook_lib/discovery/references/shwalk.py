@@ -16,6 +16,7 @@ from typing import Any
 from . import bats, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import Action, Word, interpret
+from .fileops import COPIED, copied
 from .lines import Hit
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
@@ -304,6 +305,9 @@ def _act(action: Action, sh: Shell) -> None:
         _path_word(action.words[0], action.rule, sh, what == "source")
     elif what == "bare":
         _bare(action.words[0], action.rule, sh)
+    elif what == "copy":
+        for w in action.words:
+            copied(w, f"{COPIED}>{action.rule}", sh)
     elif what == "shell":
         first = action.words[0]
         code = " ".join(w.value if w.value is not None else _code_text(w, sh)
