@@ -103,8 +103,11 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
 
 def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
     """The rows of words handed to a repo script, where that script runs its arguments
-    (references/runargs.py); a (line, target) the file already has keeps its own row."""
+    (references/runargs.py), and of folders handed to a Python function that loads each
+    module of its folder (references/pyloaders.py); a (line, target) the file already has
+    keeps its own row."""
     runners = {path for path, note in notes.items() if note.runs_args}
+    runners |= {tag for note in notes.values() for tag in note.loaders}
     for path, note in notes.items():
         extra = [r for via, r in note.pending if via in runners]
         if extra:

@@ -28,6 +28,9 @@ class FileNotes:
     # rows of the words a caller gives a repo script, kept if that script runs its arguments:
     # (the script, the row)
     pending: list[tuple[str, Reference]] = field(default_factory=list)
+    # `FILE::FUNCTION` of the folder loaders a Python file defines (pyloaders.py): the
+    # pending rows tagged with one are kept too
+    loaders: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)

@@ -13,14 +13,17 @@ import ast
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import accumulate
 
 from .argv import Word, interpret
-from .facts import FileNotes
+from .facts import FileNotes, Image
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
 from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
+from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
+from .pyloaders import RULE as LOADER_RULE
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
 from .source import Source
@@ -42,7 +45,9 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawn)\s*\(|from os import|"
                    r"runpy|import_module|__import__|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
-                   r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module")
+                   r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
+                   # a container folder handed to a function (pyloaders.py: a folder loader)
+                   r"[\w(]\s*=?\s*[\"']/[^\"'\s]+/[\"']\s*[,)]")
 
 
 def extract_python(src: Source) -> Iterator[Hit]:
@@ -59,14 +64,16 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return _import_statements(src), FileNotes()
-    scan = PyScan(src, _direct(src, tree))
+    loaders = folder_loaders(tree) if any(t in text for t in LOADS_TEXT) else set()
+    scan = PyScan(src, _direct(src, tree), loaders)
     scan.visit(tree)
     if scan.setup:  # a project without other project files: its tests are collected from here
         from .entrypoints import default_rows
         from .pytests import declares_pytest
 
         default_rows(src, scan.shell, declares_pytest(src.lines) or 1)
-    return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra])
+    return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra],
+                                      loaders={f"{src.path}::{name}" for name in loaders})
 
 
 def _direct(src: Source, tree: ast.Module) -> bool:
@@ -154,9 +161,11 @@ def _parse_import(scan: PyScan, statement: str, line: int) -> None:
 
 
 class PyScan:
-    def __init__(self, src: Source, direct: bool) -> None:
+    def __init__(self, src: Source, direct: bool, loaders: set[str] | None = None) -> None:
         self.src = src
         self.direct = direct
+        self.loaders = loaders or set()  # this module's folder loaders (pyloaders.py)
+        self.imported: dict[str, tuple[str, str]] = {}  # name -> (repo file, its own name)
         where = src.script_where()
         self.shell: Shell = src.shell(where)
         self.variables = where.variables
@@ -182,7 +191,7 @@ class PyScan:
     def _idle(self, node: ast.stmt) -> bool:
         """A statement after the last line that can run a file, with no `import` in it: what
         it assigns no later call reads, so it needs no visit."""
-        if self.setup:
+        if self.setup or self.loaders:
             return False
         self._triggered(0, 0)  # finds the hot lines
         assert self._hot is not None
@@ -217,7 +226,7 @@ class PyScan:
         self.visit(node)
 
     def _triggered(self, first: int, last: int) -> bool:
-        if self.setup:
+        if self.setup or self.loaders:  # a loader's calls need not name a program
             return True
         if self._hot is None:  # the lines that name something able to run a file, found once
             text = "\n".join(self.src.lines)
@@ -259,14 +268,17 @@ class PyScan:
         for alias in node.names:
             if alias.name == "*" or not self._module(f"{module}.{alias.name}", node.lineno,
                                                      "import", quiet=True):
-                self._module(module, node.lineno, "import")
+                files = self._module(module, node.lineno, "import")
+                if files and alias.name != "*":
+                    self.imported[alias.asname or alias.name] = (files[-1], alias.name)
 
     def _module(self, name: str, line: int, rule: str, quiet: bool = False,
-                confidence: str = "") -> bool:
+                confidence: str = "") -> tuple[str, ...]:
+        """The files of the module `name` resolves to (rows added for each); () if none."""
         found = resolve_module(name, self.roots(), self.src.lookup, direct=self.direct,
                                importer=self.src.path)
         if found is None:
-            return False
+            return ()
         last = len(found.files) - 1
         for i, path in enumerate(found.files):
             why = rule if i == last else f"{rule}+package"
@@ -275,7 +287,7 @@ class PyScan:
             self.shell.add(line, Found(RESOLVED, path, confidence or found.confidence), why,
                            kind="import")
         del quiet
-        return True
+        return found.files
 
     def _relative(self, node: ast.ImportFrom) -> None:
         # a relative import works only inside a package that was imported: its markers ran
@@ -301,7 +313,16 @@ class PyScan:
                                    relative=True) if parts else None
             marker = self.src.lookup.find(norm(folder + "/__init__.py"))
             files = found.files if found else ((marker,) if marker else ())
-            self._add(node.lineno, files, "import-relative")
+            if not files:  # valid only where an image puts the files beside each other
+                files = tuple(image_relative(self.src.path, node.level, node.module or "",
+                                             names, self.images(), self.src.lookup))
+                for path in files:
+                    self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY),
+                                   "import-relative+image", kind="import")
+            else:
+                self._add(node.lineno, files, "import-relative")
+            if files:
+                self.imported.update({n: (files[-1], n) for n in names})
 
     def _own_packages(self, level: int) -> list[str]:
         """The package markers of the importer's own package and of the `level - 1` packages
@@ -343,6 +364,26 @@ class PyScan:
             self._patched(node)
         elif short == "setup" and self.src.path.endswith("setup.py"):
             self._setup(node)
+        elif isinstance(node.func, ast.Name) and (node.func.id in self.loaders
+                                                  or node.func.id in self.imported):
+            self._loader_call(node, node.func.id)
+
+    def images(self) -> list[Image]:
+        facts = self.src.lookup.facts
+        return facts.images_of(self.src.path) if facts is not None else []
+
+    def _loader_call(self, node: ast.Call, name: str) -> None:
+        """A call that may hand a folder loader its folder: rows kept if it is one."""
+        file, own = (self.src.path, name) if name in self.loaders else self.imported[name]
+        start = len(self.shell.hits)
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                for path in folder_modules(arg.value, self.src.path, self.images(),
+                                           self.src.lookup):
+                    self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY), LOADER_RULE,
+                                   kind="import")
+        hits = self.shell.hits
+        hits[start:] = [replace(h, via=f"{file}::{own}") for h in hits[start:]]
 
     def _text(self, node: ast.AST) -> str:
         return text_of(node, self.variables, self.src.path)
