@@ -16,6 +16,7 @@ from typing import Any
 from . import bats, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import Action, Word, interpret
+from .cmdstrings import handed
 from .fileops import COPIED, copied
 from .lines import Hit
 from .lookup import Lookup
@@ -210,6 +211,7 @@ def _command(node: Node, sh: Shell) -> None:
         return
     head = word(name_node, sh)
     if not _may_refer(head, sh):
+        handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         return
     words = [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
     run_words(prefix + _split(words), sh)
@@ -310,7 +312,7 @@ def _act(action: Action, sh: Shell) -> None:
             copied(w, f"{COPIED}>{action.rule}", sh)
     elif what == "shell":
         first = action.words[0]
-        code = " ".join(w.value if w.value is not None else _code_text(w, sh)
+        code = " ".join(w.value if w.value is not None else code_text(w, sh)
                         for w in action.words)
         nested(code, first.line, sh, action.rule)
     elif sh.hook is not None:
@@ -319,7 +321,7 @@ def _act(action: Action, sh: Shell) -> None:
         through(action, sh, start)
 
 
-def _code_text(w: Word, sh: Shell) -> str:
+def code_text(w: Word, sh: Shell) -> str:
     """A code string that holds variables the inner shell sets: expand the ones known here."""
     text = w.text
     if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
