@@ -30,6 +30,7 @@ _TEXT = re.compile(r"^(?:echo|printf|print\w*|die\w*|warn\w*|err\w*|fail\w*|fata
                    r"dialog|zenity|cat|tee|touch|rm|mkdir|ls|chmod|chown|find|tar|sort|"
                    r"export|local|declare|readonly|typeset|alias|unset|set|trap|"
                    r"apt-get|apt|yum|dnf|pip\d?|npm|docker|kubectl|ssh|scp|rsync|sudo)$")
+_QUIET: dict[str, bool] = {}  # command name -> whether its arguments are text (per process)
 _INTERPRETER_VAR = re.compile(r"^\$\{?(?:PYTHON\w*|PY|BASH|SHELL)\}?$")
 _INTERPRETERS = re.compile(r"^(?:python[\d.]*|pypy\d*|perl|ruby|node|" +
                            "|".join(sorted(SHELLS)) + r")$")
@@ -37,14 +38,20 @@ _INTERPRETERS = re.compile(r"^(?:python[\d.]*|pypy\d*|perl|ruby|node|" +
 
 def handed(node: shparse.Node, head: Word, sh: Shell) -> None:
     """Rows for the quoted command lines among the arguments of a command (module doc)."""
+    args = [a for a in node.children_by_field_name("argument") if a.type == "string"]
+    if not args:
+        return
     name = (head.value or "").rpartition("/")[2]
-    if not name or _TEXT.match(name):
+    quiet = _QUIET.get(name)
+    if quiet is None:
+        quiet = _QUIET[name] = not name or _TEXT.match(name) is not None
+    if quiet:
         return
     from .shwalk import nested, word
 
-    for arg in node.children_by_field_name("argument"):
+    for arg in args:  # double-quoted strings
         raw = shparse.text(arg)
-        if len(raw) < 4 or raw[0] != '"' or "/" not in raw:
+        if len(raw) < 4 or "/" not in raw:
             continue
         w = word(arg, sh)
         code = _command_line(w, sh)

@@ -47,7 +47,7 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
                    # a container folder handed to a function (pyloaders.py: a folder loader)
-                   r"[\w(]\s*=?\s*[\"']/[^\"'\s]+/[\"']\s*[,)]")
+                   r"[\"']/[^\"'\s]*/[\"']\s*[,)]")
 
 
 def extract_python(src: Source) -> Iterator[Hit]:
