@@ -40,6 +40,35 @@ _PYTHON = {
 }
 
 
+# for each flag, literals one of which is in every text its regex matches: a text holding none
+# needs no regex pass (`in` runs at memory speed; an alternation is tried at every position)
+_NEEDS_COMMON = {
+    "hardcoded_path": ("/opt/", "/home/", "/srv/", "/var/", "/etc/", "/mnt/", "/data/",
+                       "/root/", "/usr/local/"),
+    "location_sensitive": ("$0", "${0", "BASH_SOURCE", "__file__"),
+}
+_NEEDS_SHELL = {
+    "destructive": ("rm", "dd", "mkfs", "DROP", "TRUNCATE", "git", "docker", "-delete"),
+    "stateful": ("pg_", "psql", "mysql", "redis-cli", "mongo", "sqlite3", "etcdctl", "backup",
+                 "restore"),
+    "privileged": ("sudo", "chown", "chmod", "chgrp", "setcap", "su"),
+    "network": ("curl", "wget", "ssh", "scp", "rsync", "nc", "telnet", "ftp"),
+    "timing": ("sleep", "wait", "flock", "timeout", "&"),
+    "docker": ("docker", "podman"),
+}
+_NEEDS_PYTHON = {
+    "destructive": ("rmtree", "os.remove", "os.unlink", "os.rmdir", "DROP", "TRUNCATE", "rm",
+                    "git"),
+    "stateful": ("psycopg", "pymysql", "MySQLdb", "sqlalchemy", "redis", "pymongo", "sqlite3",
+                 "pg_", "psql", "mysqldump", "backup", "restore"),
+    "privileged": ("os.ch", "os.set", "sudo"),
+    "network": ("requests", "httpx", "urllib", "socket", "http.client", "aiohttp", "paramiko",
+                "ftplib", "smtplib", "curl", "wget", "ssh", "scp"),
+    "timing": ("sleep", "threading"),
+    "docker": ("docker",),
+}
+
+
 def _pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The flag's regex and its gate: the same without `\\b` and look-behinds, so it matches
     wherever the regex does (and more), but starts with a literal, which Python's re finds
@@ -48,8 +77,10 @@ def _pair(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(pattern, re.M), re.compile(gate, re.M)
 
 
-_SHELL_RE = {k: _pair(v) for k, v in {**_COMMON, **_SHELL}.items()}
-_PYTHON_RE = {k: _pair(v) for k, v in {**_COMMON, **_PYTHON}.items()}
+_SHELL_RE = {k: (*_pair(v), {**_NEEDS_COMMON, **_NEEDS_SHELL}[k])
+             for k, v in {**_COMMON, **_SHELL}.items()}
+_PYTHON_RE = {k: (*_pair(v), {**_NEEDS_COMMON, **_NEEDS_PYTHON}[k])
+              for k, v in {**_COMMON, **_PYTHON}.items()}
 _ERREXIT = re.compile(r"^\s*set\s+(?:-[a-zA-Z]*e|-o\s+errexit|-\w*\s+-\w*e)|^#!.*\s-\w*e", re.M)
 _SHELL_VAR = re.compile(r"\$\{(\w+)(:?[-=?+])?|\$([A-Za-z_]\w*)")
 # searched in all code lines at once: `_S` is a space that never crosses a line end, so each
@@ -84,7 +115,8 @@ def analyse(text: str, language: str) -> tuple[set[str], list[str]]:
     lines = code_lines(text, language)
     body = "\n".join(lines)
     table = _PYTHON_RE if language == "python" else _SHELL_RE
-    flags = {flag for flag, (rx, gate) in table.items() if _search(rx, gate, body)}
+    flags = {flag for flag, (rx, gate, needs) in table.items()
+             if any(n in body for n in needs) and _search(rx, gate, body)}
     names = _env_from_lines(text, lines, language)
     if names:
         flags.add("env")

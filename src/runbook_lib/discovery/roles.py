@@ -83,11 +83,16 @@ def traits(text: str, language: str) -> Traits:
     if language != "python":
         return Traits(direct=True)
     lower = text.lower()
+    airflow = all(w in lower for w in _AIRFLOW_SAFE_MODE)
+    # each regex only where a literal it needs is in the text (a regex pass costs far more)
     return Traits(direct=runs_directly(text.split("\n")),
-                  tasks=_TASKS.search(text) is not None,
-                  airflow=all(w in lower for w in _AIRFLOW_SAFE_MODE),
-                  tests=_TESTS.search(text) is not None,
-                  dag=_AIRFLOW_IMPORT.search(text) is not None and _DAG.search(text) is not None)
+                  tasks=any(w in text for w in ("celery", "shared_task", ".task", "invoke"))
+                  and _TASKS.search(text) is not None,
+                  airflow=airflow,
+                  tests=any(w in text for w in ("def test", "class Test", "TestCase"))
+                  and _TESTS.search(text) is not None,
+                  dag=airflow and "airflow" in text and _AIRFLOW_IMPORT.search(text) is not None
+                  and _DAG.search(text) is not None)
 
 
 @dataclass(frozen=True)
