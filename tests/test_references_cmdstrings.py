@@ -52,6 +52,7 @@ MESSAGES = {
         tf_init "$TOP_DIR/tools/$ENV_PATH" "$ENV"
         start_service gone "$TOP_DIR/tools/gone.sh --fast"
         echo "$TOP_DIR/tools/tracker.sh"
+        shown="$(display_path "$TOP_DIR/tools/tracker.sh")"
         """),
 }
 

@@ -4,10 +4,10 @@
 that runs that string, through layers no walker follows (a unit file written by a helper). When
 a quoted argument of a command that is not a known program reads as a command line (its first
 word is a path or an interpreter) and running it would run a repo script, that is a `likely`
-row, rule `command-string>FUNCTION`. Messages are not: the argument of `echo`, `die`, `log`...
-and a string whose first word is plain text (`"Failed to run $TOP_DIR/x.sh"`) or holds an unknown
-part (`"$root/$env_path"`) give nothing, and a path that names no repo script gives no
-dangling row.
+row, rule `command-string>FUNCTION`. Messages are not: the argument of `echo`, `die`, `log`...,
+a lone path whose output is captured (`$(display_path "$root/bin/tool")`, rbenv), and a string
+whose first word is plain text (`"Failed to run $TOP_DIR/x.sh"`) or that holds an unknown part
+(`"$root/$env_path"`) give nothing; a path that names no repo script gives no dangling row.
 """
 
 from __future__ import annotations
@@ -49,10 +49,11 @@ def handed(node: shparse.Node, head: Word, sh: Shell) -> None:
         return
     from .shwalk import nested, word
 
+    captured = _captured(node)
     for arg in args:  # double-quoted strings
         raw = shparse.text(arg)
-        if len(raw) < 4 or "/" not in raw:
-            continue
+        if len(raw) < 4 or "/" not in raw or (captured and " " not in raw.strip('"')):
+            continue  # `x="$(display_path "$root/bin/tool")"`: a lone path whose output is kept
         w = word(arg, sh)
         code = _command_line(w, sh)
         if code is None:
@@ -64,6 +65,14 @@ def handed(node: shparse.Node, head: Word, sh: Shell) -> None:
                            if h.status == RESOLVED and "+variable" not in h.rule]
         sh.cd = cd
         del sh.sources[sources:]
+
+
+def _captured(node: shparse.Node) -> bool:
+    """The command's output is kept (`$(...)`): a function handed a lone path prints it."""
+    parent = node.parent
+    while parent is not None and parent.type not in ("command_substitution", "program"):
+        parent = parent.parent
+    return parent is not None and parent.type == "command_substitution"
 
 
 def _command_line(w: Word, sh: Shell) -> str | None:
