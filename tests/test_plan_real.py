@@ -373,10 +373,40 @@ def test_retirement_waits_for_scripts_in_a_folder_an_image_copies_whole(tmp_path
              "one/run.sh": "#!/bin/sh\necho run\n",
              "one/extra.sh": "#!/bin/sh\necho extra\n"}
     repo, ws, first = plan_of(files, tmp_path)
+    # a folder copied by name is a live (likely) caller of its scripts: never quarantined
+    assert acted(first, "quarantine") == ["app/bin/tool.sh", "one/extra.sh"]
     second = after_window(repo, ws, first, tmp_path)
     assert acted(second, "retire") == ["one/extra.sh"]
     reasons = {w["members"][0]: w["reason"] for w in second["waiting"]}
-    assert "(ess/Dockerfile:2, which copies its folder into an image)" in \
-        reasons["ess/container-scripts/startAdmin.sh"]
+    # `COPY . /app` is every file of the context: the plan's own check holds it
     assert "(app/Dockerfile:2, which copies its folder into an image)" in \
         reasons["app/bin/tool.sh"]
+    assert (repo / "ess/container-scripts/startAdmin.sh").read_text() == \
+        files["ess/container-scripts/startAdmin.sh"]
+
+
+def test_a_sibling_folder_an_image_copies_by_env_name_is_neither_retired_nor_shimmed(
+        tmp_path: Path) -> None:
+    # oracle/docker-images RAC: containerfiles/scripts/oragridadd.py was retired; the sibling
+    # containerfiles/19.3.0/Containerfile, built from containerfiles/, ships the whole folder
+    # with `COPY $RAC_SCRIPTS_DIR $SCRIPT_DIR/scripts` (ENV RAC_SCRIPTS_DIR="scripts")
+    grid = "#!/usr/bin/env python3\nimport sys\nprint('add node', sys.argv[1:])\n"
+    files = {"rac/files/19c/Containerfile":
+             "FROM linux AS base\nENV SCRIPT_DIR=/opt/scripts/startup \\\n"
+             '    RAC_SCRIPTS_DIR="scripts"\nCOPY $RAC_SCRIPTS_DIR $SCRIPT_DIR/scripts\n',
+             "rac/files/build.sh": "#!/bin/bash\ndocker build -f \"$1\"/Containerfile .\n",
+             "rac/files/scripts/gridadd.py": grid,
+             "rac/files/scripts/lib/report.sh": "#!/bin/bash\n" + REPORT,
+             # copies of both outside the image, run from the checkout
+             "tools/gridadd.py": grid, "tools/report.sh": "#!/bin/bash\n" + REPORT,
+             "Makefile": "all:\n\tbash tools/report.sh\n\tpython3 tools/gridadd.py\n"}
+    repo, ws, first = plan_of(files, tmp_path)
+    shipped = ["rac/files/scripts/gridadd.py", "rac/files/scripts/lib/report.sh"]
+    assert not set(shipped) & set(acted(first, "shim") + acted(first, "quarantine"))
+    reasons = {m: w["reason"] for w in first["waiting"] for m in w["members"]}
+    assert "runs away from the checkout (rac/files/19c/Containerfile:4" in \
+        reasons["rac/files/scripts/gridadd.py"]
+    second = after_window(repo, ws, first, tmp_path)
+    assert not set(shipped) & set(acted(second, "retire") + acted(second, "shim"))
+    for path in shipped:
+        assert (repo / path).read_text() == files[path]

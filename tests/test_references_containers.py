@@ -28,7 +28,8 @@ def test_dockerfile_copy_maps_and_instructions(tmp_path: Path) -> None:
         RUN /app/scripts/gone.sh; /usr/bin/other.sh
         """)}
     assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
-        "Dockerfile", (4, "docker/entrypoint.sh"), (5, "docker/entrypoint.sh"),
+        "Dockerfile", (3, "scripts/health.sh"), (3, "scripts/migrate.sh"), (3, "scripts/start.sh"),
+        (4, "docker/entrypoint.sh"), (5, "docker/entrypoint.sh"),
         (6, "scripts/migrate.sh"), (7, "scripts/health.sh"), (8, "scripts/health.sh"),
         (10, "scripts/start.sh")) | {("Dockerfile", 11, "/app/scripts/gone.sh", "missing", True)}
 
@@ -90,7 +91,8 @@ def test_multi_stage_copy_from_maps_through_the_earlier_stage(tmp_path: Path) ->
         ENTRYPOINT /bin/start.sh
         """)}
     assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
-        "Dockerfile", (3, "scripts/migrate.sh"), (7, "scripts/start.sh"))
+        "Dockerfile", (2, "scripts/health.sh"), (2, "scripts/migrate.sh"), (2, "scripts/start.sh"),
+        (3, "scripts/migrate.sh"), (7, "scripts/start.sh"))
 
 
 def test_copy_of_a_script_into_a_built_image_is_live(tmp_path: Path) -> None:
@@ -129,7 +131,7 @@ def test_entrypoint_interpreter_runs_the_cmd_words(tmp_path: Path) -> None:
         CMD ["/app/job.py"]
         """)}
     assert scan_repo(tmp_path, files, only="Dockerfile") == resolved(
-        "Dockerfile", (4, "tools/job.py"))
+        "Dockerfile", (2, "tools/job.py"), (4, "tools/job.py"))
 
 
 def test_a_script_inside_an_image_reaches_its_siblings_by_container_path(tmp_path: Path) -> None:
@@ -294,3 +296,55 @@ def test_healthcheck_options_on_one_line_and_cmd_on_the_next(tmp_path: Path) -> 
         ("db/Dockerfile", 3, "db/check.sh", "resolved", True),
         ("db/Dockerfile", 5, "db/check.sh", "resolved", True),
     }
+
+
+def test_a_folder_copied_whole_ships_every_script_below_it(tmp_path: Path) -> None:
+    files = {"svc/tools/start.sh": "", "svc/tools/sub/fix.py": "", "svc/tools/notes.txt": "",
+             "svc/conf/run.sh": "", "svc/Dockerfile": text("""
+                 FROM alpine
+                 COPY tools/ /opt/tools/
+                 ADD conf/. /etc/conf
+                 """)}
+    assert rules(tmp_path, files, "svc/Dockerfile") == {
+        (2, "svc/tools/start.sh", "dockerfile", "dockerfile-copy>folder", "likely", True),
+        (2, "svc/tools/sub/fix.py", "dockerfile", "dockerfile-copy>folder", "likely", True),
+        (3, "svc/conf/run.sh", "dockerfile", "dockerfile-copy>folder", "likely", True)}
+
+
+def test_a_sibling_folder_named_by_env_copied_from_the_parent_context(tmp_path: Path) -> None:
+    # oracle/docker-images RAC: containerfiles/19.3.0/Containerfile, built from containerfiles/
+    # (`-f "${VERSION}"/Containerfile .`), copies the sibling scripts/ through an ENV value
+    files = {"rac/files/scripts/gridadd.py": "", "rac/files/scripts/lib/util.sh": "",
+             "rac/files/19c/setup.sh": "", "rac/files/19c/Containerfile": text("""
+                 FROM linux AS base
+                 ENV SCRIPT_DIR=/opt/scripts/startup \\
+                     RAC_SCRIPTS_DIR="scripts"
+                 COPY setup.sh $SCRIPT_DIR/
+                 COPY $RAC_SCRIPTS_DIR $SCRIPT_DIR/scripts
+                 """)}
+    assert rules(tmp_path, files, "rac/files/19c/Containerfile") == {
+        (4, "rac/files/19c/setup.sh", "dockerfile", "dockerfile-copy", "certain", True),
+        (5, "rac/files/scripts/gridadd.py", "dockerfile", "dockerfile-copy>folder", "likely",
+         True),
+        (5, "rac/files/scripts/lib/util.sh", "dockerfile", "dockerfile-copy>folder", "likely",
+         True)}
+
+
+def test_trap_the_context_root_another_image_and_a_missing_folder_give_no_row(
+        tmp_path: Path) -> None:
+    """`COPY . /app` is every file of the context (planning holds those back), not a folder of
+    scripts; `--from` copies from another image; a folder the repo lacks is made elsewhere."""
+    files = {"img/app/bin/tool.sh": "", "img/app/tool/x.sh": "", "img/other.sh": "",
+             "img/app/Dockerfile": text("""
+                 FROM base AS builder
+                 COPY . /app
+                 COPY ./ /srv/
+                 COPY bin/.. /opt/
+                 COPY .. /up/
+                 COPY ../../ /all/
+                 FROM base
+                 COPY --from=builder /img/app/bin /bin2
+                 COPY --from=other:1 /tool /tool
+                 COPY generated/ /opt/generated/
+                 """)}
+    assert rules(tmp_path, files, "img/app/Dockerfile") == set()

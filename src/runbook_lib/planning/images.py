@@ -2,8 +2,11 @@
 
 `COPY container-scripts /u01/container-scripts` (or `COPY . /app`) puts every file of the
 folder into the image, where people run them with `docker exec`, whether or not anything in
-the image names them; discovery makes rows only for the scripts the image runs. Deleting one
-changes what the image holds, so a retirement waits for a person.
+the image names them. Deleting one changes what the image holds, so a retirement waits for a
+person. Discovery makes a `likely` row (`dockerfile-copy>folder`) for each script of a folder
+a COPY names, from any Dockerfile, so those are never orphans; this check is for what it
+leaves out: the build context itself (`COPY . /app`), the subfolders a glob matches
+(`COPY tools/* /u01/`), and files named like a Dockerfile that discovery does not read as one.
 """
 
 from __future__ import annotations

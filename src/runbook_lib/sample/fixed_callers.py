@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook_lib.sample.model import DEPLOY_ROOT, Line, ln, missing, plain
+from runbook_lib.sample.model import DEPLOY_ROOT, Line, copies_folder, ln, missing, plain
 from runbook_lib.sample.sink import Sink
 
 API = "services/api"
@@ -22,7 +22,7 @@ def write_dockerfile(sink: Sink) -> None:
                "postgresql-client && rm -rf /var/lib/apt/lists/*",
                "COPY requirements.txt ./", "RUN pip install --no-cache-dir -r requirements.txt"),
         ln("COPY entrypoint.sh /usr/local/bin/entrypoint.sh", f"{API}/entrypoint.sh"),
-        Line("COPY scripts/ /app/scripts/"),
+        copies_folder("COPY scripts/ /app/scripts/", f"{API}/scripts"),
         ln("RUN ./scripts/setup.sh", f"{API}/scripts/setup.sh"),
         Line("COPY . ."),
         ln("HEALTHCHECK --interval=30s --timeout=5s CMD /app/scripts/healthcheck.sh || exit 1",

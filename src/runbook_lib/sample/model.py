@@ -51,12 +51,19 @@ class Line:
     refs: tuple[Ref, ...] = ()
     drop: bool = False  # a near-miss copy may delete this line
     trap: bool = False  # names a script without calling it: a correct extractor reports nothing
+    folder: str = ""  # a Dockerfile COPY of this repo folder: each script below it ships
 
 
 def ln(text: str, *targets: str | Ref) -> Line:
     """A line naming `targets` (resolved paths, or Ref for other statuses)."""
     refs = tuple(t if isinstance(t, Ref) else Ref(t) for t in targets)
     return Line(text, refs)
+
+
+def copies_folder(text: str, folder: str) -> Line:
+    """A COPY of a whole repo folder: a reference to every script below it, written or not yet
+    (the truth resolves it once every file is written)."""
+    return Line(text, folder=folder)
 
 
 def trap(*texts: str) -> list[Line]:

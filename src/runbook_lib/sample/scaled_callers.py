@@ -6,7 +6,7 @@ import random
 
 from runbook_lib.sample.chunks import Chunk, ChunkSpec
 from runbook_lib.sample.common import write_hand
-from runbook_lib.sample.model import DEPLOY_ROOT, Line, ln, plain
+from runbook_lib.sample.model import DEPLOY_ROOT, Line, copies_folder, ln, plain
 from runbook_lib.sample.sink import Sink
 
 CI_HEADER = ("name: ops-{n}", "on:", "  schedule:", '    - cron: "17 3 * * *"',
@@ -78,5 +78,6 @@ class ServiceFiles:
         lines = plain("FROM debian:bookworm-slim",
                       "RUN apt-get update && apt-get install -y --no-install-recommends curl "
                       "ca-certificates postgresql-client && rm -rf /var/lib/apt/lists/*",
-                      "WORKDIR /srv", "COPY bin/ /srv/bin/")
+                      "WORKDIR /srv")
+        lines.append(copies_folder("COPY bin/ /srv/bin/", f"services/{self.svc}/bin"))
         return lines + [line for line in (self.health, self.cmd) if line is not None]

@@ -54,6 +54,8 @@ class Sink:
                 continue
             if line.trap:
                 self.truth.traps.append((path, number))
+            if line.folder:
+                self.truth.folder_copies.append((path, number, line.folder, kind, runs))
             self._record(path, number, line, kind, runs)
 
     def _record(self, path: str, number: int, line: Line, kind: str, live: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ class Truth:
         self.vendored: list[str] = []
         self.same_job: list[list[str]] = []
         self.traps: list[tuple[str, int]] = []  # (path, line) that names a script, no caller
+        # (source, line, folder, kind, live): a COPY of a folder, resolved when all is written
+        self.folder_copies: list[tuple[str, int, str, str, bool]] = []
 
     def add_ref(self, row: RefRow) -> None:
         self.refs.append(row)
@@ -36,7 +39,18 @@ class Truth:
                 found.setdefault(name, []).append(meta.path)
         return {name: sorted(paths) for name, paths in sorted(found.items())}
 
+    def resolve_folders(self) -> None:
+        """A COPY of a folder references every script below it (docs/discovery.md)."""
+        paths = sorted(meta.path for meta in self.scripts)
+        for source, line, folder, kind, live in self.folder_copies:
+            # "0" is the character after "/": the paths between the two start with `folder/`
+            start, end = (bisect.bisect_left(paths, folder + end) for end in "/0")
+            for target in paths[start:end]:
+                self.add_ref((source, line, target, kind, RESOLVED, live))
+        self.folder_copies = []
+
     def write(self, path: Path, seed: int, requested: int) -> None:
+        self.resolve_folders()
         head = {"seed": seed, "scripts_requested": requested, "deploy_root": DEPLOY_ROOT}
         skipped: list[dict[str, str]] = sorted(self.skipped, key=_by_path)
         with path.open("w", encoding="utf-8", newline="\n") as out:

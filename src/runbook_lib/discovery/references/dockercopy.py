@@ -1,5 +1,5 @@
 """Dockerfile COPY/ADD: what each instruction puts where in the image (a stage's maps), and the
-live reference a COPY of a script is (`dockerfile-copy`)."""
+live reference a COPY of a script (`dockerfile-copy`) or of a folder of scripts is."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .argv import Word
+from .fileops import under
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, RESOLVED
 from .resolve import GONE, Found, Maps, Where, absolute
@@ -20,6 +21,8 @@ from .values import evaluate, norm
 # folders every base image has: `COPY x.sh /usr/local/bin` puts x.sh into it
 _FOLDERS = frozenset({"/", "/root", "/tmp", "/bin", "/sbin", "/usr/bin", "/usr/sbin",
                       "/usr/local/bin", "/usr/local/sbin", "/opt", "/srv", "/home", "/etc"})
+# a COPY of a folder: each script below it is in the image, whether or not anything runs it
+FOLDER_COPY = "dockerfile-copy>folder"
 
 
 @dataclass(slots=True)
@@ -101,38 +104,40 @@ def _source(source: str, context: str, origin: Stage | bool | None, lk: Lookup) 
 
 
 def copied(command: Any, stage: Stage, context: str, src: Source, shell: Shell) -> None:
-    """A COPY/ADD of a script into an image that is built: a live reference to it."""
+    """A COPY/ADD of a script, or of a folder of scripts, into an image that is built: a live
+    reference to each script."""
     if any(f.startswith("--from=") for f in command.flags) or len(command.value) < 2:
         return
     for written in command.value[:-1]:
         source = evaluate(written, stage.env, "") if "$" in written else written
         line = line_of(src.lines, command, written)
         if source is None:  # `COPY $VERSION/setup.sh`: a build argument picks the folder
-            base, found = context, _partly(written, stage, context, src.lookup)
-            while not found and base:  # built from a folder above, as below
-                base = posixpath.dirname(base)
-                found = _partly(written, stage, base, src.lookup)
-            # `-f 23/Containerfile --build-arg VERSION=23 .`: the folder the Containerfile sits
-            # in is the one its argument names, when it holds a script that fits
-            own = [t for t in found if t.startswith(src.folder + "/")] if base != context else []
-            for target in own or found:
-                shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+variable")
-            if not found and _unknown_name(written):
-                # `COPY $START_FILE $ORACLE_BASE/` with START_FILE set by the base image: it
-                # may be any file of the context (oracle/docker-images extensions/k8s)
-                for target in src.lookup.in_folder(context):
-                    shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+unknown")
+            _through_argument(written, stage, context, src, shell, line)
             continue
         if not source or "://" in source:
             continue
-        found = _sources(source, context, src.lookup)
-        confidence = CERTAIN
-        base = context
-        while not found and base:  # built from a folder above (`docker build -f docker/x .`)
-            base = posixpath.dirname(base)
-            found, confidence = _sources(source, base, src.lookup), LIKELY
-        for target in found:
-            shell.add(line, Found(RESOLVED, target, confidence), "dockerfile-copy")
+        reached, above = _reach(source, context, src.lookup)
+        for target, rule in reached:
+            confidence = LIKELY if above or rule == FOLDER_COPY else CERTAIN
+            shell.add(line, Found(RESOLVED, target, confidence), rule)
+
+
+def _through_argument(written: str, stage: Stage, context: str, src: Source, shell: Shell,
+                      line: int) -> None:
+    base, found = context, _partly(written, stage, context, src.lookup)
+    while not found and base:  # built from a folder above, as in _reach
+        base = posixpath.dirname(base)
+        found = _partly(written, stage, base, src.lookup)
+    # `-f 23/Containerfile --build-arg VERSION=23 .`: the folder the Containerfile sits
+    # in is the one its argument names, when it holds a script that fits
+    own = [t for t in found if t.startswith(src.folder + "/")] if base != context else []
+    for target in own or found:
+        shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+variable")
+    if not found and _unknown_name(written):
+        # `COPY $START_FILE $ORACLE_BASE/` with START_FILE set by the base image: it
+        # may be any file of the context (oracle/docker-images extensions/k8s)
+        for target in src.lookup.in_folder(context):
+            shell.add(line, Found(RESOLVED, target, LIKELY), "dockerfile-copy+unknown")
 
 
 def _unknown_name(written: str) -> bool:
@@ -154,15 +159,37 @@ def _partly(written: str, stage: Stage, context: str, lk: Lookup) -> list[str]:
     return [p for p in lk.sorted_scripts() if p.startswith(fixed) and regex.fullmatch(p)]
 
 
-def _sources(source: str, context: str, lk: Lookup) -> list[str]:
+def _reach(source: str, context: str, lk: Lookup) -> tuple[list[tuple[str, str]], bool]:
+    """(script, rule) for each script a COPY source brings, and whether it was found from a
+    folder above the Dockerfile's context (built from there: `docker build -f docker/x .`),
+    tried one folder up at a time until the source names something."""
+    base = context
+    while True:
+        found = _sources(source, base, lk)
+        if found is not None or not base:
+            return found or [], base != context
+        base = posixpath.dirname(base)
+
+
+def _sources(source: str, context: str, lk: Lookup) -> list[tuple[str, str]] | None:
+    """What `source` brings from `context`; None when it names nothing there."""
     path = norm(context + "/" + source)
     if path is None:
-        return []
+        return None
     if "*" in source or "?" in source:
         folder, _, name = path.rpartition("/")
-        return [p for p in lk.in_folder(folder) if fnmatch.fnmatchcase(posixpath.basename(p), name)]
+        return [(p, "dockerfile-copy") for p in lk.in_folder(folder)
+                if fnmatch.fnmatchcase(posixpath.basename(p), name)] or None
     found = lk.find(path)
-    return [found] if found is not None else []
+    if found is not None:
+        return [(found, "dockerfile-copy")]
+    if not path or path == context or context.startswith(path + "/"):
+        # `COPY . /app`: every file of the context, not a folder of scripts; no row per
+        # script (planning's images.py holds those back), and no search above it
+        return []
+    if path in lk.index.dirs:  # `COPY scripts/ /opt/scripts/`: every script below it ships
+        return [(p, FOLDER_COPY) for p in under(path, lk)]
+    return None
 
 
 def line_of(lines: list[str], command: Any, needle: str) -> int:

@@ -103,9 +103,9 @@ def _join(base: str, value: str) -> str | None:
 
 
 def under(folder: str, lk: Lookup) -> list[str]:
-    """Every script below a repo folder, at any depth."""
+    """Every script below a repo folder, at any depth ("", the root: every script)."""
     scripts = lk.sorted_scripts()
-    prefix = folder + "/"
+    prefix = folder + "/" if folder else ""
     at = bisect.bisect_left(scripts, prefix)
     out: list[str] = []
     while at < len(scripts) and scripts[at].startswith(prefix):
