@@ -87,11 +87,11 @@ def test_a_program_name_with_no_known_part_runs_nothing(tmp_path: Path) -> None:
 
 def test_a_name_built_for_an_interpreter_is_a_file_of_the_folder_not_of_path(
         tmp_path: Path) -> None:
-    files = {**FILES, "libexec/kit-run": "#!/bin/bash\nexport PATH=\"$(dirname \"$0\"):$PATH\"\n"
-                                         "bash \"step-$1.sh\"\n",
-             "libexec/step-a.sh": "#!/bin/bash\n", "libexec/kit-other": "#!/bin/bash\n"}
-    got = {target for _, target, *_ in rules(tmp_path, files, "libexec/kit-run")}
-    assert "libexec/kit-other" not in got
+    files = {"tools/run.sh": "#!/bin/bash\nPATH=\"$(dirname \"$0\")/../libexec:$PATH\"\n"
+                             "bash \"step-$1.sh\"\nexec \"step-$1.sh\"\n",
+             "libexec/step-a.sh": "#!/bin/bash\n"}
+    assert {(line, target) for line, target, *_ in rules(tmp_path, files, "tools/run.sh")} == {
+        (4, "libexec/step-a.sh")}
 
 
 def test_a_lookup_by_name_needs_a_repo_path_folder(tmp_path: Path) -> None:

@@ -88,6 +88,7 @@ def test_an_official_image_is_not_the_repo_folder_of_that_name(tmp_path: Path) -
 
 
 def test_two_dockerfiles_in_folders_of_one_name_make_the_image_unknown(tmp_path: Path) -> None:
-    files = {**FILES, "legacy/foundation/Dockerfile": "FROM alpine\n"}
+    files = {**FILES, "legacy/foundation/Dockerfile": "FROM alpine\nCOPY setup/ /opt/setup/\n",
+             "legacy/foundation/setup/install.py": "#!/usr/bin/env python3\n"}
     got = rules(tmp_path, files, "images/child/Dockerfile")
     assert {target for _, target, *_ in got} == {"images/child/own.sh"}

@@ -1,7 +1,7 @@
 """PATH folders that other files hand a shell script: a library it sources that puts a repo
 folder on PATH (`load test_helper`, whose `PATH="${BATS_TEST_DIRNAME}/../libexec:$PATH"` then
-holds for the test), and the script that runs it (a dispatcher that puts its own folder on PATH
-before `exec "tool-$command"`: the subcommand it runs finds its siblings by name there).
+holds for the test), and the script that runs or sources it (a dispatcher that puts its own
+folder on PATH before `exec "tool-$command"`: the subcommand it runs finds its siblings there).
 
 Only folders a file's own code puts on PATH (or was handed) travel, never the deploy roots'
 or an image's PATH, which every script has already. A folder from a sourced library keeps the
@@ -30,16 +30,12 @@ def handed(notes: Mapping[str, FileNotes], refs: Mapping[str, Iterable[Reference
                 _add(out, path, got.path_dirs)
         if not note.path_dirs:
             continue
+        # a script it runs inherits its PATH, and so does a library it sources
         runs = sorted({r.target for r in refs.get(path, ()) if r.live and r.status == RESOLVED
-                       and r.target in shells and r.target != path and not _sources(r.rule)})
+                       and r.target in shells and r.target != path})
         for target in runs:
             _add(out, target, [(folder, LIKELY) for folder, _ in note.path_dirs])
     return {path: tuple(dirs) for path, dirs in out.items()}
-
-
-def _sources(rule: str) -> bool:
-    last = rule.rpartition(">")[2]
-    return last.startswith(("source", ".", "bats-load"))
 
 
 def _add(out: dict[str, list[tuple[str, str]]], path: str, dirs: Iterable[tuple[str, str]],
