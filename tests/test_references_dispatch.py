@@ -149,3 +149,11 @@ def test_a_subcommand_that_asks_for_its_own_usage_is_no_caller_of_itself(tmp_pat
     assert {(line, target) for line, target, *_ in got} == {(2, "libexec/kit-help")}
     got = rules(tmp_path / "b", files, "libexec/kit-list", LINKS)
     assert (2, "libexec/kit-name", "script", "command+PATH", "likely", True) in got
+
+
+def test_a_function_that_sets_path_hands_it_to_no_one(tmp_path: Path) -> None:
+    files = {"lib/common.sh": "use_shim() {\n  export PATH=$TOP/tools/shim:$PATH\n}\n",
+             "stack.sh": "#!/bin/bash\nTOP=$(cd $(dirname \"$0\") && pwd)\n"
+                         "source $TOP/lib/common.sh\ncloud server list\n",
+             "tools/shim/cloud": "#!/usr/bin/env python3\nprint('shim')\n"}
+    assert {target for _, target, *_ in rules(tmp_path, files, "stack.sh")} == {"lib/common.sh"}

@@ -120,7 +120,7 @@ def _visit(root: Node, sh: Shell) -> None:
             _command(node, sh)
         elif kind == "variable_assignment":
             if node.parent is None or node.parent.type != "command":
-                _assign(node, sh)
+                _assign(node, sh, top=not functions)
         elif kind == "for_statement":
             _for(node, sh)
         elif kind == "redirected_statement":
@@ -147,7 +147,7 @@ def _runner(node: Node, function: list[Any], sh: Shell) -> None:
         sh.runners.setdefault(function[1], function[2])
 
 
-def _assign(node: Node, sh: Shell) -> None:
+def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     name_node = node.child_by_field_name("name")
     value_node = node.child_by_field_name("value")
     if name_node is None:
@@ -157,7 +157,7 @@ def _assign(node: Node, sh: Shell) -> None:
     if value_node is not None and value_node.type == "array":
         value = None
     if name == "PATH" and value_node is not None:
-        _path(shparse.text(value_node), sh)
+        _path(shparse.text(value_node), sh, top)
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
@@ -171,12 +171,14 @@ def _assign(node: Node, sh: Shell) -> None:
         sh.defaults.discard(name)
 
 
-def _path(value: str, sh: Shell) -> None:
+def _path(value: str, sh: Shell, top: bool) -> None:
     for part in value.strip("\"'").split(":"):
         folder = _folder(evaluate(part, sh.where.variables, sh.where.file), sh)
         if folder is not None and (folder, CERTAIN) not in sh.path_dirs:
             sh.path_dirs.insert(0, (folder, CERTAIN))
-        if folder is not None and (folder, CERTAIN) not in sh.set_path:
+        # only the file's own code hands PATH on (pathflow.py): a function that sets it does
+        # so when it is called, which sourcing the file does not do
+        if top and folder is not None and (folder, CERTAIN) not in sh.set_path:
             sh.set_path.insert(0, (folder, CERTAIN))
 
 
