@@ -15,9 +15,11 @@ from runbook_lib.core.parallel import Progress, map_chunks
 from runbook_lib.discovery import classify, inventory, roles, scancache
 from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
+from runbook_lib.discovery.references.dispatch import DISPATCH, dispatched
 from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
 from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
+from runbook_lib.discovery.references.pathflow import handed
 from runbook_lib.discovery.references.scan import scan_file_notes
 
 ROUNDS = 8  # sourcing chains deeper than this keep what they had
@@ -84,13 +86,16 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     if facts.sys_paths:  # modules below a script that extends sys.path import through it
         scan([p for p in scanned if p.kind == "python" and any(
             p.path.startswith(scope + "/") for _, scope in facts.sys_paths)], "rescan")
+    shells = {p.path for p in scanned if p.kind == "script"}
     for _ in range(ROUNDS):
         inherited, runners = inherit(notes), runner_functions(notes)
+        given = handed(notes, refs, shells)
         again = [p for p in scanned if p.kind == "script" and (
             inherited.get(p.path) != facts.inherited.get(p.path)
+            or given.get(p.path) != facts.path_given.get(p.path)
             or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
                 and runners != facts.runners))]
-        facts.inherited, facts.runners = inherited, runners
+        facts.inherited, facts.runners, facts.path_given = inherited, runners, given
         if os.environ.get("RUNBOOK_DEBUG_RESCAN"):
             print(f"rescan {len(again)}", file=sys.stderr)
         if not again:
@@ -109,7 +114,9 @@ def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNote
     runners = {path for path, note in notes.items() if note.runs_args}
     runners |= {tag for note in notes.values() for tag in note.loaders}
     for path, note in notes.items():
-        extra = [r for via, r in note.pending if via in runners]
+        extra = [r for via, r in note.pending if via in runners and r.status != DISPATCH]
+        extra += [d for via, r in note.pending if r.status == DISPATCH and via in notes
+                  and (d := dispatched(r, notes[via].families)) is not None and d.target != path]
         if extra:
             have = {(r.line, r.target) for r in refs[path]}
             new = {(r.line, r.target): r for r in extra if (r.line, r.target) not in have}
@@ -134,9 +141,14 @@ def _collect(results: object, rows: dict[str, inventory.ScriptRow],
 
 def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
     """A scan's inputs besides the run key: the bytes, the probe, what other files told it."""
-    inherited = lookup_for(index).facts.inherited.get(p.path)  # type: ignore[union-attr]
-    return (sha, p.kind, p.language, p.mode, _ROUND,
-            _digest(repr(sorted(inherited.items()))) if inherited else "")
+    facts = lookup_for(index).facts
+    assert facts is not None
+    inherited = facts.inherited.get(p.path)
+    given = facts.path_given.get(p.path)
+    told = _digest(repr(sorted(inherited.items()))) if inherited else ""
+    if given:  # PATH folders handed by other files (references/pathflow.py)
+        told = _digest(told + repr(given))
+    return sha, p.kind, p.language, p.mode, _ROUND, told
 
 
 def _digest(text: str) -> str:

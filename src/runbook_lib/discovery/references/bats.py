@@ -69,3 +69,14 @@ def run_command(words: list[Word]) -> list[Word]:
     if rest and rest[0].value == "--":
         rest.pop(0)
     return rest
+
+
+def assignments(words: list[Word]) -> int:
+    """How many `VAR=value` words lead a command (its own environment), never all of them."""
+    lead = 0
+    while lead < len(words) - 1 and _ASSIGN.match(words[lead].value or ""):
+        lead += 1
+    return lead
+
+
+_ASSIGN = re.compile(r"^[A-Za-z_]\w*=")

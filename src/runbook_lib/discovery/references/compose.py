@@ -10,8 +10,10 @@ import shlex
 from collections.abc import Iterator
 
 from .argv import Word, interpret
+from .baseimage import lower
 from .composefile import Service, read_services
 from .dockerfile import image
+from .facts import Image
 from .lines import Hit
 from .model import CERTAIN, LIKELY, RESOLVED
 from .resolve import GONE, Found, Maps, Where, absolute, absolute_with
@@ -24,6 +26,10 @@ def extract_compose(src: Source) -> Iterator[Hit]:
     shell = src.shell(src.where(src.folder))
     for service in read_services("\n".join(src.lines), src.folder):
         shell.where = _where(service, src)
+        built = _image(service, src)
+        # a bare command name is a script the service's image put on its PATH
+        shell.commands = dict(built.commands) if built is not None else {}
+        start = len(shell.hits)
         for volume in service.volumes:
             repo = _host(volume.source, src)
             found = src.lookup.find(repo)
@@ -31,9 +37,18 @@ def extract_compose(src: Source) -> Iterator[Hit]:
                 shell.add(volume.first, Found(RESOLVED, found, CERTAIN), "compose-mount")
         for field, value, line in service.commands:
             _command(field, value, line, shell, src)
+        if built is not None and built.inherited:  # built FROM a repo image (baseimage.py)
+            lower(shell.hits, start, [m for m in shell.where.maps if m not in built.inherited])
         if service.dockerfile is None:
             _installed(service, shell, src)
     yield from shell.hits
+
+
+def _image(service: Service, src: Source) -> Image | None:
+    facts = src.lookup.facts
+    if service.dockerfile is None or facts is None:
+        return None
+    return next((img for img in facts.images if img.dockerfile == service.dockerfile), None)
 
 
 def _command(field: str, value: str | list[str], line: int, shell: Shell, src: Source) -> None:

@@ -32,10 +32,11 @@ class Stage:
     env: dict[str, str | None] = field(default_factory=dict)
     entrypoint: list[Word] = field(default_factory=list)
     workdirs: set[str] = field(default_factory=set)  # every WORKDIR so far (they exist)
+    inherited: int = 0  # the oldest maps came from a repo image it is built FROM (baseimage.py)
 
     def copy(self) -> Stage:
         return Stage(self.workdir, list(self.maps), dict(self.env), list(self.entrypoint),
-                     set(self.workdirs))
+                     set(self.workdirs), self.inherited)
 
 
 # The parser is Go code: its runtime starts threads, which a forked worker does not have, so a

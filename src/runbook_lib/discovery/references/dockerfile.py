@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .argv import SHELLS, Word, interpret, program
+from .baseimage import lower, repo_image
 from .composefile import compose_contexts
 from .dockercopy import Stage, copied, line_of, map_copy
 from .imagepath import DEFAULT_PATH, path_commands, search_path
@@ -55,11 +56,20 @@ def parse(text: str) -> tuple[Any, ...]:
 def extract_dockerfile(src: Source) -> Iterator[Hit]:
     context = context_of(src.path, src.lookup, src)
     shell = src.shell(src.where())
+    later: list[tuple[Any, Stage]] = []
     for command, stage in walk_stages(parse("\n".join(src.lines)), context, src.lookup):
         if command.cmd in ("COPY", "ADD"):
             copied(command, stage, context, src, shell)
         elif command.cmd in _RUNS:
+            before = len(shell.hits)
             _runs(command, stage, src, shell)
+            if command.cmd != "RUN" and len(shell.hits) == before:
+                later.append((command, stage))
+    # CMD, ENTRYPOINT and HEALTHCHECK run in the finished image: one that names nothing yet
+    # (`CMD ["start.py"]` above `COPY start.py /usr/local/bin/`) is read again with all its
+    # stage copied (a stage object is final once the walk is over)
+    for command, stage in later:
+        _runs(command, stage, src, shell)
     yield from shell.hits
 
 
@@ -86,7 +96,7 @@ def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator
         yield command, stage
         cmd = command.cmd
         if cmd == "FROM":
-            stage = _from(command.value, stages, global_args.env)
+            stage = _from(command.value, stages, global_args.env, lk)
         elif cmd in ("COPY", "ADD"):
             map_copy(command, stage, context, lk, stages)
         elif cmd == "WORKDIR" and command.value:
@@ -96,19 +106,26 @@ def walk_stages(commands: tuple[Any, ...], context: str, lk: Lookup) -> Iterator
         elif cmd in ("ENV", "ARG"):
             _set(cmd, command.value, stage)
         elif cmd == "ENTRYPOINT":
-            stage.entrypoint = _argv(command, stage) if command.json else []
+            # its words keep their own line: a CMD after it runs them, but names no script
+            stage.entrypoint = [Word(w.value, w.text, command.start_line)
+                                for w in _argv(command, stage)] if command.json else []
         elif cmd == "RUN" and not command.json and command.value:
             _overwrite(command.value[0], stage)
 
 
 def _from(value: tuple[str, ...], stages: dict[str, Stage], args: dict[str, str | None],
-          ) -> Stage:
+          lk: Lookup) -> Stage:
     parts = list(value)
     # `FROM base-${SLIM}` with `ARG SLIM=false` above every FROM names the stage base-false
     name = (evaluate(parts[0], args, "") or parts[0]) if parts and "$" in parts[0] else \
         (parts[0] if parts else "")
     base = stages.get(name.lower()) if parts else None
     new = base.copy() if base is not None else Stage()
+    if base is None and parts:
+        parent = repo_image(name, lk)
+        if parent is not None:
+            new = parent.copy()
+            new.inherited = len(new.maps)
     if len(parts) >= 3 and parts[-2].lower() == "as":
         stages[parts[-1].lower()] = new
     return new
@@ -162,6 +179,7 @@ def _argv(command: Any, stage: Stage) -> list[Word]:
 def _runs(command: Any, stage: Stage, src: Source, shell: Shell) -> None:
     if command.cmd == "HEALTHCHECK" and command.value[:1] != ("CMD",):
         return
+    start = len(shell.hits)
     shell.where = Where(src.path, (), dict(stage.env), stage.maps, stage.workdir, strict=True)
     shell.cd = ()
     mapped = absolute(stage.workdir, shell.where, src.lookup)
@@ -177,13 +195,15 @@ def _runs(command: Any, stage: Stage, src: Source, shell: Shell) -> None:
         if command.cmd == "CMD" and stage.entrypoint and _interpreter(stage.entrypoint[0]):
             # an interpreter as ENTRYPOINT runs CMD's words; a script entrypoint usually ends
             # in `exec "$@"`, which runs CMD as a command of its own
-            words = [Word(w.value, w.text, command.start_line) for w in stage.entrypoint] + words
+            words = [*stage.entrypoint, *words]
         for action in interpret(words):
             act(action, shell)
-        return
-    code = _shell_text(src.lines, command)
-    shell.line0, shell.fixed = command.start_line - 1, 0
-    walk(code, shell)
+    else:
+        code = _shell_text(src.lines, command)
+        shell.line0, shell.fixed = command.start_line - 1, 0
+        walk(code, shell)
+    if stage.inherited:
+        lower(shell.hits, start, stage.maps[:len(stage.maps) - stage.inherited])
 
 
 def _interpreter(entry: Word) -> bool:

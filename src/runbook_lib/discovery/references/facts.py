@@ -25,6 +25,9 @@ class FileNotes:
     sys_paths: list[tuple[str, str]] = field(default_factory=list)  # (folder, scope) a script
     # adds to sys.path: the modules it imports (below its folder) find theirs there too
     runs_args: bool = False  # a shell script that runs its own arguments (`exec "$@"`)
+    path_dirs: tuple[tuple[str, str], ...] = ()  # repo folders its code puts on PATH
+    families: dict[str, list[str]] = field(default_factory=dict)  # `tool-*` -> the scripts a
+    # dispatcher may run (dispatch.py)
     # rows of the words a caller gives a repo script, kept if that script runs its arguments:
     # (the script, the row)
     pending: list[tuple[str, Reference]] = field(default_factory=list)
@@ -45,6 +48,7 @@ class Image:
     pythonpath: list[str] = field(default_factory=list)  # container folders on PYTHONPATH
     commands: dict[str, str] = field(default_factory=dict)  # bare name -> script on its PATH
     copies: Maps = field(default_factory=list)  # its own COPY/ADD (maps adds mounts)
+    inherited: Maps = field(default_factory=list)  # maps of the repo image it is built FROM
 
 
 @dataclass(slots=True)
@@ -54,6 +58,8 @@ class Facts:
     sys_paths: list[tuple[str, str]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     bats_exports: list[tuple[str, str]] = field(default_factory=list)  # (Makefile folder, var)
+    # PATH folders a script's sourced libraries and runners set (pathflow.py)
+    path_given: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     _by_path: dict[str, list[Image]] | None = None  # repo path an image holds -> images
 
     def images_of(self, script: str) -> list[Image]:

@@ -82,8 +82,9 @@ def _images(lk: Lookup, root: Path) -> list[Image]:
         pythonpath = [p for p in (stage.env.get("PYTHONPATH") or "").split(":")
                       if p.startswith("/")]
         commands = path_commands(search_path(stage.env.get("PATH")), stage.maps, lk)
+        own = len(stage.maps) - stage.inherited
         images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath,
-                             commands, list(stage.maps))
+                             commands, stage.maps[:own], stage.maps[own:])
     for path in sorted(lk.index.files):
         if source_kind(path) == "compose":
             _mounts(path, _read(root, path) or "", images)

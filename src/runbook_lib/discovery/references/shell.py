@@ -38,6 +38,10 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
         where.foreign_cwd = bool(images) and all(
             absolute(i.workdir, where, src.lookup) in (None, GONE) for i in images)
     shell = src.shell(where, runners=runners)
+    if facts is not None and src.path in facts.path_given:
+        given = facts.path_given[src.path]
+        shell.set_path = list(given)
+        shell.path_dirs = [*given, *(d for d in shell.path_dirs if d not in given)]
     for image in images:
         for name, target in image.commands.items():
             shell.commands.setdefault(name, target)
@@ -45,4 +49,5 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     before = set(runners.items())
     walk("\n".join(src.lines), shell)
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
-    return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args)
+    return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
+                                 path_dirs=tuple(shell.set_path), families=shell.families)

@@ -17,6 +17,7 @@ from . import bats, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import Action, Word, interpret
 from .cmdstrings import handed
+from .dispatch import LOOKUPS, family, looked_up, program_word, subcommand
 from .fileops import COPIED, copied
 from .lines import Hit
 from .lookup import Lookup
@@ -50,6 +51,7 @@ class Shell:
     where: Where
     lk: Lookup
     cd: tuple[str, ...] = ()  # () the default folders, OUTSIDE, or the folders a cd led to
+    oldcd: tuple[str, ...] = ()  # where the last cd left from: `cd -` / `cd "$OLDPWD"`
     line0: int = 0  # file line of the code's first row, minus one
     fixed: int = 0  # when set, every row is on this line (code held in a string)
     remote: bool = False
@@ -57,6 +59,9 @@ class Shell:
     rule: str = ""  # prefix of every row's rule
     kind: str = ""  # kind of every row, when not the file's
     path_dirs: list[tuple[str, str]] = field(default_factory=list)  # (repo folder, confidence)
+    families: dict[str, list[str]] = field(default_factory=dict)  # `tool-*` -> scripts (dispatch)
+    set_path: list[tuple[str, str]] = field(default_factory=list)  # those its code set or was
+    # handed by the files it sources and the scripts that run it (pathflow.py)
     commands: dict[str, str] = field(default_factory=dict)  # bare name -> script, image PATH
     globs: dict[str, str] = field(default_factory=dict)  # loop variable -> glob value
     runners: dict[str, int] = field(default_factory=dict)  # function -> index of its command
@@ -115,7 +120,7 @@ def _visit(root: Node, sh: Shell) -> None:
             _command(node, sh)
         elif kind == "variable_assignment":
             if node.parent is None or node.parent.type != "command":
-                _assign(node, sh)
+                _assign(node, sh, top=not functions)
         elif kind == "for_statement":
             _for(node, sh)
         elif kind == "redirected_statement":
@@ -142,7 +147,7 @@ def _runner(node: Node, function: list[Any], sh: Shell) -> None:
         sh.runners.setdefault(function[1], function[2])
 
 
-def _assign(node: Node, sh: Shell) -> None:
+def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     name_node = node.child_by_field_name("name")
     value_node = node.child_by_field_name("value")
     if name_node is None:
@@ -152,7 +157,7 @@ def _assign(node: Node, sh: Shell) -> None:
     if value_node is not None and value_node.type == "array":
         value = None
     if name == "PATH" and value_node is not None:
-        _path(shparse.text(value_node), sh)
+        _path(shparse.text(value_node), sh, top)
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
@@ -166,11 +171,15 @@ def _assign(node: Node, sh: Shell) -> None:
         sh.defaults.discard(name)
 
 
-def _path(value: str, sh: Shell) -> None:
+def _path(value: str, sh: Shell, top: bool) -> None:
     for part in value.strip("\"'").split(":"):
         folder = _folder(evaluate(part, sh.where.variables, sh.where.file), sh)
         if folder is not None and (folder, CERTAIN) not in sh.path_dirs:
             sh.path_dirs.insert(0, (folder, CERTAIN))
+        # only the file's own code hands PATH on (pathflow.py): a function that sets it does
+        # so when it is called, which sourcing the file does not do
+        if top and folder is not None and (folder, CERTAIN) not in sh.set_path:
+            sh.set_path.insert(0, (folder, CERTAIN))
 
 
 def _folder(value: str | None, sh: Shell) -> str | None:
@@ -224,7 +233,8 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if value is None or "/" in value or " " in value.strip():
         return True
     name = value.rpartition("/")[2]
-    if name in _ACTIVE or name in sh.runners or name.startswith(("python", "pypy")):
+    if name in _ACTIVE or name in sh.runners or name in LOOKUPS \
+            or name.startswith(("python", "pypy")):
         return True
     if name in ("load", "run") and bats.loads(sh.where.file):
         return True
@@ -261,21 +271,29 @@ def _split(words: list[Word]) -> list[Word]:
 def run_words(words: list[Word], sh: Shell) -> None:
     head = words[0].value if words[0].value is not None else ""
     if head in ("cd", "pushd"):
-        target = next((w for w in words[1:] if not (w.value or "").startswith("-")), None)
+        target = next((w for w in words[1:] if w.value == "-" or w.var == "OLDPWD"
+                       or not (w.value or "").startswith("-")), None)
+        if target is not None and (target.value == "-" or target.var == "OLDPWD"):
+            sh.cd, sh.oldcd = sh.oldcd, sh.cd  # back where the last cd left from
+            return
+        sh.oldcd = sh.cd
         sh.cd = cd_value(None if target is None else target.value, sh.where, sh.lk, sh.cd)
         return
     if head in ("popd",):
         sh.cd = ()
         return
-    if head == "run" and bats.loads(sh.where.file):  # bats' `run [-N] [!] CMD...`
-        rest = bats.run_command(words[1:])
+    lead = bats.assignments(words)  # `VAR=x run CMD`: the variables are CMD's
+    if words[lead].value == "run" and bats.loads(sh.where.file):  # bats' `run [-N] [!] CMD...`
+        rest = bats.run_command(words[lead + 1:])
         if rest:
-            run_words(rest, sh)
+            run_words(words[:lead] + rest, sh)
         return
     if head == "load" and len(words) > 1 and bats.loads(sh.where.file):
         # the written word lacks the `.bash` bats adds: a row rewrite_reference cannot edit
         act(Action("source", (bats.load_target(words[1]),), "bats-load"), sh, LIKELY)
         return
+    if head in LOOKUPS:
+        looked_up(words, sh)
     if head == "eval":
         code = " ".join(w.value or "" for w in words[1:])
         nested(code, words[0].line, sh, "eval", LIKELY)
@@ -319,6 +337,7 @@ def _act(action: Action, sh: Shell) -> None:
         sh.hook(sh, action)
     if action.args and len(sh.hits) > start:
         through(action, sh, start)
+        subcommand(action, sh, start)
 
 
 def code_text(w: Word, sh: Shell) -> str:
@@ -351,7 +370,10 @@ def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
         return
     if w.value is None:
         partial = evaluate(w.text, sh.where.variables, sh.where.file, unknown="*")
-        if partial is not None and "*" in partial:
+        if partial is not None and "*" in partial and "/" not in partial \
+                and program_word(rule):  # a command word without `/` is found on PATH only
+            family(partial, w, rule, sh)
+        elif partial is not None and "*" in partial:
             _globbed(glob(partial, sh, strict=True), w, f"{rule}+variable", sh, source)
         return
     if "*" in w.value or "?" in w.value:
