@@ -16,8 +16,10 @@ import pandas as pd
 # kinds whose live rows run or copy the script inside an image, a container or a machine
 _AWAY_KINDS = frozenset({"dockerfile", "compose", "container", "packer"})
 # Ansible copies a `script:` to the host, then runs it; `cp`/`install`/`mv`/`rsync`/`scp`/`ln`
-# put the file somewhere else (discovery's references/fileops.py), also inside `bash -c`
-_AWAY_RULES = ("ansible-script", "file-op")
+# put the file somewhere else (discovery's references/fileops.py), also inside `bash -c`; a
+# script fed on standard input (`bash < x.sh`, references/stdin.py) has no path of its own
+# for a shim to find its canonical from
+_AWAY_RULES = ("ansible-script", "file-op", "stdin")
 # kinds of row whose target runs where its source runs
 _ALONG_KINDS = frozenset({"script", "python", "import"})
 

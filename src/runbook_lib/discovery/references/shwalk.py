@@ -124,9 +124,11 @@ def _visit(root: Node, sh: Shell) -> None:
         elif kind == "for_statement":
             _for(node, sh)
         elif kind == "redirected_statement":
+            from .stdin import fed
             from .writers import written
 
             written(node, sh)
+            fed(node, sh)
         elif kind == "pipeline":
             from .writers import piped
 
