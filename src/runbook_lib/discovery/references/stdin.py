@@ -13,6 +13,7 @@ from . import shparse
 from .argv import SHELLS, Action, Word, program
 from .model import CERTAIN, LIKELY
 from .shwalk import Node, Shell, act, word
+from .writers import command_words
 
 
 def fed(node: Node, sh: Shell) -> None:
@@ -22,10 +23,9 @@ def fed(node: Node, sh: Shell) -> None:
         return
     source = next((c for c in node.children if c.type == "file_redirect" and _reads(c)), None)
     dest = source.child_by_field_name("destination") if source is not None else None
-    name = body.child_by_field_name("name")
-    if dest is None or name is None:
+    words = command_words(body, sh) if dest is not None else []
+    if dest is None or not words:
         return
-    words = [word(name, sh), *(word(a, sh) for a in body.children_by_field_name("argument"))]
     at = _reader(words)
     if at is None:
         return

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 
 from . import shparse
-from .argv import SHELLS, program
+from .argv import SHELLS, Word, program
 from .cron import cron_command
 from .model import LIKELY
 from .resolve import Where
@@ -26,7 +26,7 @@ def written(node: Node, sh: Shell) -> None:
     body = node.child_by_field_name("body")
     if body is None or body.type != "command" or not _writes(node, body):
         return
-    words = _words(body, sh)
+    words = command_words(body, sh)
     prog = program(words[0]) if words else ""
     content, first = _content(node, words, prog)
     if content is None:
@@ -61,7 +61,7 @@ def piped(node: Node, sh: Shell) -> None:
     commands = [c for c in node.named_children if c.type == "command"]
     if not commands:
         return
-    last = _words(commands[-1], sh)
+    last = command_words(commands[-1], sh)
     if not last or program(last[0]) not in ("crontab", "tee"):
         return
     dest = "crontab" if program(last[0]) == "crontab" else _tee_file(last)
@@ -69,7 +69,7 @@ def piped(node: Node, sh: Shell) -> None:
         return
     for part in node.named_children[:-1]:
         for echo in _echoes(part):
-            words = _words(echo, sh)
+            words = command_words(echo, sh)
             if len(words) > 1:
                 text = " ".join(w.value or "" for w in words[1:])
                 write_kind(dest, text, sh.line(echo) - sh.line0 - 1, sh, crontab=True)
@@ -82,7 +82,8 @@ def _echoes(node: Node) -> list[Node]:
     return [e for c in node.named_children for e in _echoes(c)]
 
 
-def _words(command: Node, sh: Shell) -> list:  # type: ignore[type-arg]
+def command_words(command: Node, sh: Shell) -> list[Word]:
+    """A simple command's words, evaluated; [] when it has no command name."""
     name = command.child_by_field_name("name")
     if name is None:
         return []
