@@ -86,20 +86,8 @@ def _folder(value: str, sh: Shell) -> str | None:
     elif not value or value.startswith("/") or value in (".", "..") or sh.cd == OUTSIDE:
         return None
     else:
-        candidates = [_join(base, value) for base in (sh.cd or sh.where.bases)]
+        candidates = [norm(base + "/" + value) for base in (sh.cd or sh.where.bases)]
     return next((c for c in candidates if c and c in sh.lk.index.dirs), None)
-
-
-def _join(base: str, value: str) -> str | None:
-    parts = [p for p in base.split("/") if p]
-    for part in value.split("/"):
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
 
 
 def under(folder: str, lk: Lookup) -> list[str]:

@@ -74,7 +74,8 @@ def folder_modules(value: str, file: str, images: list[Image], lk: Lookup) -> li
                     found = lk.find(repo)
                     files.update([found] if found else [])
     else:
-        folders.append(posixpath.normpath(posixpath.join(posixpath.dirname(file), value)))
+        folder = norm(posixpath.dirname(file) + "/" + value)
+        folders += [folder] if folder is not None else []
     files.update(p for f in folders if f in lk.index.dirs for p in lk.in_folder(f))
     return sorted(p for p in files
                   if p.endswith(".py") and not posixpath.basename(p).startswith("__"))
