@@ -33,6 +33,7 @@ class Action:
     remote: bool = False  # ssh: runs on another machine
     env: tuple[tuple[str, str | None], ...] = ()  # NAME=value before the command
     args: tuple[Word, ...] = ()  # the words after a script run: its arguments
+    pattern: tuple[Word, ...] = ()  # unittest discovery: the file pattern given (`-p`)
 
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
@@ -329,8 +330,10 @@ def _unittest(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
                  and (i == 0 or words[i - 1].value not in ("-s", "-p", "-t", "--pattern",
                                                            "--start-directory"))]
         line = rest[0].line if rest else 0
+        pattern = [words[i + 1] for i, w in enumerate(words[:-1]) if w.value in ("-p",
+                                                                                 "--pattern")]
         yield Action("unittest", tuple(start or plain[:1] or [Word(".", ".", line)]), chain,
-                     remote)
+                     remote, pattern=tuple(pattern[:1]))
         return
     for word in rest:
         if word.value and _MODULE.match(word.value) and not word.value.startswith("-"):

@@ -11,7 +11,7 @@ from .argv import Action
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
-from .pytests import alembic_files, collect_tests, fastapi_target
+from .pytests import alembic_files, collect_tests, fastapi_target, unittest_patterns
 from .resolve import OUTSIDE, Found
 from .shwalk import Shell
 from .values import ANCHOR, evaluate, norm
@@ -23,7 +23,9 @@ def _files(action: Action, folder: str, lk: Lookup) -> list[str]:
     if action.what == "alembic":
         return alembic_files(action.words, folder, lk)
     paths = [w.value for w in action.words if w.value]
-    return collect_tests(paths, folder, lk, unittest=action.what == "unittest")
+    if action.what == "unittest":
+        return collect_tests(paths, folder, lk, unittest_patterns(action.pattern))
+    return collect_tests(paths, folder, lk)
 
 
 def path_dirs(lk: Lookup) -> list[tuple[str, str]]:

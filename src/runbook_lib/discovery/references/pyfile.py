@@ -24,6 +24,7 @@ from .modules import Root, resolve_module, roots_for
 from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
 from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
 from .pyloaders import RULE as LOADER_RULE
+from .pytests import collect_tests, unittest_patterns
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
 from .source import Source
@@ -46,6 +47,7 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"runpy|import_module|__import__|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
+                   r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
                    # a container folder handed to a function (pyloaders.py: a folder loader)
                    r"[\"']/[^\"'\s]*/[\"']\s*[,)]")
 
@@ -74,6 +76,21 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
         default_rows(src, scan.shell, declares_pytest(src.lines) or 1)
     return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra],
                                       loaders={f"{src.path}::{name}" for name in loaders})
+
+
+def _discovers(node: ast.Call, lines: list[str]) -> bool:
+    """A `discover` call of unittest's loader: `unittest.TestLoader().discover(...)`,
+    `unittest.defaultTestLoader.discover(...)`, or `loader.discover(...)` in a module that
+    names TestLoader."""
+    return isinstance(node.func, ast.Attribute) and node.func.attr == "discover" and (
+        "TestLoader" in ast.unparse(node.func.value)
+        or any("TestLoader" in line for line in lines))
+
+
+def _argument(node: ast.Call, n: int, keyword: str) -> ast.expr | None:
+    if len(node.args) > n and not isinstance(node.args[n], ast.Starred):
+        return node.args[n]
+    return next((k.value for k in node.keywords if k.arg == keyword), None)
 
 
 def _direct(src: Source, tree: ast.Module) -> bool:
@@ -358,6 +375,8 @@ class PyScan:
             self._named_module(node, name)
         elif short == "spec_from_file_location" and len(node.args) > 1:
             self._words([node.args[1]], node.lineno, "spec_from_file_location", python=True)
+        elif _discovers(node, self.src.lines):
+            self._unittest_discover(node)
         elif short in ("path_append", "append", "insert") and name.startswith("sys.path"):
             self._sys_path(node)
         elif short == "patch" and node.args and isinstance(node.args[0], ast.Constant):
@@ -367,6 +386,26 @@ class PyScan:
         elif isinstance(node.func, ast.Name) and (node.func.id in self.loaders
                                                   or node.func.id in self.imported):
             self._loader_call(node, node.func.id)
+
+    def _unittest_discover(self, node: ast.Call) -> None:
+        """`TestLoader().discover(start, pattern)` loads the test files under `start`; a
+        relative start is taken from the script's own folder (the working folder is not known
+        here), an unknown one is that folder. `likely`: which files depends on run time."""
+        start, given = _argument(node, 0, "start_dir"), _argument(node, 1, "pattern")
+        folder: str | None = self.src.folder
+        if start is not None:
+            value = self._word(start, node.lineno).value
+            if value is not None and value.startswith("/"):
+                return  # a folder outside the checkout (an image's, an installed one)
+            if value is not None:
+                folder = norm(value[1:]) if value.startswith(ANCHOR) else \
+                    norm(f"{self.src.folder}/{value}")
+        if folder is None:
+            return
+        patterns = unittest_patterns([self._word(given, node.lineno)] if given else [])
+        for path in collect_tests(["."], folder, self.src.lookup, patterns):
+            if path != self.src.path:
+                self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY), "unittest-loader")
 
     def images(self) -> list[Image]:
         facts = self.src.lookup.facts

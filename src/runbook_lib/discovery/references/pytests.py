@@ -25,6 +25,7 @@ from .values import norm
 
 CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 _NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}")
+UNITTEST_DEFAULT = ("test*.py",)
 _FASTAPI_DEFAULTS = ("main.py", "app.py", "api.py", "app/main.py", "app/app.py", "app/api.py")
 
 
@@ -78,13 +79,22 @@ def _options(name: str, text: str | None) -> dict[str, Any] | None:
     return {k: v.split() for k, v in parser.items(section)}
 
 
+def unittest_patterns(given: Sequence[Word]) -> tuple[str, ...]:
+    """The file names unittest's discovery loads: its default `test*.py`, the pattern given
+    (`-p`, `pattern=`), or, for a pattern known only at run time, any name with `test`."""
+    if not given:
+        return UNITTEST_DEFAULT
+    return (given[0].value,) if given[0].value else ("*test*.py",)
+
+
 def collect_tests(paths: Sequence[str], folder: str, lk: Lookup,
-                  unittest: bool = False) -> list[str]:
+                  unittest: tuple[str, ...] = ()) -> list[str]:
+    """What pytest collects from `folder` (or, given `unittest` patterns, unittest's
+    discovery, which reads no pytest configuration for names)."""
     config = pytest_config(folder, lk)
     top, options = config if config is not None else (folder, {})
-    patterns = tuple(options.get("python_files") or (["test*.py"] if unittest else
-                                                     ["test_*.py", "*_test.py"]))
-    if isinstance(options.get("python_files"), str):
+    patterns = unittest or tuple(options.get("python_files") or ["test_*.py", "*_test.py"])
+    if not unittest and isinstance(options.get("python_files"), str):
         patterns = tuple(options["python_files"].split())
     starts = [norm(folder + "/" + p.split("::")[0]) for p in paths if p and p != "-"]
     if not starts:
