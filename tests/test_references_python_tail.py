@@ -36,3 +36,32 @@ def test_a_decorator_and_a_late_import_after_the_last_call_are_seen(tmp_path: Pa
                                              in rows}
     assert (12, "svc/app.py", "mock-patch") in rows
     assert (18, "svc/worker.py", "import") in rows
+
+
+SYS_PATH_FILES = {
+    "proj/codes/trainer/__init__.py": "",
+    "proj/codes/trainer/pipe.py": "X = 1\n",
+    "proj/tests/__init__.py": "",
+    "proj/tests/tests_pipe.py": (
+        "import os\nimport sys\nsys.path.append(os.path.abspath('codes/'))\n"
+        "from trainer import pipe\n"
+    ),
+    "proj/other/tests_other.py": (
+        "import os\nimport sys\nsys.path.append(os.path.abspath('nowhere/'))\n"
+        "from trainer import pipe\n"
+    ),
+}
+
+
+def test_a_sys_path_folder_relative_to_the_project_top_is_a_likely_root(tmp_path: Path) -> None:
+    """A test that puts `codes/` on sys.path, run from its project's top (the working folder is
+    not in the file), imports proj/codes/trainer: likely rows; a folder found nowhere gives
+    no root."""
+    repo = make_repo(tmp_path / "repo", SYS_PATH_FILES)
+    run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
+    refs = pd.read_csv(tmp_path / "ws" / "references.csv", keep_default_na=False)
+    rows = {(r.source, r.target, r.confidence) for r in refs.itertuples()
+            if r.status == "resolved" and r.kind == "import"}
+    assert ("proj/tests/tests_pipe.py", "proj/codes/trainer/pipe.py", "likely") in rows
+    assert ("proj/tests/tests_pipe.py", "proj/codes/trainer/__init__.py", "likely") in rows
+    assert not {t for s, t, _ in rows if s == "proj/other/tests_other.py"}

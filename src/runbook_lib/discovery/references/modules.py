@@ -78,8 +78,9 @@ def package_root(folder: str, lk: Lookup) -> str:
 
 
 def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool = False,
-              workdirs: Sequence[str] = ()) -> list[Root]:
-    """The roots `importer` imports through, in the order they are tried."""
+              workdirs: Sequence[str] = (), guessed: Sequence[str] = ()) -> list[Root]:
+    """The roots `importer` imports through, in the order they are tried (`guessed`: folders
+    it adds to sys.path relative to a working folder it does not name: likely)."""
     folder = posixpath.dirname(importer)
     out: list[Root] = []
     # a package's __main__.py is run with its folder on sys.path (`python pkg/`)
@@ -89,6 +90,7 @@ def roots_for(importer: str, lk: Lookup, extra: Sequence[str] = (), direct: bool
         out.append(Root(folder, folder, own=True))
     out.append(Root(package_root(folder, lk), folder))
     out += [Root(f, folder) for f in (*workdirs, *extra)]
+    out += [Root(f, folder, LIKELY) for f in guessed]
     out += roots_in_scope(importer, lk)
     facts = lk.facts
     if facts is not None:  # folders another script adds to sys.path before importing this one

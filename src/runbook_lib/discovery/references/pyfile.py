@@ -10,9 +10,10 @@ module constants and `Path(__file__).parent / "x"` expressions. A string passed 
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import replace
 from itertools import accumulate
 
@@ -74,7 +75,8 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
         from .pytests import declares_pytest
 
         default_rows(src, scan.shell, declares_pytest(src.lines) or 1)
-    return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in scan.extra],
+    return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in
+                                                 (*scan.extra, *scan.guessed)],
                                       loaders={f"{src.path}::{name}" for name in loaders})
 
 
@@ -186,7 +188,8 @@ class PyScan:
         where = src.script_where()
         self.shell: Shell = src.shell(where)
         self.variables = where.variables
-        self.extra: list[str] = []
+        self.extra: list[str] = []  # folders this file adds to sys.path
+        self.guessed: list[str] = []  # ... relative to a working folder above its own
         self._roots: list[Root] | None = None
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
@@ -268,9 +271,10 @@ class PyScan:
                 self.variables[target.id] = value
 
     def roots(self) -> list[Root]:
-        if self._roots is None or self._extra != len(self.extra):
-            self._roots = roots_for(self.src.path, self.src.lookup, self.extra, self.direct)
-            self._extra = len(self.extra)
+        if self._roots is None or self._extra != len(self.extra) + len(self.guessed):
+            self._roots = roots_for(self.src.path, self.src.lookup, self.extra, self.direct,
+                                    guessed=self.guessed)
+            self._extra = len(self.extra) + len(self.guessed)
         return self._roots
 
     def imports(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -501,6 +505,14 @@ class PyScan:
             return
         else:
             folder = norm(self.src.folder + "/" + value)
+            dirs = self.src.lookup.index.dirs
+            if folder is None or folder not in dirs:
+                # relative to the working folder, which the file does not say: a test run from
+                # its project's top (`sys.path.append(os.path.abspath("codes/"))` in tests/)
+                guess = _above(self.src.folder, value, dirs)
+                if guess is not None:
+                    self.guessed.append(guess)
+                return
         if folder is not None and folder in self.src.lookup.index.dirs:
             self.extra.append(folder)
 
@@ -517,6 +529,16 @@ class PyScan:
         from .entrypoints import setup_keywords
 
         setup_keywords(self, node)
+
+
+def _above(folder: str, relative: str, dirs: Container[str]) -> str | None:
+    """The nearest folder above `folder` in which `relative` names a repo folder."""
+    while folder:
+        folder = posixpath.dirname(folder)
+        found = norm(f"{folder}/{relative}")
+        if found and found in dirs:
+            return found
+    return None
 
 
 def parent_folder(value: str) -> str | None:
