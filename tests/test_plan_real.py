@@ -410,3 +410,34 @@ def test_a_sibling_folder_an_image_copies_by_env_name_is_neither_retired_nor_shi
     assert not set(shipped) & set(acted(second, "retire") + acted(second, "shim"))
     for path in shipped:
         assert (repo / path).read_text() == files[path]
+
+
+UNIT = "import pandas\n\nassert pandas.DataFrame({'a': [1]}).shape == (1, 1)\n"
+RUNS_UNITS = ("from pathlib import Path\n\n\ndef test_units(container):\n"
+              "    for host_file in (Path(__file__).parent / 'units').iterdir():\n"
+              "        container.run_and_wait(volumes={host_file: {'bind': '/data/x.py'}},\n"
+              "                               command=['python', '/data/x.py'])\n")
+HOOK = "#!/bin/bash\nexport SOME_VAR=123\necho hook ran\n"
+
+
+def test_a_test_suites_data_is_neither_quarantined_nor_shimmed(tmp_path: Path) -> None:
+    # jupyter/docker-stacks: tests mount units/*.py and data/run-hooks/*.sh into the image's
+    # container through the docker SDK and run them there (no row says so); a whole campaign
+    # quarantined them, then retired them when no use was recorded on the host
+    files = {"tests/by_image/scipy/test_units.py": RUNS_UNITS,
+             "tests/by_image/scipy/units/unit_pandas.py": UNIT,
+             "tests/by_image/base/data/run-hooks/hook.sh": HOOK,
+             "images/base/hooks/hook.sh": HOOK,
+             "images/base/Dockerfile": "FROM scratch\nCOPY hooks/hook.sh /usr/local/bin/\n",
+             "tools/old.sh": "#!/bin/sh\necho old\n"}
+    repo, ws, plan = plan_of(files, tmp_path)
+    assert acted(plan, "quarantine") == ["tools/old.sh"]
+    assert acted(plan, "shim") == []
+    kept = {k["path"]: k["reason"] for k in plan["kept"]}
+    assert kept["tests/by_image/scipy/units/unit_pandas.py"].startswith(
+        "in a test suite's folder (tests/)")
+    assert "tests/by_image/base/data/run-hooks/hook.sh" in kept
+    second = after_window(repo, ws, plan, tmp_path)
+    assert acted(second, "retire") == ["tools/old.sh"]
+    assert (repo / "tests/by_image/scipy/units/unit_pandas.py").read_text() == UNIT
+    assert (repo / "tests/by_image/base/data/run-hooks/hook.sh").read_text() == HOOK
