@@ -186,3 +186,50 @@ def test_two_tests_of_different_modules_are_no_family(tmp_path: Path) -> None:
     grouped = [set(g) for g in result.families.groupby("family_id")["path"].apply(set)]
     assert grouped == [{"ratings/preprocess/preprocess_test.py",
                         "ratings/checks/preprocess_test.py"}]
+
+
+# Two start scripts that share their set-up and structure (set, trap, exit, fi, done) and the
+# check of one variable; what each starts, and how, is its own.
+START_APP = """#!/bin/bash
+set -euo pipefail
+trap 'kill 0' TERM
+if [ -z "${APP_HOME:-}" ]; then
+  exit 2
+fi
+STEPS
+"""
+ADMIN_STEPS = """java -version
+ulimit -n 65536
+install -d -m 0700 "$APP_HOME/servers/admin/security"
+printf 'username=%s\\npassword=%s\\n' "$ADMIN_USER" "$ADMIN_PASS" > boot.properties
+mv boot.properties "$APP_HOME/servers/admin/security/"
+"$APP_HOME/bin/startAdmin.sh" > admin.out 2>&1 &
+curl -fs --retry 20 --retry-delay 3 "http://localhost:7001/ready"
+tail -f admin.out"""
+CACHE_STEPS = """redis-cli -h "$CACHE_HOST" ping
+mkdir -p "$APP_HOME/run"
+chown -R app:app "$APP_HOME/run"
+sysctl -w vm.overcommit_memory=1
+envsubst < cache.conf.in > "$APP_HOME/run/cache.conf"
+exec redis-server "$APP_HOME/run/cache.conf" --port "$CACHE_PORT"
+logger -t cache "started on $CACHE_PORT"
+wait"""
+
+
+def test_shared_set_up_and_structure_is_no_shared_work(tmp_path: Path) -> None:
+    def families(steps: str) -> list[set[str]]:
+        repo, ws = tmp_path / steps[:4].strip(), tmp_path / f"{steps[:4].strip()}-ws"
+        for folder, text in (("east", ADMIN_STEPS), ("west", steps)):
+            (repo / folder).mkdir(parents=True)
+            (repo / folder / "start_admin_server.sh").write_text(
+                START_APP.replace("STEPS", text))
+        run_discovery(DiscoveryParams(repo=repo, workspace=ws))
+        result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
+        assert result.clusters.empty
+        return [set(g) for g in result.families.groupby("family_id")["path"].apply(set)]
+
+    # a third of all statements alike, but only the `if` among what the scripts do
+    assert families(CACHE_STEPS) == []
+    # three of the admin script's steps in the other: the same work, a family
+    shared = "\n".join(ADMIN_STEPS.splitlines()[:3] + CACHE_STEPS.splitlines()[3:])
+    assert families(shared) == [{"east/start_admin_server.sh", "west/start_admin_server.sh"}]

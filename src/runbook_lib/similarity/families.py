@@ -14,7 +14,10 @@ and `tool verb` pairs used, common built-ins left out; at most 1.0 in all) and k
 `family_threshold` (0.45) when they also do some of the same work: at least SAME_WORK (20%)
 of their commands or of their blind statements in common. Hand-checked on fetched repos, a
 name alone (`run_tests.sh`, `training_pipeline.py` in two unrelated projects) named a job
-done twice in 2 of 10 families.
+done twice in 2 of 10 families. Statements are compared without set-up and structure
+(`set -e`, `trap`, `exit`, `fi`, `done`, `else`: the boilerplate of normalise.py): every
+shell script has them, and two start scripts of two products that share only those and one
+check were a fifth alike.
 
 One condition keeps a pair: it does some of the same work (SAME_WORK), and either its score
 reaches the threshold or the two scripts have the same job tokens and share DIVERGED (30%) of
@@ -27,8 +30,10 @@ A script that calls or sources the other (a wrapper and the script it runs) is i
 never the same job twice. A test's job is its subject: two test files (pytest's `test_*.py`,
 `*_test.py`) that import modules of the repo are one job only when a module one tests is, or is
 a copy or family member of, a module the other tests (two Beam pipeline tests share their
-scaffolding, not their job). Copies of each other (one clone cluster), backup copies and
-archived scripts are never family members. These are suggestions for a person.
+scaffolding, not their job). One template copied into each product's folder, where each copy
+names its own product and the other never does, is one job per product (products.py).
+Copies of each other (one clone cluster), backup copies and archived scripts are never
+family members. These are suggestions for a person.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ import numpy as np
 import pandas as pd
 
 from runbook_lib.core.workspace import lists
-from runbook_lib.similarity.corpus import Corpus, Script
+from runbook_lib.similarity import products
+from runbook_lib.similarity.corpus import Corpus, Script, read_text
 from runbook_lib.similarity.names import job_tokens, name_similarity, name_tokens
 from runbook_lib.similarity.normalise import Hashes
 
@@ -84,7 +90,25 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
                          for a, b in _candidates(corpus, eligible, cluster_of)
                          if frozenset((scripts[a].path, scripts[b].path)) not in calls)
              if p.kept(threshold)]
-    return _frame(scripts, _same_subjects(corpus, pairs, cluster_of))
+    return _frame(scripts, _same_subjects(corpus, _one_product(corpus, pairs), cluster_of))
+
+
+def _one_product(corpus: Corpus, pairs: list[Pair]) -> list[Pair]:
+    """The pairs, less one template copied per product (products.py); only kept pairs'
+    scripts are read again, so this costs little."""
+    found: dict[int, list[set[str]]] = {}
+
+    def words(i: int) -> list[set[str]]:
+        if i not in found:
+            sc = corpus.scripts[i]
+            found[i] = products.statement_words(read_text(corpus.repo, sc.path), sc.language)
+        return found[i]
+
+    def two(a: str, b: str, p: Pair) -> bool:
+        return products.may_name_products(a, b) and products.two_products(
+            a, words(p.a), b, words(p.b))
+
+    return [p for p in pairs if not two(corpus.scripts[p.a].path, corpus.scripts[p.b].path, p)]
 
 
 def _same_subjects(corpus: Corpus, pairs: list[Pair], cluster_of: list[int]) -> list[Pair]:
@@ -197,14 +221,15 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
     name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
-    statements, in_common = _statement_dice(fa.blind, fb.blind)
+    statements, in_common = _statement_dice(fa.blind[~fa.boiler], fb.blind[~fb.boiler])
     score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
     if shared:
         evidence.append(f"{commands:.0%} same commands ({', '.join(shared[:4])})")
     if statements >= SAME_WORK:
-        evidence.append(f"{statements:.0%} of statements alike with names and literals blinded")
+        evidence.append(f"{statements:.0%} of statements alike with names and literals blinded"
+                        " (set-up and structure left out)")
     evidence += ["same folder"] if folder else []
     # two short scripts sharing `set -e` and `set -x` are not one job: DIVERGED_MIN in common
     diverged = set(ta) == set(tb) and bool(ta) and statements >= DIVERGED and \
