@@ -115,7 +115,10 @@ def test_backup_copies_and_orphans_are_opportunities(
 
 @pytest.mark.xfail(strict=True, reason="issue 12 open: the sample's three build-all-images "
                    "scripts share only widespread commands (docker build), which the families "
-                   "rule discounts since names alone were wrong 3 times in 5 on fetched repos")
+                   "rule discounts since names alone were wrong 3 times in 5 on fetched repos; "
+                   "build_all_images_simple.sh shares no command but `docker` and no statement "
+                   "with the other two (docker compose build vs docker build), so only its "
+                   "name could join it")
 def test_same_job_scripts_are_one_family(
         world: tuple[dict[str, Any], Path, SimilarityResult]) -> None:
     truth, _, result = world
