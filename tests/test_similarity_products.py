@@ -6,7 +6,7 @@ from pathlib import Path
 
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 from runbook_lib.similarity import SimilarityParams, run_similarity
-from runbook_lib.similarity.products import folder_words, statement_words, two_products
+from runbook_lib.similarity.products import folder_words, named, statement_words, two_products
 
 # One product's image build; PRODUCT_STEPS is where each product's copy was edited.
 BUILD = """#!/bin/bash
@@ -120,8 +120,9 @@ def test_imports_name_no_product() -> None:
     test_b = ("import data_generator.schema_util as su\nfrom data_generator import rows\n"
               "su.check(rows.ALL)\n")
     words_a, words_b = (statement_words(t, "python") for t in (test_a, test_b))
-    assert not two_products("bq_bench/tests/test_util.py", words_a,
-                            "data_generator/tests/test_util.py", words_b)
-    named = [*words_a, {"bench"}, {"bench"}], [*words_b, {"generator"}, {"generator"}]
-    assert two_products("bq_bench/tests/test_util.py", named[0],
-                        "data_generator/tests/test_util.py", named[1])
+    own_a = folder_words("bq_bench/tests/test_util.py", "data_generator/tests/test_util.py")
+    own_b = folder_words("data_generator/tests/test_util.py", "bq_bench/tests/test_util.py")
+    assert named(test_a, own_a) and named(test_b, own_b)
+    assert not two_products(own_a, words_a, own_b, words_b)
+    assert two_products(own_a, [*words_a, {"bench"}, {"bench"}],
+                        own_b, [*words_b, {"generator"}, {"generator"}])

@@ -94,21 +94,28 @@ def find(corpus: Corpus, cluster_of: list[int], threshold: float) -> pd.DataFram
 
 
 def _one_product(corpus: Corpus, pairs: list[Pair]) -> list[Pair]:
-    """The pairs, less one template copied per product (products.py); only kept pairs'
-    scripts are read again, so this costs little."""
-    found: dict[int, list[set[str]]] = {}
+    """The pairs, less one template copied per product (products.py). Only kept pairs whose
+    paths part at two folders are read again, and parsed only when both name their folder."""
+    texts: dict[int, str] = {}
+    words: dict[int, list[set[str]]] = {}
 
-    def words(i: int) -> list[set[str]]:
-        if i not in found:
-            sc = corpus.scripts[i]
-            found[i] = products.statement_words(read_text(corpus.repo, sc.path), sc.language)
-        return found[i]
+    def text(i: int) -> str:
+        if i not in texts:
+            texts[i] = read_text(corpus.repo, corpus.scripts[i].path)
+        return texts[i]
 
-    def two(a: str, b: str, p: Pair) -> bool:
-        return products.may_name_products(a, b) and products.two_products(
-            a, words(p.a), b, words(p.b))
+    def statements(i: int) -> list[set[str]]:
+        if i not in words:
+            words[i] = products.statement_words(text(i), corpus.scripts[i].language)
+        return words[i]
 
-    return [p for p in pairs if not two(corpus.scripts[p.a].path, corpus.scripts[p.b].path, p)]
+    def two(p: Pair) -> bool:
+        a, b = corpus.scripts[p.a].path, corpus.scripts[p.b].path
+        own_a, own_b = products.folder_words(a, b), products.folder_words(b, a)
+        return products.named(text(p.a), own_a) and products.named(text(p.b), own_b) and \
+            products.two_products(own_a, statements(p.a), own_b, statements(p.b))
+
+    return [p for p in pairs if not two(p)]
 
 
 def _same_subjects(corpus: Corpus, pairs: list[Pair], cluster_of: list[int]) -> list[Pair]:

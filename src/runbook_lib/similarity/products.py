@@ -59,19 +59,19 @@ def _segment_words(segment: str) -> set[str]:
     return {t for t in (*tokens, initials) if len(t) > 1}
 
 
-def may_name_products(path_a: str, path_b: str) -> bool:
-    """Both paths part at folders with words of their own (no script is read for others)."""
-    return bool(folder_words(path_a, path_b)) and bool(folder_words(path_b, path_a))
+def named(text: str, own: set[str]) -> bool:
+    """Whether the text (comments included) holds the words MENTIONS times: a test before
+    parsing it, which most pairs fail."""
+    return bool(own) and sum(1 for t in name_tokens(text) if t in own) >= MENTIONS
 
 
-def two_products(path_a: str, words_a: list[set[str]], path_b: str,
+def two_products(own_a: set[str], words_a: list[set[str]], own_b: set[str],
                  words_b: list[set[str]]) -> bool:
-    """Each script names a word of its own product folder, in MENTIONS statements or more,
-    that the other never uses."""
+    """Each script names a word of its own folder (`folder_words`), in MENTIONS statements or
+    more, that the other never uses."""
     all_a, all_b = set().union(*words_a), set().union(*words_b)
-    own_a = folder_words(path_a, path_b) & (all_a - all_b)
-    own_b = folder_words(path_b, path_a) & (all_b - all_a)
-    return _mentions(own_a, words_a) >= MENTIONS and _mentions(own_b, words_b) >= MENTIONS
+    return _mentions(own_a & (all_a - all_b), words_a) >= MENTIONS and \
+        _mentions(own_b & (all_b - all_a), words_b) >= MENTIONS
 
 
 def _mentions(own: set[str], statements: list[set[str]]) -> int:
