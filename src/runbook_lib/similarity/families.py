@@ -112,7 +112,8 @@ def _one_product(corpus: Corpus, pairs: list[Pair]) -> list[Pair]:
     def two(p: Pair) -> bool:
         a, b = corpus.scripts[p.a].path, corpus.scripts[p.b].path
         own_a, own_b = products.folder_words(a, b), products.folder_words(b, a)
-        return products.named(text(p.a), own_a) and products.named(text(p.b), own_b) and \
+        return bool(own_a and own_b) and products.named(text(p.a), own_a) and \
+            products.named(text(p.b), own_b) and \
             products.two_products(own_a, statements(p.a), own_b, statements(p.b))
 
     return [p for p in pairs if not two(p)]
