@@ -26,6 +26,7 @@ from .resolve import Maps
 
 if TYPE_CHECKING:
     from .dockercopy import Stage
+    from .facts import Image
 
 _NAME = re.compile(r"^(?:[\w.-]+(?::\d+)?/)?(?:[\w.-]+/)+([\w.-]+)(?::[\w.-]+)?(?:@sha256:\w+)?$")
 _BUSY = object()
@@ -85,4 +86,34 @@ def lower(hits: list[Hit], start: int, own: Maps) -> None:
     for i in range(start, len(hits)):
         hit = hits[i]
         if not any(not f or hit.target == f or hit.target.startswith(f + "/") for f in folders):
+            hits[i] = replace(hit, confidence=LIKELY)
+
+
+def untagged(name: str) -> str:
+    """An image name without its tag or digest: `ghcr.io/org/app:1.2` -> `ghcr.io/org/app`."""
+    name = name.partition("@")[0].removeprefix("docker.io/")
+    head, sep, tag = name.rpartition(":")
+    return head if sep and "/" not in tag else name
+
+
+def published(name: str, built_as: dict[str, str], lk: Lookup) -> str | None:
+    """The repo Dockerfile that makes the image a compose service runs without building it
+    (`image: ghcr.io/org/app:1.2`): the one another compose service builds under that name,
+    else the one Dockerfile in a folder named after it (the image family rule above)."""
+    found = built_as.get(untagged(name))
+    if found is not None:
+        return found
+    match = _NAME.match(name)
+    return _by_folder(lk).get(match.group(1)) if match else None
+
+
+def lower_named(hits: list[Hit], images: list[Image], path: str) -> None:
+    """Rows of a script in `images` that reach a folder only a service running the image by
+    name mounts (`image: org/app` with `./conf/:/etc/app/`) become `likely`: that the service
+    runs this image is a guess. Rows of a script inside that folder keep their own."""
+    folders = {repo.rstrip("/") for image in images for _, repo in image.named_mounts
+               if repo is not None}
+    folders = {f for f in folders if f and path != f and not path.startswith(f + "/")}
+    for i, hit in enumerate(hits):
+        if any(hit.target == f or hit.target.startswith(f + "/") for f in folders):
             hits[i] = replace(hit, confidence=LIKELY)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import posixpath
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .argv import Word, interpret
-from .baseimage import lower
+from .baseimage import lower, published
 from .composefile import Service, read_services
 from .dockerfile import image
 from .facts import Image
@@ -41,7 +42,31 @@ def extract_compose(src: Source) -> Iterator[Hit]:
             lower(shell.hits, start, [m for m in shell.where.maps if m not in built.inherited])
         if service.dockerfile is None:
             _installed(service, shell, src)
+        _labels(service, built, shell, src)
     yield from shell.hits
+
+
+def _labels(service: Service, built: Image | None, shell: Shell, src: Source) -> None:
+    """A scheduler label's command (composefile._job_labels) runs in the service's container:
+    resolved like its `command:`, through its mounts and the image it builds, or else the repo
+    image it runs by name (baseimage.published); `likely`, as the engine never reads it."""
+    if not service.labels:
+        return
+    where, commands = shell.where, shell.commands
+    facts = src.lookup.facts
+    named = None
+    if built is None and facts is not None and service.image:
+        path = published(service.image, facts.built_as, src.lookup)
+        named = next((img for img in facts.images if img.dockerfile == path), None)
+    if named is not None:
+        shell.where = replace(where, maps=[*where.maps, *named.copies, *named.inherited],
+                              workdir=service.working_dir or named.workdir)
+        shell.commands = dict(named.commands)
+    start = len(shell.hits)
+    for value, line in service.labels:
+        _command("label", value, line, shell, src)
+    shell.hits[start:] = [replace(h, confidence=LIKELY) for h in shell.hits[start:]]
+    shell.where, shell.commands = where, commands
 
 
 def _image(service: Service, src: Source) -> Image | None:

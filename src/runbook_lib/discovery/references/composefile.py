@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from .lookup import Lookup
 from .values import norm
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_JOB_EXEC = re.compile(r"^(?:ofelia|chadburn)\.job-exec\.[^.]+\.command$")
 
 
 @dataclass(slots=True)
@@ -35,6 +37,8 @@ class Service:
     # (command | entrypoint | healthcheck, a string or an argv, 1-based line)
     commands: list[tuple[str, str | list[str], int]] = field(default_factory=list)
     environment: dict[str, str] = field(default_factory=dict)
+    # (command, 1-based line) of the scheduler labels that run a command in its container
+    labels: list[tuple[str, int]] = field(default_factory=list)
 
 
 def read_services(text: str, folder: str) -> list[Service]:
@@ -114,10 +118,27 @@ def _service(node: yaml.MappingNode, folder: str) -> Service:
     elif isinstance(env, yaml.SequenceNode):
         pairs = [str(v.value).partition("=") for v in env.value if isinstance(v, yaml.ScalarNode)]
         service.environment = {k: v for k, _, v in pairs}
+    service.labels = _job_labels(_get(node, "labels"))
     volumes = _get(node, "volumes")
     if isinstance(volumes, yaml.SequenceNode):
         service.volumes = [v for v in map(_volume, volumes.value) if v is not None]
     return service
+
+
+def _job_labels(node: yaml.Node | None) -> list[tuple[str, int]]:
+    """`ofelia.job-exec.NAME.command: "..."` (ofelia, and chadburn that reads the same labels):
+    a command the scheduler execs in this service's running container; `$$` is compose's `$`."""
+    pairs: list[tuple[str, str, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        pairs = [(str(k.value), str(v.value), v.start_mark.line + 1) for k, v in node.value
+                 if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)]
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode):
+                key, _, value = str(item.value).partition("=")
+                pairs.append((key, value, item.start_mark.line + 1))
+    return [(value.replace("$$", "$"), line) for key, value, line in pairs
+            if _JOB_EXEC.match(key) and value]
 
 
 def _volume(node: yaml.Node) -> Volume | None:

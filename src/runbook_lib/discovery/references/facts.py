@@ -49,6 +49,9 @@ class Image:
     commands: dict[str, str] = field(default_factory=dict)  # bare name -> script on its PATH
     copies: Maps = field(default_factory=list)  # its own COPY/ADD (maps adds mounts)
     inherited: Maps = field(default_factory=list)  # maps of the repo image it is built FROM
+    # bind mounts of compose services that run it by name without building it (`image:
+    # owner/app`): a guess that this is that image, so rows through them are `likely`
+    named_mounts: Maps = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -57,6 +60,8 @@ class Facts:
     runners: dict[str, int] = field(default_factory=dict)
     sys_paths: list[tuple[str, str]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    built_as: dict[str, str] = field(default_factory=dict)  # image name (no tag) -> Dockerfile
+    # a compose service builds while naming the image (`build: .` with `image: owner/app`)
     bats_exports: list[tuple[str, str]] = field(default_factory=list)  # (Makefile folder, var)
     # PATH folders a script's sourced libraries and runners set (pathflow.py)
     path_given: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
@@ -67,7 +72,10 @@ class Facts:
         if self._by_path is None:
             table: dict[str, list[Image]] = {}
             for image in self.images:
-                for repo in {r for _, r in image.maps if r is not None}:
+                # not through a mount of a service that runs it by name: a guess about the
+                # image gives the scripts of that folder no container paths of their own
+                own = [m for m in image.maps if m not in image.named_mounts]
+                for repo in {r for _, r in own if r is not None}:
                     table.setdefault(repo, []).append(image)
             self._by_path = table
         found: list[Image] = []

@@ -18,6 +18,7 @@ from dataclasses import replace
 from itertools import accumulate
 
 from .argv import Word, interpret
+from .baseimage import lower_named
 from .facts import FileNotes, Image
 from .lines import Hit
 from .model import LIKELY, RESOLVED
@@ -70,6 +71,7 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     loaders = folder_loaders(tree) if any(t in text for t in LOADS_TEXT) else set()
     scan = PyScan(src, _direct(src, tree), loaders)
     scan.visit(tree)
+    lower_named(scan.shell.hits, scan.images(), src.path)
     if scan.setup:  # a project without other project files: its tests are collected from here
         from .entrypoints import default_rows
         from .pytests import declares_pytest

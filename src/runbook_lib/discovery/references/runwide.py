@@ -11,8 +11,9 @@ import re
 import tomllib
 from pathlib import Path
 
+from .baseimage import published, untagged
 from .bats import make_exports
-from .composefile import read_services
+from .composefile import Service, read_services
 from .dockerfile import image, parse
 from .facts import Facts, Image
 from .imagepath import path_commands, search_path
@@ -44,12 +45,13 @@ def prepare_lookup(lk: Lookup, root: Path) -> None:
     set_repo_names(names)
     lk.third_party = _dependencies(lk, root)
     makefiles = [p for p in sorted(lk.index.files) if source_kind(p) == "make"]
-    facts = Facts(images=_images(lk, root),
+    images, built_as = _images(lk, root)
+    facts = Facts(images=images, built_as=built_as,
                   bats_exports=make_exports(makefiles, lambda p: _read(root, p)))
     lk.facts = facts
     pythonpath: list[tuple[str, str]] = []
     for img in facts.images:
-        where = Where(img.dockerfile, (), maps=img.maps)
+        where = Where(img.dockerfile, (), maps=[m for m in img.maps if m not in img.named_mounts])
         for folder in (img.workdir, *img.pythonpath):
             mapped = absolute(folder, where, lk)
             if mapped is not None and mapped != GONE and mapped in lk.index.dirs:
@@ -64,7 +66,7 @@ def _read(root: Path, path: str) -> str | None:
         return None
 
 
-def _images(lk: Lookup, root: Path) -> list[Image]:
+def _images(lk: Lookup, root: Path) -> tuple[list[Image], dict[str, str]]:
     images: dict[str, Image] = {}
     contexts = lk.compose_contexts or {}
     for path in sorted(lk.index.files):
@@ -85,25 +87,38 @@ def _images(lk: Lookup, root: Path) -> list[Image]:
         own = len(stage.maps) - stage.inherited
         images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath,
                              commands, stage.maps[:own], stage.maps[own:])
-    for path in sorted(lk.index.files):
-        if source_kind(path) == "compose":
-            _mounts(path, _read(root, path) or "", images)
-    return list(images.values())
+    composed = [(path, read_services(_read(root, path) or "", posixpath.dirname(path)))
+                for path in sorted(lk.index.files) if source_kind(path) == "compose"]
+    built_as: dict[str, str] = {}
+    for _, services in composed:
+        for service in services:
+            if service.dockerfile and service.image:
+                built_as.setdefault(untagged(service.image), service.dockerfile)
+    for path, services in composed:
+        _mounts(posixpath.dirname(path), services, images, built_as, lk)
+    return list(images.values()), built_as
 
 
-def _mounts(path: str, text: str, images: dict[str, Image]) -> None:
-    """A compose service's bind mounts are part of the image it builds, as its scripts see it."""
-    folder = posixpath.dirname(path)
-    for service in read_services(text, folder):
+def _mounts(folder: str, services: list[Service], images: dict[str, Image],
+            built_as: dict[str, str], lk: Lookup) -> None:
+    """A compose service's bind mounts are part of the image it builds, as its scripts see it;
+    also of the repo image it runs by name without building it (baseimage.published), kept
+    apart as a guess."""
+    for service in services:
         img = images.get(service.dockerfile or "")
+        named = img is None and service.dockerfile is None and bool(service.image)
+        if named:
+            img = images.get(published(service.image or "", built_as, lk) or "")
         if img is None:
             continue
         for volume in service.volumes:
             repo = norm(folder + "/" + volume.source) if volume.source.startswith(".") else None
             if repo is not None and volume.target.startswith("/"):
                 img.maps.insert(0, (posixpath.normpath(volume.target), repo))
+                if named:
+                    img.named_mounts.append(img.maps[0])
         extra = service.environment.get("PYTHONPATH")
-        if extra:
+        if extra and not named:
             img.pythonpath += [p for p in extra.split(":") if p.startswith("/")]
 
 

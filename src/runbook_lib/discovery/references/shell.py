@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import bats
+from .baseimage import lower_named
 from .facts import FileNotes, Image
 from .lines import Hit
 from .resolve import GONE, absolute
@@ -48,6 +49,7 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     shell.path_dirs += [(d, "certain") for d in path_dirs]
     before = set(runners.items())
     walk("\n".join(src.lines), shell)
+    lower_named(shell.hits, images, src.path)
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
     return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
                                  path_dirs=tuple(shell.set_path), families=shell.families)
