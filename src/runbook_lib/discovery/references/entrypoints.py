@@ -19,6 +19,7 @@ from .modules import Root, resolve_module
 from .pytests import collect_tests, declares_pytest, default_tests, pytest_config
 from .resolve import Found
 from .shwalk import walk
+from .sieve import extract_sieve
 from .source import Source
 from .values import norm
 
@@ -66,6 +67,9 @@ def _add_module(scan: PyScan, name: str, line: int, rule: str) -> None:
 
 def extract_config(src: Source) -> Iterator[Hit]:
     name = src.path.rpartition("/")[2]
+    if name.lower().endswith(".sieve"):  # a mail server's filter, not a project's settings
+        yield from extract_sieve(src)
+        return
     text = "\n".join(src.lines)
     shell = src.shell(src.where(src.folder))
     specs: list[tuple[str, str]] = []

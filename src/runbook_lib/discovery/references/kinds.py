@@ -56,7 +56,7 @@ def _by_name(name: str) -> str | None:
         return "cron"
     if name == "Procfile":
         return "procfile"
-    if name in _CONFIG or is_requirements(name):
+    if name in _CONFIG or is_requirements(name) or lower.endswith(".sieve"):
         return "config"
     if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
         return "ci"

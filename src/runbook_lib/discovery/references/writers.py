@@ -5,6 +5,7 @@ shell is shell code. Anything else written is data, and its redirect target is n
 from __future__ import annotations
 
 import posixpath
+import re
 
 from . import shparse
 from .argv import SHELLS, Word, program
@@ -16,6 +17,8 @@ from .systemd import exec_lines
 
 _CRON_DIRS = ("/etc/cron.d/", "/var/spool/cron/", "/etc/cron.")
 _UNIT_SUFFIXES = (".service", ".timer", ".socket")
+# an aliases(5) target that pipes to a command: `"|/usr/bin/x arg"` or `|/usr/bin/x`
+_PIPE = re.compile(r'(?:^|,)\s*(?:"\|([^"]+)"|\|([^,"\s][^,"]*))')
 
 
 _WRITERS = frozenset({"echo", "printf", "cat", "tee", "sudo", "crontab", "ssh", *SHELLS})
@@ -109,13 +112,24 @@ def _destination(node: Node, words: list, prog: str, sh: Shell) -> str | None:  
         return _tee_file(words)
     if prog == "sudo" and len(words) > 1 and program(words[1]) == "tee":
         return _tee_file(words[1:])
-    for child in node.children:
-        if child.type == "file_redirect":
-            op = shparse.text(child.children[0]) if child.children else ""
-            dest = child.child_by_field_name("destination")
-            if op in (">", ">>", ">|") and dest is not None:
-                return word(dest, sh).value or shparse.text(dest)
+    for child in _redirects(node):
+        op = shparse.text(child.children[0]) if child.children else ""
+        dest = child.child_by_field_name("destination")
+        if op in (">", ">>", ">|") and dest is not None:
+            return word(dest, sh).value or shparse.text(dest)
     return None
+
+
+def _redirects(node: Node) -> list[Node]:
+    """The file redirects of a statement; tree-sitter-bash puts the one written after a heredoc
+    start (`cat <<EOF > /etc/aliases`) inside the heredoc redirect."""
+    out = []
+    for child in node.children:
+        if child.type == "heredoc_redirect":
+            out += [c for c in child.children if c.type == "file_redirect"]
+        elif child.type == "file_redirect":
+            out.append(child)
+    return out
 
 
 def _tee_file(words: list) -> str | None:  # type: ignore[type-arg]
@@ -138,8 +152,22 @@ def write_kind(dest: str, content: str, first: int, sh: Shell, crontab: bool = F
     elif name.endswith(_UNIT_SUFFIXES) or dest.startswith("/etc/systemd/"):
         for row, command in exec_lines(content.split("\n")):
             _code(command, first + row, sh, "written-unit", LIKELY, kind="systemd", fresh=True)
+    elif name == "aliases":  # /etc/aliases, /etc/postfix/aliases, /etc/mail/aliases
+        for row, command in alias_pipes(content):
+            _code(command, first + row, sh, "written-aliases", LIKELY, fresh=True)
     elif name.endswith((".sh", ".bash")) or (content.startswith("#!") and _shell_shebang(content)):
         _code(content, first, sh, "written-script", LIKELY, rows=True, fresh=True)
+
+
+def alias_pipes(content: str) -> list[tuple[int, str]]:
+    """(0-based row, command) of each `name: "|command"` delivery in an aliases(5) text: the
+    mail system runs that command with the message on its stdin."""
+    out = []
+    for row, line in enumerate(content.split("\n")):
+        if line.lstrip().startswith("#") or ":" not in line:
+            continue
+        out += [(row, m.group(1) or m.group(2)) for m in _PIPE.finditer(line.partition(":")[2])]
+    return out
 
 
 def _shell_shebang(content: str) -> bool:
