@@ -94,6 +94,7 @@ _MODULE_RUNNERS = frozenset({"pytest", "py.test", "uvicorn", "gunicorn", "hyperc
 FILE_OPS = frozenset({"cp", "mv", "install", "rsync", "scp", "ln"})
 
 # every command name interpret() does something with; other commands are never followed
+ENGINES = frozenset({"docker", "podman", "nerdctl"})  # container engines (dockerrun.py)
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
                     *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud"})
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import bats, shparse
 from .argv import ACTIVE as _ACTIVE
-from .argv import Action, Word, interpret
+from .argv import ENGINES, Action, Word, interpret, program
 from .cmdstrings import handed
 from .dispatch import LOOKUPS, family, looked_up, program_word, subcommand
 from .fileops import COPIED, copied
@@ -221,6 +221,12 @@ def _command(node: Node, sh: Shell) -> None:
     if name_node is None:
         return
     head = word(name_node, sh)
+    if head.value is None or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`
+        from .dockerrun import container_run, is_engine
+
+        if is_engine(head):
+            container_run([head, *(word(a, sh) for a in node.children_by_field_name("argument"))],
+                          sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         return
