@@ -17,6 +17,7 @@ from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
 from runbook_lib.discovery.references.dispatch import DISPATCH, dispatched
 from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
+from runbook_lib.discovery.references.installed import install_table, installed_rows
 from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
 from runbook_lib.discovery.references.pathflow import handed
@@ -113,8 +114,10 @@ def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNote
     keeps its own row."""
     runners = {path for path, note in notes.items() if note.runs_args}
     runners |= {tag for note in notes.values() for tag in note.loaders}
+    installs = install_table(note.installs for note in notes.values())
     for path, note in notes.items():
         extra = [r for via, r in note.pending if via in runners and r.status != DISPATCH]
+        extra += installed_rows(note.pending, path, installs) if installs else []
         extra += [d for via, r in note.pending if r.status == DISPATCH and via in notes
                   and (d := dispatched(r, notes[via].families)) is not None and d.target != path]
         if extra:

@@ -34,6 +34,8 @@ class Action:
     env: tuple[tuple[str, str | None], ...] = ()  # NAME=value before the command
     args: tuple[Word, ...] = ()  # the words after a script run: its arguments
     pattern: tuple[Word, ...] = ()  # unittest discovery: the file pattern given (`-p`)
+    dest: Word | None = None  # a file command's destination (installed.py)
+    into: bool = False  # ... a folder named by `-t DIR`
 
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"})
@@ -241,7 +243,21 @@ def _file_op(name: str, rest: list[Word], chain: str, remote: bool) -> Iterator[
                if not (w.value and ":" in w.value.partition("/")[0])
                and not (symbolic and w.value is not None and not w.value.startswith(_ROOTED))]
     if sources:
-        yield Action("copy", tuple(sources), chain, remote)
+        yield Action("copy", tuple(sources), chain, remote, dest=_destination(opts, args, into),
+                     into=into)
+
+
+def _destination(opts: list[Word], args: list[Word], into: bool) -> Word | None:
+    """`-t DIR` / `--target-directory=DIR`, else the last operand."""
+    if not into:
+        return args[-1] if len(args) > 1 else None
+    for i, o in enumerate(opts):
+        value = o.value or ""
+        if value.startswith("--target-directory="):
+            return Word(value.partition("=")[2], o.text, o.line)
+        if value in ("-t", "--target-directory") and i + 1 < len(opts):
+            return opts[i + 1]
+    return None
 
 
 def _command_string(name: str, opts: list[Word], args: list[Word], chain: str,

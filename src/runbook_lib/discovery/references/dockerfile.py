@@ -14,7 +14,7 @@ from typing import Any
 
 from .argv import SHELLS, Word, interpret, program
 from .baseimage import lower, repo_image
-from .composefile import compose_contexts
+from .buildcontext import all_contexts
 from .dockercopy import Stage, copied, line_of, map_copy
 from .imagepath import DEFAULT_PATH, path_commands, search_path
 from .lines import Hit
@@ -76,7 +76,7 @@ def extract_dockerfile(src: Source) -> Iterator[Hit]:
 def context_of(path: str, lk: Lookup, src: Source | None = None) -> str:
     contexts = lk.compose_contexts
     if contexts is None and src is not None:
-        contexts = lk.compose_contexts = compose_contexts(lk, src.read)
+        contexts = lk.compose_contexts = all_contexts(lk, src.read)
     return (contexts or {}).get(path, posixpath.dirname(path))
 
 

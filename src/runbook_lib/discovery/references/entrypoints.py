@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .argv import Word
+from .kinds import is_tox
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 _PYTEST_SECTIONS = {"pyproject.toml": "[tool.pytest.ini_options]", "pytest.ini": "[pytest]",
                     "tox.ini": "[pytest]", "setup.cfg": "[tool:pytest]"}
+# tox's `{posargs}` is what the user types after `--`, `{posargs:DEFAULT}` DEFAULT without it
+_POSARGS = re.compile(r"\{posargs(?::([^{}]*))?\}")
 _SPEC = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)(?::[\w.]+)?")
 
 
@@ -83,7 +86,7 @@ def extract_config(src: Source) -> Iterator[Hit]:
         found = resolve_module(spec.split(":")[0].strip(), roots, src.lookup, relative=True)
         for path in found.files if found else ():
             shell.add(line, Found(RESOLVED, path, "certain"), rule)
-    if name == "tox.ini":
+    if is_tox(name):
         _tox(src, shell)
     header = _PYTEST_SECTIONS.get(name)
     line = _line_of(src.lines, "testpaths") or _line_of(src.lines, header) if header else 0
@@ -165,7 +168,7 @@ def _tox(src: Source, shell: Any) -> None:
         if stripped:
             shell.where = src.where(folder)
             shell.cd, shell.line0, shell.fixed = (), 0, no
-            walk(stripped.replace("{posargs}", "").replace("{toxinidir}", "."), shell)
+            walk(_POSARGS.sub(r"\1", stripped).replace("{toxinidir}", "."), shell)
     shell.fixed = 0
 
 

@@ -34,6 +34,8 @@ class FileNotes:
     # `FILE::FUNCTION` of the folder loaders a Python file defines (pyloaders.py): the
     # pending rows tagged with one are kept too
     loaders: set[str] = field(default_factory=set)
+    # (host path, repo script) its file commands install there (installed.py)
+    installs: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

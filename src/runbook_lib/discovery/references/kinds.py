@@ -16,6 +16,11 @@ _IMAGE_PREFIXES = tuple(f"{n}{sep}" for n in sorted(_IMAGE_FILES) for sep in "._
 _CONFIG = frozenset({"pyproject.toml", "setup.cfg", "tox.ini", "pytest.ini"})
 
 
+def is_tox(name: str) -> bool:
+    """`tox.ini`, and the named configurations CI hands to `tox -c` (`tox.debian_12.ini`)."""
+    return name == "tox.ini" or (name.startswith("tox.") and name.endswith(".ini"))
+
+
 def is_requirements(name: str) -> bool:
     """`requirements.txt`, `requirements-dev.txt`, `test_requirements.txt`, ..."""
     return "requirements" in name and name.endswith((".txt", ".in"))
@@ -56,7 +61,7 @@ def _by_name(name: str) -> str | None:
         return "cron"
     if name == "Procfile":
         return "procfile"
-    if name in _CONFIG or is_requirements(name) or lower.endswith(".sieve"):
+    if name in _CONFIG or is_tox(name) or is_requirements(name) or lower.endswith(".sieve"):
         return "config"
     if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
         return "ci"

@@ -33,9 +33,15 @@ _IMPORT_NAMES = {"pyyaml": "yaml", "beautifulsoup4": "bs4", "pillow": "PIL",
 
 
 def repo_names(root: Path) -> set[str]:
-    """The checkout's folder name, and `name` for a folder called `owner+name`."""
+    """The checkout's folder name, and `name` for a folder called `owner+name`; and the hidden
+    folder a tool clones itself into (`/etc/.pihole` for pi-hole, `~/.nvm`, `~/.pyenv`): `.name`,
+    also with `-`, `_` and `.` dropped. The bare name without them (`/etc/pihole`) is not one:
+    that is as often the tool's configuration folder as its checkout."""
     name = root.resolve().name
-    return {name, name.rpartition("+")[2]}
+    names = {name, name.rpartition("+")[2]}
+    hidden = {"." + n for n in names if n and not n.startswith(".")}
+    hidden |= {"." + squeezed for n in names if (squeezed := re.sub(r"[-_.]", "", n))}
+    return names | hidden
 
 
 def prepare_lookup(lk: Lookup, root: Path) -> None:

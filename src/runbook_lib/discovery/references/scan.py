@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .ansible import extract_ansible
+from .buildcontext import all_contexts
 from .ci import extract_ci
 from .compose import extract_compose
-from .composefile import compose_contexts
 from .cron import extract_cron
 from .dockerfile import extract_dockerfile
 from .entrypoints import extract_config, extract_procfile
@@ -54,7 +54,7 @@ def prepare(index: RepoIndex, root: Path) -> None:
 
     lk = lookup_for(index)
     if lk.compose_contexts is None:
-        lk.compose_contexts = compose_contexts(lk, Source("", "", [], lk, root).read)
+        lk.compose_contexts = all_contexts(lk, Source("", "", [], lk, root).read)
     prepare_lookup(lk, root)
 
 

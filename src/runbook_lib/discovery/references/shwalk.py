@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import bats, shparse
+from . import bats, installed, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import ENGINES, Action, Word, interpret, program
 from .cmdstrings import handed
@@ -69,6 +69,7 @@ class Shell:
     # (sourced file, variables at that point, sourced by a literal path rather than a glob)
     sources: list[tuple[str, dict[str, str | None], bool]] = field(default_factory=list)
     names: set[str] = field(default_factory=set)  # bare command names used
+    installs: list[tuple[str, str]] = field(default_factory=list)  # (host path, script)
     hook: ActionHook | None = None  # modules, tests, Python code, written files
     defaults: set[str] = field(default_factory=set)  # `X=${X:-value}`: the caller may choose
     runs_args: bool = False  # the file's own code runs its arguments (`exec "$@"`)
@@ -270,7 +271,8 @@ def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:
 def _split(words: list[Word]) -> list[Word]:
     """An unquoted `$CMD` whose value holds spaces is several words (a command in a variable)."""
     head = words[0]
-    if head.value and " " in head.value.strip() and not head.text.startswith(('"', "'")):
+    if head.value and " " in head.value.strip() and not head.text.startswith(('"', "'")) \
+            and "$" in head.text and "\\ " not in head.text:  # `$D/a\ b/x.sh`: one word
         parts = [Word(p, p, head.line) for p in head.value.split()]
         return parts + words[1:]
     return words
@@ -336,6 +338,7 @@ def _act(action: Action, sh: Shell) -> None:
     elif what == "copy":
         for w in action.words:
             copied(w, f"{COPIED}>{action.rule}", sh)
+        installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
     elif what == "shell":
         first = action.words[0]
         code = " ".join(w.value if w.value is not None else code_text(w, sh)
@@ -394,7 +397,9 @@ def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
             _globbed(glob(partial, sh, strict=True), w, f"{rule}+default", sh, source)
     written = w.text.replace('"', "").replace("'", "")
     found = locate(w.value, written, sh.where, sh.lk, sh.cd)
-    if found is not None:
+    if found is None:
+        installed.pending(w, w.value, rule, sh)
+    else:
         sh.add(w.line, found, rule)
         if source and found.status == RESOLVED:
             sh.sources.append((found.target, dict(sh.where.variables), True))

@@ -85,6 +85,8 @@ def evaluate(word: str, variables: Vars, file: str, unknown: str | None = None) 
 
 
 def _unquote(text: str) -> str:
+    if "\\ " in text:  # `./automated\ install/x.sh`: a space escaped in a bare word
+        text = text.replace("\\ ", " ")
     return text.replace('"', "").replace("'", "") if ('"' in text or "'" in text) else text
 
 

@@ -1,0 +1,81 @@
+"""Scripts an installer puts at a fixed host path, and the callers that run them there.
+
+`install -t /opt/app ./scripts/*.sh` (or `cp tools/x.sh /usr/local/bin/x`) in one file, then
+`source /opt/app/utils.sh` or `"${APP_DIR}"/list.sh` in another: the second line runs the copy
+the first one made, so renaming or removing the repo script breaks it. Each file notes the
+absolute destinations its file commands give repo scripts (`FileNotes.installs`) and keeps the
+absolute paths it runs or sources that are no repo path as pending rows (`Hit.via` =
+`installed:PATH`); once every file is scanned, a pending path that one installed script fits
+becomes a `likely` row to that script, rule `...+installed` (the copy may be stale, or the
+installer never run). Only host shell code takes part: a Dockerfile's or compose service's
+own copies and paths go through the image's maps.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .argv import Word
+from .lines import Hit
+from .model import LIKELY, RESOLVED, Reference
+
+if TYPE_CHECKING:
+    from .shwalk import Shell
+
+PREFIX = "installed:"
+
+
+def _host(sh: Shell) -> bool:
+    """Shell code that runs on the host: not a Dockerfile's or compose service's own commands
+    (a script also copied into an image still runs on the host where its callers run it)."""
+    return not (sh.where.strict or sh.remote)
+
+
+def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) -> None:
+    """The destinations of the repo scripts a file command's sources reached (the hits from
+    `start` on): `DIR/name` after `-t DIR`, a trailing `/` or several sources; for one source
+    either the path itself or a folder holding it (both are noted, only a caller's path picks)."""
+    if dest is None or dest.value is None or not dest.value.startswith("/") or not _host(sh):
+        return
+    path = posixpath.normpath(dest.value)
+    folder = into or several or dest.value.endswith("/")
+    for hit in sh.hits[start:]:
+        if hit.status != RESOLVED or hit.via:
+            continue
+        sh.installs.append((posixpath.join(path, posixpath.basename(hit.target)), hit.target))
+        if not folder:
+            sh.installs.append((path, hit.target))
+
+
+def pending(w: Word, value: str, rule: str, sh: Shell) -> None:
+    """An absolute path the shell runs or sources that is no repo path: kept for the end."""
+    if not value.startswith("/") or not _host(sh):
+        return
+    path = posixpath.normpath(value)
+    sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{rule}+installed", LIKELY,
+                       sh.kind, not sh.remote, via=PREFIX + path))
+
+
+def installed_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
+                   installs: dict[str, str | None]) -> list[Reference]:
+    """The pending rows whose path one repo script was installed to, as rows to that script."""
+    out = []
+    for via, row in pending_rows:
+        if not via.startswith(PREFIX):
+            continue
+        target = installs.get(via[len(PREFIX):])
+        if target is not None and target != source:
+            out.append(replace(row, target=target))
+    return out
+
+
+def install_table(notes: Iterable[list[tuple[str, str]]]) -> dict[str, str | None]:
+    """Destination -> the script installed there; None where installers disagree."""
+    table: dict[str, str | None] = {}
+    for installs in notes:
+        for dest, target in installs:
+            table[dest] = target if table.get(dest, target) == target else None
+    return table

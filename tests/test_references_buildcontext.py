@@ -1,0 +1,62 @@
+"""The build context a `docker build -f FILE CONTEXT` command line gives a repo Dockerfile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_references_support import targets, text
+
+DOCKERFILE = "FROM debian\nCOPY scripts/entry.sh /entry.sh\nADD . /etc/app\n" \
+             "RUN cp /etc/app/tools/setup.sh /usr/local/bin/\n"
+FILES = {
+    "docker/Dockerfile": DOCKERFILE,
+    "scripts/entry.sh": "#!/bin/sh\n",
+    "tools/setup.sh": "#!/bin/sh\n",
+    "docker/scripts/entry.sh": "#!/bin/sh\n",  # what the Dockerfile's own folder would give
+}
+
+
+def test_a_ci_step_builds_from_the_repo_root(tmp_path: Path) -> None:
+    files = {**FILES, ".github/workflows/ci.yml": text("""
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - run: docker build -t app:test -f docker/Dockerfile --build-arg X=1 .
+    """)}
+    assert targets(tmp_path, files, "docker/Dockerfile") == {
+        (2, "scripts/entry.sh"), (4, "tools/setup.sh")}
+
+
+def test_a_tox_command_builds_from_the_folder_above(tmp_path: Path) -> None:
+    files = {**FILES, "docker/tox.debian.ini": text("""
+        [testenv]
+        commands = docker buildx build --load --progress plain -f Dockerfile -t x:y ../
+    """)}
+    assert targets(tmp_path, files, "docker/Dockerfile") == {
+        (2, "scripts/entry.sh"), (4, "tools/setup.sh")}
+
+
+def test_a_context_in_a_variable_leaves_the_dockerfiles_folder(tmp_path: Path) -> None:
+    files = {**FILES, "build.sh": "#!/bin/sh\ndocker build -f docker/Dockerfile \"$CTX\"\n"}
+    assert targets(tmp_path, files, "docker/Dockerfile") == {(2, "docker/scripts/entry.sh")}
+
+
+def test_callers_that_disagree_leave_the_dockerfiles_folder(tmp_path: Path) -> None:
+    files = {**FILES,
+             "build.sh": "#!/bin/sh\ndocker build -f docker/Dockerfile .\n",
+             "Makefile": "image:\n\tdocker build -f docker/Dockerfile tools\n"}
+    assert targets(tmp_path, files, "docker/Dockerfile") == {(2, "docker/scripts/entry.sh")}
+
+
+def test_a_compose_build_wins_over_a_command_line(tmp_path: Path) -> None:
+    files = {**FILES,
+             "build.sh": "#!/bin/sh\ndocker build -f docker/Dockerfile .\n",
+             "docker-compose.yml": text("""
+                 services:
+                   app:
+                     build:
+                       context: ./docker
+                       dockerfile: Dockerfile
+             """)}
+    assert (2, "docker/scripts/entry.sh") in targets(tmp_path, files, "docker/Dockerfile")
