@@ -39,6 +39,7 @@ _SUBPROCESS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_
 _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "commands.getoutput",
                           "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
                           "create_subprocess_shell", "system"})
+_TESTINFRA = frozenset({"run", "check_output", "run_test", "run_expect"})  # on `host`
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
 _IMPORT_ROWS = re.compile(r"^[ \t]*(?:import|from)[ \t]", re.M)
 _IMPORT = re.compile(r"\bimport\b")
@@ -50,6 +51,7 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
                    r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
+                   r"\bhost\.(?:run|check_output|run_test|run_expect)\s*\(|"  # testinfra
                    # a container folder handed to a function (pyloaders.py: a folder loader)
                    r"[\"']/[^\"'\s]*/[\"']\s*[,)]")
 
@@ -381,6 +383,8 @@ class PyScan:
             self._named_module(node, name)
         elif short == "spec_from_file_location" and len(node.args) > 1:
             self._words([node.args[1]], node.lineno, "spec_from_file_location", python=True)
+        elif short in _TESTINFRA and name.rpartition(".")[0].rpartition(".")[2] == "host":
+            self._on_test_host(node)
         elif _discovers(node, self.src.lines):
             self._unittest_discover(node)
         elif short in ("path_append", "append", "insert") and name.startswith("sys.path"):
@@ -470,6 +474,22 @@ class PyScan:
 
     def _shell_code(self, node: ast.AST, line: int, rule: str) -> None:
         nested(self._text(node), line, self.shell, rule)
+
+    def _on_test_host(self, node: ast.Call) -> None:
+        """testinfra's `host.run("source /opt/tool/x.sh; f")`: shell code run on the host
+        under test (often a container of the repo's image); `likely`, as that host is not
+        this checkout."""
+        start = len(self.shell.hits)
+        sh = self.shell
+        for arg in node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                saved, sh.line0 = sh.line0, arg.lineno - 1  # rows on the string's own lines
+                nested(arg.value, 0, sh, "testinfra")
+                sh.line0 = saved
+            elif not isinstance(arg, ast.Constant):
+                self._shell_code(arg, node.lineno, "testinfra")
+        hits = self.shell.hits
+        hits[start:] = [replace(h, confidence=LIKELY) for h in hits[start:]]
 
     def _exec(self, node: ast.Call, name: str) -> None:
         args = list(node.args)
