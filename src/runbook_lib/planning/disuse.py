@@ -19,13 +19,12 @@ from typing import Any
 from runbook_lib.discovery.references.model import SCRIPT_EXTENSIONS
 from runbook_lib.planning import images, observe, quarantine, shims
 from runbook_lib.planning.groups import (
-    TEST_SUITE_WHY,
     Group,
     Tables,
     Waiting,
     caller_flags,
     retire_action,
-    test_suite_folder,
+    test_suite_reason,
 )
 from runbook_lib.planning.usagelog import Sinks
 
@@ -58,7 +57,8 @@ def disuse_groups(tables: Tables, skip: set[str], d: Disuse) -> tuple[list[Group
         row = tables.row(path)
         if path in skip or int(row.get("live_callers", 0) or 0) > 0:
             continue
-        why = kept_reason(row, d) or _cookbook_payload(tables, path) or _test_suite(path)
+        why = kept_reason(row, d) or _cookbook_payload(tables, path) or \
+            test_suite_reason(path)
         if why:
             d.kept.append({"path": path, "reason": why})
             continue
@@ -91,11 +91,6 @@ def _cookbook_payload(tables: Tables, path: str) -> str:
         if part == "files" and (tables.repo / "/".join(parts[:i]) / "metadata.rb").is_file():
             return "in a Chef cookbook's files/, which its recipes copy to nodes"
     return ""
-
-
-def _test_suite(path: str) -> str:
-    folder = test_suite_folder(path)
-    return f"in a test suite's folder ({folder}/): {TEST_SUITE_WHY}" if folder else ""
 
 
 def _one(tables: Tables, path: str, d: Disuse) -> tuple[Group | None, Waiting | None]:

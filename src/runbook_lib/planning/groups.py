@@ -201,8 +201,8 @@ def _role_problem(tables: Tables, path: str) -> str:
     role = str(tables.row(path).get("role") or "script")
     if role != "script":
         return f"{path} is a {role}: only scripts are shimmed or retired"
-    folder = test_suite_folder(path)
-    return f"{path} is in a test suite's folder ({folder}/): {TEST_SUITE_WHY}" if folder else ""
+    reason = test_suite_reason(path)
+    return f"{path} is {reason}" if reason else ""
 
 
 # Folders of a test suite. What is in them is the suite's data and helpers: its tests run them
@@ -210,12 +210,13 @@ def _role_problem(tables: Tables, path: str) -> str:
 # recorded and a shim's canonical is not there, and a header may change what a test compares.
 TEST_FOLDERS = frozenset({"test", "tests", "testing", "testdata", "test_data", "test-data",
                           "fixtures", "__tests__", "spec", "specs"})
-TEST_SUITE_WHY = "its tests run it where no use is recorded: a person decides"
 
 
-def test_suite_folder(path: str) -> str:
-    """The first folder of `path` that is a test suite's, or ""."""
-    return next((p for p in path.split("/")[:-1] if p.lower() in TEST_FOLDERS), "")
+def test_suite_reason(path: str) -> str:
+    """Why `path`, in a test suite's folder, is left to a person, or "" when it is not."""
+    folder = next((p for p in path.split("/")[:-1] if p.lower() in TEST_FOLDERS), "")
+    return (f"in a test suite's folder ({folder}/): its tests run it where no use is "
+            "recorded: a person decides") if folder else ""
 
 
 def _parameters(member: dict[str, Any]) -> str:

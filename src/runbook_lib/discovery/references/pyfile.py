@@ -479,17 +479,14 @@ class PyScan:
         """testinfra's `host.run("source /opt/tool/x.sh; f")`: shell code run on the host
         under test (often a container of the repo's image); `likely`, as that host is not
         this checkout."""
-        start = len(self.shell.hits)
         sh = self.shell
         for arg in node.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 saved, sh.line0 = sh.line0, arg.lineno - 1  # rows on the string's own lines
-                nested(arg.value, 0, sh, "testinfra")
+                nested(arg.value, 0, sh, "testinfra", LIKELY)
                 sh.line0 = saved
             elif not isinstance(arg, ast.Constant):
-                self._shell_code(arg, node.lineno, "testinfra")
-        hits = self.shell.hits
-        hits[start:] = [replace(h, confidence=LIKELY) for h in hits[start:]]
+                nested(self._text(arg), node.lineno, sh, "testinfra", LIKELY)
 
     def _exec(self, node: ast.Call, name: str) -> None:
         args = list(node.args)
