@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from familykit import families_of
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 from runbook_lib.similarity import SimilarityParams, run_similarity
 
@@ -233,3 +234,59 @@ def test_shared_set_up_and_structure_is_no_shared_work(tmp_path: Path) -> None:
     # three of the admin script's steps in the other: the same work, a family
     shared = "\n".join(ADMIN_STEPS.splitlines()[:3] + CACHE_STEPS.splitlines()[3:])
     assert families(shared) == [{"east/start_admin_server.sh", "west/start_admin_server.sh"}]
+
+
+COMPLETION = """#!/bin/bash
+#
+# Bash completion script for NAME
+#
+_complete_FN() { mapfile -t COMPREPLY < <(NAME --complete "${COMP_WORDS[@]}"); }
+complete -F _complete_FN NAME
+"""
+
+
+def test_a_header_that_names_its_own_script_names_its_target(tmp_path: Path) -> None:
+    # "completion for vault" in vault.bash, "completion for vault-agent" in vault-agent.bash:
+    # with the own names taken out the headers read alike, but they name two programs
+    two = families_of(tmp_path / "two", {
+        "completion/vault.bash": COMPLETION.replace("NAME", "vault").replace("FN", "vault"),
+        "completion/vault-agent.bash": COMPLETION.replace("NAME", "vault-agent")
+        .replace("FN", "agent"),
+    })
+    assert two == []
+    # one name spelt two ways (the same job tokens): the same header, a family
+    one = families_of(tmp_path / "one", {
+        "completion/vault_agent.bash": COMPLETION.replace("NAME", "vault_agent")
+        .replace("FN", "va"),
+        "completion/vault-agent.bash": COMPLETION.replace("NAME", "vault-agent")
+        .replace("FN", "agent"),
+    })
+    assert one == [{"completion/vault_agent.bash", "completion/vault-agent.bash"}]
+
+
+HOOK = """#!/bin/bash
+##
+# Runs between the configuration and the start of the daemons.
+# Save it in your config folder as "on-start.sh" to enable it.
+##
+"""
+
+
+def test_a_hook_stub_that_only_prints_shares_no_work(tmp_path: Path) -> None:
+    # test fixtures: the default stub says hello, the cases each patch something else
+    cases = families_of(tmp_path / "cases", {
+        "test/config/default/on-start.sh": HOOK + 'echo "default on-start.sh ran"\n',
+        "test/config/spam-folder/on-start.sh":
+            HOOK + 'echo "[on-start.sh] renaming the spam folder"\n'
+            "sed -i -e 's/folder Junk/folder Spam/' /etc/mail/folders.conf\n",
+        "test/config/lmtp-port/on-start.sh":
+            HOOK + 'echo "[on-start.sh] LMTP on a TCP port"\n'
+            "cat >/etc/mail/lmtp.inc <<EOF\nlisten = 127.0.0.1:24\nEOF\n",
+    })
+    assert cases == []
+    # two releases of the stub, each only printing: the same job
+    releases = families_of(tmp_path / "releases", {
+        "agent/1.0/hooks/on-start.sh": HOOK + 'echo "Preparing the agent"\n',
+        "agent/latest/hooks/on-start.sh": HOOK + 'echo "Preparing the management agent"\n',
+    })
+    assert releases == [{"agent/1.0/hooks/on-start.sh", "agent/latest/hooks/on-start.sh"}]

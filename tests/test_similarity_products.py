@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
-from runbook_lib.similarity import SimilarityParams, run_similarity
+from familykit import families_of
 from runbook_lib.similarity.products import folder_words, named, statement_words, two_products
 
 # One product's image build; PRODUCT_STEPS is where each product's copy was edited.
@@ -61,28 +60,17 @@ PASSED_IN = LEDGER.replace("acme/ledger", "$IMAGE_NAME").replace("ledger", "main
     "LEDGER", "MAIN")
 
 
-def _families(tmp_path: Path, scripts: dict[str, str]) -> list[set[str]]:
-    repo, ws = tmp_path / "repo", tmp_path / "ws"
-    for rel, text in scripts.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws))
-    result = run_similarity(ws, SimilarityParams(workspace=ws, shellcheck=False))
-    assert result.clusters.empty
-    return [set(g) for g in result.families.groupby("family_id")["path"].apply(set)]
-
-
 def test_one_template_per_product_is_no_family(tmp_path: Path) -> None:
     both = {"AcmeBilling/buildImage.sh": BUILD.replace("PRODUCT_STEPS", BILLING),
             "AcmeLedger/buildImage.sh": BUILD.replace("PRODUCT_STEPS", LEDGER)}
-    assert _families(tmp_path / "both", both) == []
+    assert families_of(tmp_path / "both", both, copies=False) == []
 
 
 def test_a_copy_that_names_no_product_stays_in_the_family(tmp_path: Path) -> None:
     # only the billing copy names its product: the other could stand in for it
     one = {"AcmeBilling/buildImage.sh": BUILD.replace("PRODUCT_STEPS", BILLING),
            "AcmeLedger/buildImage.sh": BUILD.replace("PRODUCT_STEPS", PASSED_IN)}
-    assert _families(tmp_path / "one", one) == [set(one)]
+    assert families_of(tmp_path / "one", one, copies=False) == [set(one)]
 
 
 def test_a_folder_named_once_in_passing_is_no_product(tmp_path: Path) -> None:
@@ -91,11 +79,11 @@ def test_a_folder_named_once_in_passing_is_no_product(tmp_path: Path) -> None:
                 "aws s3 cp sql/schema.tgz s3://ops-dumps/\n")),
             "scripts/buildImage.sh": BUILD.replace("PRODUCT_STEPS", BILLING + (
                 '/opt/app/scripts/notify.sh "image built"\n'))}
-    assert _families(tmp_path / "once", once) == [set(once)]
+    assert families_of(tmp_path / "once", once, copies=False) == [set(once)]
     # named twice on each side: one template per folder
     twice = {path: text.replace("s3://ops-dumps/", "s3://ops-dumps/ # ops\necho ops").replace(
                  '"image built"', '"image built"\necho scripts') for path, text in once.items()}
-    assert _families(tmp_path / "twice", twice) == []
+    assert families_of(tmp_path / "twice", twice, copies=False) == []
 
 
 def test_two_releases_of_one_product_are_a_family(tmp_path: Path) -> None:
@@ -103,7 +91,7 @@ def test_two_releases_of_one_product_are_a_family(tmp_path: Path) -> None:
     releases = {"AcmeLedger/2.4/buildImage.sh": BUILD.replace("PRODUCT_STEPS", BILLING.replace(
                     "billing", "ledger")),
                 "AcmeLedger/3.0/buildImage.sh": BUILD.replace("PRODUCT_STEPS", LEDGER)}
-    assert _families(tmp_path / "releases", releases) == [set(releases)]
+    assert families_of(tmp_path / "releases", releases, copies=False) == [set(releases)]
 
 
 def test_product_words_are_the_parting_folder_and_its_initials() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from runbook_lib.core import picklecache
 from runbook_lib.similarity.normalise import Form
 
-VERSION = 3  # raise when Form or the readers change what they produce
+VERSION = 4  # raise when Form or the readers change what they produce
 Key = tuple[str, str]  # (language group, sha256)
 
 

@@ -18,6 +18,8 @@ done twice in 2 of 10 families. Statements are compared without set-up and struc
 (`set -e`, `trap`, `exit`, `fi`, `done`, `else`: the boilerplate of normalise.py): every
 shell script has them, and two start scripts of two products that share only those and one
 check were a fifth alike.
+A script that only prints (blind `echo "S"`) shares no work with one that does something:
+three test hooks, a stub that says hello and two that each patch another file, are three jobs.
 
 One condition keeps a pair: it does some of the same work (SAME_WORK), and either its score
 reaches the threshold or the two scripts have the same job tokens and share DIVERGED (30%) of
@@ -50,7 +52,7 @@ from runbook_lib.core.workspace import lists
 from runbook_lib.similarity import products
 from runbook_lib.similarity.corpus import Corpus, Script, read_text
 from runbook_lib.similarity.names import job_tokens, name_similarity, name_tokens
-from runbook_lib.similarity.normalise import Hashes
+from runbook_lib.similarity.normalise import Form, Hashes
 
 FAMILY_COLUMNS = ("family_id", "path", "score", "evidence", "family_size", "language")
 SAME_WORK = 0.2  # commands or blind statements in common: a name alone is not a job
@@ -229,7 +231,7 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     commands = len(shared) / len(ca | cb) if ca | cb else 0.0
     folder = PurePosixPath(sa.path).parent == PurePosixPath(sb.path).parent
     name_weight = 0.45 if min(len(set(ta)), len(set(tb))) >= 2 else 0.25
-    statements, in_common = _statement_dice(fa.blind[~fa.boiler], fb.blind[~fb.boiler])
+    statements, in_common = _work(fa, fb)
     score = name_weight * name + 0.2 * bool(same_text) + 0.25 * commands + 0.1 * folder
     evidence = [f"name {'-'.join(ta)} ~ {'-'.join(tb)} ({name:.0%})"] if name else []
     evidence += [f"same {k} text" for k in same_text]
@@ -245,15 +247,31 @@ def _score(corpus: Corpus, a: int, b: int, common: frozenset[str]) -> Pair:
     return Pair(a, b, round(score, 4), "; ".join(evidence), max(commands, statements), diverged)
 
 
-def _statement_dice(a: Hashes, b: Hashes) -> tuple[float, int]:
-    """Dice over the multisets of blind statements, and how many they have in common."""
+def _work(fa: Form, fb: Form) -> tuple[float, int]:
+    """Dice over the blind statements of two scripts, set-up and structure left out. A script
+    that only prints (a hook stub that says hello: `echo "S"`, blind) shares no work with one
+    that does something, whatever messages both print."""
+    ca, cb = ~fa.boiler, ~fb.boiler
+    size = int(ca.sum() + cb.sum())
+    if _only_prints(fa) != _only_prints(fb):
+        ca, cb = ca & ~fa.talk, cb & ~fb.talk
+    common = _in_common(fa.blind[ca], fb.blind[cb])
+    return (2 * common / size if size else 0.0), common
+
+
+def _only_prints(form: Form) -> bool:
+    content = ~form.boiler
+    return bool(content.any()) and bool(form.talk[content].all())
+
+
+def _in_common(a: Hashes, b: Hashes) -> int:
+    """How many blind statements two multisets share."""
     if not len(a) or not len(b):
-        return 0.0, 0
+        return 0
     va, ca = np.unique(a, return_counts=True)
     vb, cb = np.unique(b, return_counts=True)
     _, ia, ib = np.intersect1d(va, vb, assume_unique=True, return_indices=True)
-    common = int(np.minimum(ca[ia], cb[ib]).sum())
-    return 2 * common / (len(a) + len(b)), common
+    return int(np.minimum(ca[ia], cb[ib]).sum())
 
 
 def _frame(scripts: list[Script], pairs: list[Pair]) -> pd.DataFrame:

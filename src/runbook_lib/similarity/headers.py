@@ -1,14 +1,18 @@
 """What a script says it does: its header comment or docstring, and its usage text.
 
-Both are reduced to lower-case words without the script's own file name, so
-`build_all_images.sh` and `build-all-images.sh` with the same header compare equal, while
-"Deploy billing-api" and "Deploy orders-web" (one template, two targets) do not.
+Both are reduced to lower-case words, the script's own file name written as its job tokens,
+so `build_all_images.sh` and `build-all-images.sh` with the same header compare equal, while
+"Deploy billing-api" and "Deploy orders-web" (one template, two targets) do not, nor do
+"Completion for pihole" in pihole.bash and "Completion for pihole-FTL" in pihole-ftl.bash:
+a header that names its own script names its target, and two targets are two jobs.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+
+from runbook_lib.similarity.names import job_tokens
 
 _WORD = re.compile(r"--?[a-z][\w-]*|[a-z][a-z0-9]+")
 _SELF = re.compile(
@@ -32,9 +36,10 @@ def describe(text: str, group: str, path: str) -> tuple[str, str]:
     """(description, usage), each normalised, "" when the script has none worth comparing."""
     name = PurePosixPath(path).name.lower()
     own = {name, name.rsplit(".", 1)[0]} if name else set()
+    self_word = "self" + "".join(sorted(set(job_tokens(name))))
     head = text[:4000]
     desc = _python_description(head) if group == "python" else _shell_description(head)
-    return _clean(desc, own), _clean(_usage(head), own)
+    return _clean(desc, own, self_word), _clean(_usage(head), own, self_word)
 
 
 def _shell_description(head: str) -> str:
@@ -65,9 +70,9 @@ def _usage(head: str) -> str:
     return m.group(1)[:200] if m else ""
 
 
-def _clean(text: str, own: set[str]) -> str:
+def _clean(text: str, own: set[str], self_word: str) -> str:
     text = _SELF.sub(" ", text.lower())
     for name in sorted(own, key=len, reverse=True):
-        text = text.replace(name, " ")
+        text = text.replace(name, f" {self_word} " if self_word != "self" else " ")
     words = [w for w in _WORD.findall(text) if w not in ("sh", "py", "bash", "python", "python3")]
     return " ".join(words) if len(words) >= 2 else ""

@@ -44,6 +44,11 @@ _PYTHON_BOILER = re.compile(
 )
 
 
+# Statements that only print (a message, with its literals blinded `echo "S"`): in a comparison
+# of blind statements they say nothing of the work two scripts do.
+_TALK = re.compile(r"(?:echo|printf)(?: (?:-\w+|\$V|[^\s<>|&;]+))*|\d+ print \( .* \)")
+
+
 _STATEMENTS: dict[tuple[str, bool], tuple[int, bool, int]] = {}
 _LITERALS: dict[str, int] = {}
 STATEMENT_CACHE = 300_000
@@ -56,6 +61,7 @@ class Form:
     start: Lines  # first line of each statement (1-based)
     end: Lines  # last line of each statement
     boiler: npt.NDArray[np.bool_]  # statement is set-up or structure, not content
+    talk: npt.NDArray[np.bool_]  # statement only prints (blind: `echo "S"`, `print ( S )`)
     literals: Hashes  # distinct literals (strings, numbers, paths) outside boilerplate
     # name, first and last statement index, hash of the body with numbers blinded (a pasted
     # function whose `>&2` a copy edited to `>&5` is still the same fragment)
@@ -98,6 +104,7 @@ def normalise(text: str, language: str, path: str = "") -> Form:
         blind=np.array(blind, dtype=np.uint64),
         start=np.array(st.start, dtype=np.int32), end=np.array(st.end, dtype=np.int32),
         boiler=np.array(boiler, dtype=np.bool_),
+        talk=np.array([bool(_TALK.fullmatch(b)) for b in st.blind], dtype=np.bool_),
         literals=np.unique(np.array([_literal(x) for x in literals], dtype=np.uint64)),
         functions=_functions(st, [n for _, _, n in known]), commands=tuple(sorted(st.commands)),
         description=desc, usage=usage,
