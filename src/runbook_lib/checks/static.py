@@ -123,7 +123,8 @@ def references(ctx: BatchContext) -> Check:
     touched = set(touched_paths(ctx.batch)) | {str(a["canonical"]) for a in ctx.batch["actions"]
                                                if a.get("canonical")}
     new_refs = rescan(_tree(ctx), baseline, ctx.changed, touched,
-                      list(info.get("deploy_roots", [])), int(info.get("max_bytes", 1_000_000)))
+                      list(info.get("deploy_roots", [])), int(info.get("max_bytes", 1_000_000)),
+                      lambda path: gitrepo.show_file(ctx.repo, ctx.old, path))
     new_refs.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" / "references.csv",
                     index=False)
     new = _unresolved_live_frame(new_refs)
