@@ -17,7 +17,9 @@ from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
 from runbook_lib.discovery.references.dispatch import DISPATCH, dispatched
 from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
+from runbook_lib.discovery.references.imageinstalled import image_copies, image_rows
 from runbook_lib.discovery.references.installed import install_table, installed_rows
+from runbook_lib.discovery.references.kinds import source_kind
 from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
 from runbook_lib.discovery.references.pathflow import handed
@@ -114,10 +116,17 @@ def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNote
     keeps its own row."""
     runners = {path for path, note in notes.items() if note.runs_args}
     runners |= {tag for note in notes.values() for tag in note.loaders}
-    installs = install_table(note.installs for note in notes.values())
+    lk = lookup_for(_INDEX) if _INDEX is not None else None
+    images = lk.facts.images if lk is not None and lk.facts is not None else []
+    dockerfiles = {img.dockerfile for img in images}
+    installs = install_table(note.installs for path, note in notes.items()
+                             if source_kind(path) != "dockerfile")  # a RUN copy is its image's
+    copies = image_copies((p, notes[p].installs) for p in sorted(dockerfiles) if p in notes)
     for path, note in notes.items():
         extra = [r for via, r in note.pending if via in runners and r.status != DISPATCH]
         extra += installed_rows(note.pending, path, installs) if installs else []
+        if images and lk is not None and note.pending:
+            extra += image_rows(note.pending, path, installs, copies, images, lk)
         extra += [d for via, r in note.pending if r.status == DISPATCH and via in notes
                   and (d := dispatched(r, notes[via].families)) is not None and d.target != path]
         if extra:

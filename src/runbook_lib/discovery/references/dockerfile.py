@@ -16,6 +16,7 @@ from .argv import SHELLS, Word, interpret, program
 from .baseimage import lower, repo_image
 from .buildcontext import all_contexts
 from .dockercopy import Stage, copied, line_of, map_copy
+from .facts import FileNotes
 from .imagepath import DEFAULT_PATH, path_commands, search_path
 from .lines import Hit
 from .lookup import Lookup
@@ -54,6 +55,12 @@ def parse(text: str) -> tuple[Any, ...]:
 
 
 def extract_dockerfile(src: Source) -> Iterator[Hit]:
+    yield from scan_dockerfile(src)[0]
+
+
+def scan_dockerfile(src: Source) -> tuple[list[Hit], FileNotes]:
+    """The rows, and the fixed paths its RUN copies put repo scripts at in the image
+    (`installs`, read by imageinstalled.py for the host code that runs those paths)."""
     context = context_of(src.path, src.lookup, src)
     shell = src.shell(src.where())
     later: list[tuple[Any, Stage]] = []
@@ -70,7 +77,7 @@ def extract_dockerfile(src: Source) -> Iterator[Hit]:
     # stage copied (a stage object is final once the walk is over)
     for command, stage in later:
         _runs(command, stage, src, shell)
-    yield from shell.hits
+    return shell.hits, FileNotes(installs=shell.installs)
 
 
 def context_of(path: str, lk: Lookup, src: Source | None = None) -> str:

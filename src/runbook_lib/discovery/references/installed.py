@@ -7,8 +7,9 @@ absolute destinations its file commands give repo scripts (`FileNotes.installs`)
 absolute paths it runs or sources that are no repo path as pending rows (`Hit.via` =
 `installed:PATH`); once every file is scanned, a pending path that one installed script fits
 becomes a `likely` row to that script, rule `...+installed` (the copy may be stale, or the
-installer never run). Only host shell code takes part: a Dockerfile's or compose service's
-own copies and paths go through the image's maps.
+installer never run). Only host shell code runs pending paths: a Dockerfile's or compose
+service's own paths go through the image's maps. A Dockerfile's RUN copies are noted too, as
+its image's (imageinstalled.py reads them apart from the host's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .argv import Word
+from .kinds import source_kind
 from .lines import Hit
 from .model import LIKELY, RESOLVED, Reference
 
@@ -37,8 +39,11 @@ def _host(sh: Shell) -> bool:
 def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) -> None:
     """The destinations of the repo scripts a file command's sources reached (the hits from
     `start` on): `DIR/name` after `-t DIR`, a trailing `/` or several sources; for one source
-    either the path itself or a folder holding it (both are noted, only a caller's path picks)."""
-    if dest is None or dest.value is None or not dest.value.startswith("/") or not _host(sh):
+    either the path itself or a folder holding it (both are noted, only a caller's path picks).
+    A Dockerfile's RUN is noted as well (`RUN cp $SRC/*.sh /opt/app/`: its image's copies)."""
+    if dest is None or dest.value is None or not dest.value.startswith("/") or sh.remote:
+        return
+    if not _host(sh) and source_kind(sh.where.file) != "dockerfile":
         return
     path = posixpath.normpath(dest.value)
     folder = into or several or dest.value.endswith("/")
@@ -55,8 +60,13 @@ def pending(w: Word, value: str, rule: str, sh: Shell) -> None:
     if not value.startswith("/") or not _host(sh):
         return
     path = posixpath.normpath(value)
-    sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{rule}+installed", LIKELY,
+    sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{_prefixed(rule, sh)}+installed", LIKELY,
                        sh.kind, not sh.remote, via=PREFIX + path))
+
+
+def _prefixed(rule: str, sh: Shell) -> str:
+    """The rule as Shell.add writes it: after the rule of the code string it is in."""
+    return f"{sh.rule}>{rule}" if sh.rule else rule
 
 
 def installed_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,

@@ -145,7 +145,7 @@ def text_of(node: ast.AST, variables: Vars, file: str) -> str:
         return text_of(node.left, variables, file) + text_of(node.right, variables, file)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         return text_of(node.left, variables, file)
-    if isinstance(node, ast.Call) and dotted(node.func).endswith("format") and isinstance(
-            node.func, ast.Attribute):
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "format":  # `"...".format(x)`: no dotted name
         return text_of(node.func.value, variables, file)
     return UNKNOWN_WORD

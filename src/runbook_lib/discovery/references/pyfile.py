@@ -481,6 +481,7 @@ class PyScan:
         this checkout."""
         sh = self.shell
         for arg in node.args:
+            arg = _template(arg)
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 saved, sh.line0 = sh.line0, arg.lineno - 1  # rows on the string's own lines
                 nested(arg.value, 0, sh, "testinfra", LIKELY)
@@ -566,3 +567,16 @@ def parent_folder(value: str) -> str | None:
 
 
 __all__ = ["PyScan", "Where", "extract_python", "parent_folder"]
+
+
+def _template(node: ast.expr) -> ast.expr:
+    """The string literal a `.format(...)` or `%` fills in (its placeholders stay as text, so
+    its commands keep their own lines), else the expression itself."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+            and node.func.attr == "format":
+        base = node.func.value
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        base = node.left
+    else:
+        return node
+    return base if isinstance(base, ast.Constant) and isinstance(base.value, str) else node

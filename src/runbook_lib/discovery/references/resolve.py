@@ -90,7 +90,7 @@ def absolute(path: str, where: Where, lk: Lookup) -> str | None:
 
 def absolute_with(path: str, where: Where, lk: Lookup) -> tuple[str | None, str]:
     path = posixpath.normpath(path)
-    mapped = _through_maps(path, where.maps, lk)
+    mapped = through_maps(path, where.maps, lk)
     if mapped is not None:
         return mapped, CERTAIN
     for root in lk.index.deploy_roots:
@@ -102,7 +102,7 @@ def absolute_with(path: str, where: Where, lk: Lookup) -> tuple[str | None, str]
     return _by_repo_name(path, lk), LIKELY
 
 
-def _through_maps(path: str, maps: Maps, lk: Lookup) -> str | None:
+def through_maps(path: str, maps: Maps, lk: Lookup) -> str | None:
     """An image's file system is layered: a folder copied over another one adds its files and
     keeps the rest, so a path the newest folder copy does not hold is looked up in older ones.
     A path none of them holds is missing only where its folder came from the repo; elsewhere

@@ -10,7 +10,7 @@ from .buildcontext import all_contexts
 from .ci import extract_ci
 from .compose import extract_compose
 from .cron import extract_cron
-from .dockerfile import extract_dockerfile
+from .dockerfile import extract_dockerfile, scan_dockerfile
 from .entrypoints import extract_config, extract_procfile
 from .facts import FileNotes
 from .lines import Hit
@@ -84,6 +84,8 @@ def scan_file_notes(
             hits, notes = scan_shell(src)
         elif kind == "python":
             hits, notes = scan_python(src)
+        elif kind == "dockerfile":
+            hits, notes = scan_dockerfile(src)
         else:
             hits = list(extractor(src))
     except Exception:  # odd input never stops discovery: its mentions are evidence only

@@ -1,0 +1,80 @@
+"""Scripts a Dockerfile of the repo puts at a fixed path, and the code that runs them there.
+
+A test image built from the checkout (`ADD . /src`, `COPY tools/x.sh /usr/local/bin/x`, or
+`RUN cp $SRC/scripts/*.sh /opt/app/`) holds repo scripts at absolute paths. Code that runs in
+such an image and runs or sources one of those paths runs the repo script: a testinfra
+`host.run("source /opt/app/lib.sh")` (the host under test), a CI job (its `image:` may be the
+repo's), a repo file the image holds itself, a Dockerfile's own crontab line. Which image the
+code runs in is not known, so a pending path of installed.py that no host installer explains
+but such an image holds is a `likely` row to the script each image puts there (rule
+`...+image`). A path no image holds, or one the image overwrote (`RUN echo ... >
+/opt/app/x.sh`), and a host script no image holds are none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from .facts import Image
+from .installed import PREFIX
+from .kinds import source_kind
+from .lookup import Lookup
+from .model import Reference
+from .resolve import GONE, through_maps
+
+Copies = dict[str, dict[str, str | None]]  # Dockerfile -> {image path: script its RUN put there}
+
+
+def image_copies(notes: Iterable[tuple[str, list[tuple[str, str]]]]) -> Copies:
+    """Each Dockerfile's RUN copies (its scan's `installs`): image path -> script, None where
+    two of its copies disagree."""
+    out: Copies = {}
+    for dockerfile, installs in notes:
+        table = out.setdefault(dockerfile, {})
+        for dest, target in installs:
+            table[dest] = target if table.get(dest, target) == target else None
+    return out
+
+
+def image_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
+               host: dict[str, str | None], copies: Copies, images: list[Image],
+               lk: Lookup) -> list[Reference]:
+    """The pending rows of `source` whose path no host installer names (installed.py), each
+    to the script an image of the repo holds at that path."""
+    out = []
+    for via, row in pending_rows:
+        if not via.startswith(PREFIX) or via[len(PREFIX):] in host:
+            continue
+        path = via[len(PREFIX):]
+        for target in sorted(_held(path, copies, _running(source, row, images, lk), lk)
+                             - {source}):
+            out.append(replace(row, target=target,
+                               rule=row.rule.removesuffix("+installed") + "+image"))
+    return out
+
+
+def _running(source: str, row: Reference, images: list[Image], lk: Lookup) -> list[Image]:
+    """The images the row's code may run in: any for a test host's code and a CI job, the
+    Dockerfile's own for its lines, else those that hold the file itself."""
+    kind = source_kind(source)
+    if "testinfra" in row.rule or kind == "ci":
+        return images
+    if kind == "dockerfile":
+        return [img for img in images if img.dockerfile == source]
+    facts = lk.facts
+    return [] if facts is None else facts.images_of(source)
+
+
+def _held(path: str, copies: Copies, images: list[Image], lk: Lookup) -> set[str]:
+    """The repo scripts the images hold at `path`: a RUN copy there, else their COPY/ADD (and
+    those of a repo image they are built FROM), not the bind mounts compose adds."""
+    found = set()
+    for img in images:
+        mapped = through_maps(path, [*img.copies, *img.inherited], lk)
+        if mapped == GONE:  # a later RUN wrote over whatever was there
+            continue
+        target = copies.get(img.dockerfile, {}).get(path) or lk.find(mapped)
+        if target is not None:
+            found.add(target)
+    return found

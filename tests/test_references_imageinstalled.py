@@ -1,0 +1,102 @@
+"""Scripts a Dockerfile of the repo puts at absolute paths (COPY/ADD, `RUN cp` through the
+image's own paths), run there by code that runs in that image: a testinfra host's shell code,
+a CI job, a repo file the image holds, the Dockerfile's own lines. `likely`, rule `...+image`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_references_support import rules, text
+
+DOCKERFILE = text("""
+    FROM debian:12
+    ENV SRC=/usr/src/kit
+    ENV DEST=/srv/kit
+    ADD . $SRC
+    RUN mkdir -p $DEST && cp $SRC/tools/*.sh $DEST/
+    COPY bin/run.sh /usr/local/bin/kit-run
+    RUN echo 'echo stub' > /srv/kit/reset.sh
+""")
+FILES = {
+    "Dockerfile": DOCKERFILE,
+    "tools/lib.sh": "#!/bin/bash\nlib_fn() { echo ok; }\n",
+    "tools/reset.sh": "#!/bin/bash\necho reset\n",
+    "bin/run.sh": "#!/bin/bash\necho run\n",
+    "host/cleanup.sh": "#!/bin/bash\necho clean\n",
+}
+TESTS = text('''
+    def test_lib(host):
+        out = host.run(
+            """
+        source /srv/kit/lib.sh
+        lib_fn
+        """
+        )
+        assert out.rc == 0
+
+
+    def test_copies(host):
+        assert host.run("/usr/local/bin/kit-run --check").rc == 0
+        assert host.run("bash /usr/src/kit/host/cleanup.sh").rc == 0
+
+
+    def test_formatted(host, name):
+        host.run(
+            """
+        source /srv/kit/lib.sh
+        lib_fn "{name}"
+        """.format(name=name)
+        )
+''')
+TRAPS = text('''
+    def test_traps(host):
+        host.run("echo source /srv/kit/lib.sh")
+        host.run("source /srv/kit/missing.sh")
+        host.run("/srv/kit/reset.sh")
+''')
+
+
+def test_a_test_hosts_code_runs_what_the_image_put_there(tmp_path: Path) -> None:
+    assert rules(tmp_path, {**FILES, "test/test_kit.py": TESTS}, "test/test_kit.py") == {
+        (4, "tools/lib.sh", "python", "testinfra>source+image", "likely", True),  # RUN cp
+        (12, "bin/run.sh", "python", "testinfra>command+image", "likely", True),  # COPY file
+        (13, "host/cleanup.sh", "python", "testinfra>bash+image", "likely", True),  # ADD .
+        (19, "tools/lib.sh", "python", "testinfra>source+image", "likely", True),  # .format
+    }
+
+
+def test_text_missing_and_overwritten_paths_are_no_rows(tmp_path: Path) -> None:
+    # echo'd text; a path no image holds; a copy a later RUN wrote over
+    assert rules(tmp_path, {**FILES, "test/test_traps.py": TRAPS}, "test/test_traps.py") == set()
+
+
+def test_a_script_the_image_holds_runs_its_copies(tmp_path: Path) -> None:
+    files = {**FILES, "Dockerfile": text("""
+        FROM debian:12
+        COPY tools/ /usr/src/kit/tools/
+        COPY bin/run.sh /usr/local/bin/kit-run
+        RUN cp /usr/src/kit/tools/lib.sh /srv/kit/lib.sh
+    """), "bin/run.sh": "#!/bin/bash\nsource /srv/kit/lib.sh\n",
+        "host/cleanup.sh": "#!/bin/bash\nsource /srv/kit/lib.sh\n"}
+    assert rules(tmp_path, files, "bin/run.sh") == {
+        (2, "tools/lib.sh", "script", "source+image", "likely", True)}
+    # a host script no image holds runs the host's /srv/kit/lib.sh, not the image's
+    assert rules(tmp_path / "b", files, "host/cleanup.sh") == set()
+
+
+def test_a_ci_job_may_run_in_the_image(tmp_path: Path) -> None:
+    files = {**FILES, ".gitlab-ci.yml": "check:\n  image: kit\n  script:\n    - /srv/kit/lib.sh\n"}
+    assert rules(tmp_path, files, ".gitlab-ci.yml") == {
+        (4, "tools/lib.sh", "ci", "command+image", "likely", True)}
+
+
+def test_a_host_installer_wins_over_the_image(tmp_path: Path) -> None:
+    files = {**FILES, "test/test_kit.py": TESTS,
+             "install.sh": text("""
+                 #!/bin/bash
+                 cd "$(dirname "$0")"
+                 cp tools/reset.sh /srv/kit/lib.sh
+             """)}
+    found = rules(tmp_path, files, "test/test_kit.py")
+    assert (4, "tools/reset.sh", "python", "testinfra>source+installed", "likely", True) in found
+    assert not any(r[1] == "tools/lib.sh" and r[0] == 4 for r in found)
