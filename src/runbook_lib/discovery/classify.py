@@ -7,7 +7,8 @@ import re
 
 EXTENSION_LANGUAGE = {".sh": "sh", ".bash": "bash", ".ksh": "ksh", ".zsh": "zsh", ".py": "python"}
 SHELLS = {"sh": "sh", "dash": "sh", "ash": "sh", "bash": "bash", "ksh": "ksh", "mksh": "ksh",
-          "zsh": "zsh"}
+          "zsh": "zsh",
+          "openrc-run": "sh"}  # an OpenRC service script (`#!/sbin/openrc-run`): sh code
 ARCHIVE_DIRS = frozenset(
     {"archive", "archived", "backup", "backups", "old", "deprecated", "attic", "obsolete"}
 )

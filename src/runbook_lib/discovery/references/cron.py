@@ -17,6 +17,10 @@ _USER = re.compile(r"[a-z_][\w.-]*\$?$")
 _COMMANDS = frozenset({"cd", "bash", "sh", "python", "python3", "test", "echo", "exec", "nice",
                        "flock", "timeout", "run-parts", "sudo", "env", "find", "docker"})
 
+# system accounts no command is named after: a line of a cron.d file kept under another name
+# (`pihole.cron`, installed into /etc/cron.d by its installer) starts with one
+_USERS = frozenset({"root", "www-data", "nobody", "daemon"})
+
 
 def cron_command(line: str, system: bool = False) -> str | None:
     """The command of a crontab entry, or None for comments, blank and variable lines."""
@@ -27,7 +31,7 @@ def cron_command(line: str, system: bool = False) -> str | None:
     if match is None:
         return None
     command = match.group(1)
-    if system:
+    if system or command.partition(" ")[0] in _USERS:
         user, _, rest = command.partition(" ")
         if _USER.match(user) and user not in _COMMANDS and rest.strip():
             command = rest

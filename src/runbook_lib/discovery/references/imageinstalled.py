@@ -8,7 +8,7 @@ repo's), a repo file the image holds itself, a Dockerfile's own crontab line. Wh
 code runs in is not known, so a pending path of installed.py that no host installer explains
 but such an image holds is a `likely` row to the script each image puts there (rule
 `...+image`). A path no image holds, or one the image overwrote (`RUN echo ... >
-/opt/app/x.sh`), and a host script no image holds are none.
+/opt/app/x.sh`), a host script no image holds, and a command run by name are none.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .facts import Image
-from .installed import PREFIX
+from .installed import BARE, PREFIX
 from .kinds import source_kind
 from .lookup import Lookup
 from .model import Reference
@@ -44,8 +44,8 @@ def image_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
     to the script an image of the repo holds at that path."""
     out = []
     for via, row in pending_rows:
-        if not via.startswith(PREFIX) or via[len(PREFIX):] in host:
-            continue
+        if not via.startswith(PREFIX) or via[len(PREFIX):] in host or row.rule.endswith(BARE):
+            continue  # a name run on the host's PATH is not looked up in an image
         path = via[len(PREFIX):]
         for target in sorted(_held(path, copies, _running(source, row, images, lk), lk)
                              - {source}):

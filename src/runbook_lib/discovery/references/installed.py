@@ -64,6 +64,31 @@ def pending(w: Word, value: str, rule: str, sh: Shell) -> None:
                        sh.kind, not sh.remote, via=PREFIX + path))
 
 
+# the folders of a host's default PATH, where `tool` run by name is looked up (imagepath.py)
+_SEARCH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+BARE = "+PATH+installed"  # the rule's ending for a command run by name
+
+
+def installable(name: str, sh: Shell) -> bool:
+    """A bare command name an installer of the repo may have put on the host's PATH: the name
+    of a repo script, with or without its extension (`cp tools/x.sh /usr/local/bin/x`)."""
+    by_base = sh.lk.by_base
+    return _host(sh) and bool(name) and (
+        name in by_base or any(name + ext in by_base for ext in (".sh", ".bash", ".py")))
+
+
+def pending_bare(w: Word, name: str, rule: str, sh: Shell) -> None:
+    """A bare command name no repo PATH folder holds: kept for the end as the path in each
+    folder of the default PATH (`install -t /usr/local/bin tool`, then `tool sub` in a cron
+    line runs that copy)."""
+    if not installable(name, sh):
+        return
+    for folder in _SEARCH:
+        path = f"{folder}/{name}"
+        sh.hits.append(Hit(w.line, RESOLVED, path, False, _prefixed(rule, sh) + BARE, LIKELY,
+                           sh.kind, not sh.remote, via=PREFIX + path))
+
+
 def _prefixed(rule: str, sh: Shell) -> str:
     """The rule as Shell.add writes it: after the rule of the code string it is in."""
     return f"{sh.rule}>{rule}" if sh.rule else rule

@@ -53,8 +53,8 @@ def _by_name(name: str) -> str | None:
         return "script"
     if name in _MAKE or name.endswith(".mk"):
         return "make"
-    if name.endswith((".service", ".timer", ".socket")):
-        return "systemd"
+    if name.endswith((".service", ".timer", ".socket", ".systemd")):  # `app.systemd`: a unit
+        return "systemd"  # template its installer copies to /etc/systemd/system/app.service
     if name == "package.json":
         return "package_json"
     if name == "crontab" or name.endswith((".crontab", ".cron")):

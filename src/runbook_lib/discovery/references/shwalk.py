@@ -9,6 +9,7 @@ and a `for` loop over a glob runs or sources every script the glob matches.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,6 +223,9 @@ def _command(node: Node, sh: Shell) -> None:
     if name_node is None:
         return
     head = word(name_node, sh)
+    if head.value == ":":
+        _defaults(node, sh)
+        return
     if head.value is None or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`
         from .dockerrun import container_run, is_engine
 
@@ -233,6 +237,21 @@ def _command(node: Node, sh: Shell) -> None:
         return
     words = [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
     run_words(prefix + _split(words), sh)
+
+
+_SET_DEFAULT = re.compile(r"\$\{(\w+):?=([^}]*)\}")
+
+
+def _defaults(node: Node, sh: Shell) -> None:
+    """`: "${DIR:=/opt/app}"` sets DIR where nothing did, as `DIR=${DIR:-/opt/app}` does."""
+    for arg in node.children_by_field_name("argument"):
+        for name, raw in _SET_DEFAULT.findall(shparse.text(arg)):
+            if name in sh.where.variables:
+                continue
+            value = evaluate(raw, sh.where.variables, sh.where.file)
+            sh.where.variables[name] = value if not (value or "").startswith("~") else None
+            if not has_extension(value or ""):
+                sh.defaults.add(name)
 
 
 def _may_refer(head: Word, sh: Shell) -> bool:
@@ -248,7 +267,8 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if name in ("load", "run") and bats.loads(sh.where.file):
         return True
     sh.names.add(name)
-    return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh))
+    return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh)) \
+        or installed.installable(name, sh)
 
 
 def _on_path(sh: Shell) -> frozenset[str]:
@@ -423,6 +443,8 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
             return
     if name in sh.commands:
         sh.add(w.line, Found(RESOLVED, sh.commands[name], CERTAIN), f"{rule}+PATH")
+    else:  # perhaps a copy an installer of the repo put on the host's PATH
+        installed.pending_bare(w, name, rule, sh)
 
 
 def _for(node: Node, sh: Shell) -> None:
