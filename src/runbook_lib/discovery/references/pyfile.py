@@ -27,6 +27,7 @@ from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
 from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
 from .pyloaders import RULE as LOADER_RULE
 from .pytests import collect_tests, unittest_patterns
+from .pyvolumes import mounted
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
 from .source import Source
@@ -52,6 +53,7 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
                    r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
                    r"\bhost\.(?:run|check_output|run_test|run_expect)\s*\(|"  # testinfra
+                   r"\bvolumes\s*=|"  # a Docker SDK call's mounts (pyvolumes.py)
                    # a container folder handed to a function (pyloaders.py: a folder loader)
                    r"[\"']/[^\"'\s]*/[\"']\s*[,)]")
 
@@ -194,6 +196,7 @@ class PyScan:
         self.variables = where.variables
         self.extra: list[str] = []  # folders this file adds to sys.path
         self.guessed: list[str] = []  # ... relative to a working folder above its own
+        self.exprs: dict[str, ast.expr] = {}  # a name -> the expression last assigned to it
         self._roots: list[Root] | None = None
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
@@ -273,6 +276,7 @@ class PyScan:
         for target in targets:
             if isinstance(target, ast.Name):
                 self.variables[target.id] = value
+                self.exprs[target.id] = node.value
 
     def roots(self) -> list[Root]:
         if self._roots is None or self._extra != len(self.extra) + len(self.guessed):
@@ -370,6 +374,9 @@ class PyScan:
     def _call(self, node: ast.Call) -> None:
         name = dotted(node.func)
         short = name.rpartition(".")[2]
+        if any(k.arg == "volumes" for k in node.keywords):
+            mounted(node, self.variables, self.exprs, self.src.path, self.src.lookup,
+                    lambda line, found, rule: self.shell.add(line, found, rule))
         if name in _SUBPROCESS:
             self._argv(node)
         elif name in _SHELL_CALLS and node.args:

@@ -1,0 +1,85 @@
+"""A test suite that checks an image mounts the scripts it runs there through the Docker SDK
+(`volumes={HOST: {"bind": ...}}`): the mounted scripts are used (likely rows), not orphans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from conftest import make_repo
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+
+TESTS = '''from pathlib import Path
+
+import pytest
+
+THIS_DIR = Path(__file__).parent.resolve()
+
+
+def test_hook(container):
+    host_hook = THIS_DIR / "data" / "10-hook.sh"
+    container.run_and_wait(
+        volumes={host_hook: {"bind": "/hooks/10-hook.sh", "mode": "ro"}},
+        command=["bash", "/hooks/10-hook.sh"],
+    )
+
+
+def test_setup_folder(container):
+    host_dir = THIS_DIR / "data/setup"
+    container.run_and_wait(volumes={host_dir: {"bind": "/data", "mode": "ro"}})
+
+
+@pytest.mark.parametrize("name", ["plot_a.py", "plot_b.py"])
+def test_plots(docker_client, name):
+    host_file = THIS_DIR / "data/plots" / name
+    docker_client.containers.run("img", volumes={host_file: {"bind": f"/p/{name}"}})
+
+
+def test_list_form(docker_client):
+    docker_client.containers.run("img", volumes=[f"{THIS_DIR}/data/list:/data:ro"])
+
+
+def test_own_folder(container, subdir):
+    container.run_and_wait(volumes={THIS_DIR / subdir: {"bind": "/x", "mode": "ro"}})
+
+
+def test_scratch(container, tmp_path):
+    host = tmp_path / "data"
+    container.run_and_wait(volumes={host: {"bind": "/data"}})
+    container.run_and_wait(volumes={"/var/run/docker.sock": {"bind": "/var/run/docker.sock"}})
+    print("volumes={THIS_DIR / 'data' / 'never.sh': {}}")
+'''
+
+SH = "#!/bin/bash\necho hi\n"
+
+
+def test_scripts_mounted_into_a_container_by_the_docker_sdk(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "tests/image/test_image.py": TESTS,
+        "tests/image/test_other.py": "def test_x():\n    assert True\n",
+        "tests/image/helper.py": "#!/usr/bin/env python3\nprint('helper')\n",
+        "tests/image/data/10-hook.sh": SH,
+        "tests/image/data/never.sh": SH,
+        "tests/image/data/setup/setup.py": "print('setup')\n",
+        "tests/image/data/setup/steps/step.sh": SH,
+        "tests/image/data/plots/plot_a.py": "print('a')\n",
+        "tests/image/data/plots/plot_b.py": "print('b')\n",
+        "tests/image/data/list/run.sh": SH,
+    })
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    refs = pd.read_csv(ws / "references.csv", keep_default_na=False)
+    mine = refs[refs["rule"] == "docker-sdk-volume"]
+    assert set(zip(mine["line"], mine["target"], mine["confidence"], strict=True)) == {
+        (11, "tests/image/data/10-hook.sh", "likely"),  # the file itself
+        (18, "tests/image/data/setup/setup.py", "likely"),  # a folder: every script below
+        (18, "tests/image/data/setup/steps/step.sh", "likely"),
+        (24, "tests/image/data/plots/plot_a.py", "likely"),  # parametrized: the folder's
+        (24, "tests/image/data/plots/plot_b.py", "likely"),
+        (28, "tests/image/data/list/run.sh", "likely"),  # "HOST:CONTAINER" strings
+    }
+    # traps: the test's own folder with an unknown part below it (its siblings are not all
+    # mounted), a pytest scratch folder, a host socket, and the same text in a print
+    assert not set(mine["target"]) & {"tests/image/test_other.py", "tests/image/helper.py",
+                                      "tests/image/data/never.sh"}
