@@ -44,6 +44,15 @@ def test_own_folder(container, subdir):
     container.run_and_wait(volumes={THIS_DIR / subdir: {"bind": "/x", "mode": "ro"}})
 
 
+def run_in(container, *, folder):
+    host_dir = THIS_DIR / folder
+    return container.run_and_wait(volumes={host_dir: {"bind": "/data", "mode": "ro"}})
+
+
+def test_good_hooks(container):
+    run_in(container, folder="data/hooks/good")
+
+
 def test_scratch(container, tmp_path):
     host = tmp_path / "data"
     container.run_and_wait(volumes={host: {"bind": "/data"}})
@@ -66,6 +75,8 @@ def test_scripts_mounted_into_a_container_by_the_docker_sdk(tmp_path: Path) -> N
         "tests/image/data/plots/plot_a.py": "print('a')\n",
         "tests/image/data/plots/plot_b.py": "print('b')\n",
         "tests/image/data/list/run.sh": SH,
+        "tests/image/data/hooks/good/a.sh": SH,
+        "tests/image/data/hooks/bad/b.sh": SH,
     })
     ws = tmp_path / "ws"
     run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
@@ -78,8 +89,10 @@ def test_scripts_mounted_into_a_container_by_the_docker_sdk(tmp_path: Path) -> N
         (24, "tests/image/data/plots/plot_a.py", "likely"),  # parametrized: the folder's
         (24, "tests/image/data/plots/plot_b.py", "likely"),
         (28, "tests/image/data/list/run.sh", "likely"),  # "HOST:CONTAINER" strings
+        (37, "tests/image/data/hooks/good/a.sh", "likely"),  # a helper's parameter
     }
     # traps: the test's own folder with an unknown part below it (its siblings are not all
     # mounted), a pytest scratch folder, a host socket, and the same text in a print
     assert not set(mine["target"]) & {"tests/image/test_other.py", "tests/image/helper.py",
-                                      "tests/image/data/never.sh"}
+                                      "tests/image/data/never.sh",
+                                      "tests/image/data/hooks/bad/b.sh"}

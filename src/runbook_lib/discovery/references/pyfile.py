@@ -27,7 +27,7 @@ from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
 from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
 from .pyloaders import RULE as LOADER_RULE
 from .pytests import collect_tests, unittest_patterns
-from .pyvolumes import mounted
+from .pyvolumes import Scope, mounted
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
 from .source import Source
@@ -74,6 +74,7 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
         return _import_statements(src), FileNotes()
     loaders = folder_loaders(tree) if any(t in text for t in LOADS_TEXT) else set()
     scan = PyScan(src, _direct(src, tree), loaders)
+    scan.scope.tree = tree
     scan.visit(tree)
     lower_named(scan.shell.hits, scan.images(), src.path)
     if scan.setup:  # a project without other project files: its tests are collected from here
@@ -197,6 +198,7 @@ class PyScan:
         self.extra: list[str] = []  # folders this file adds to sys.path
         self.guessed: list[str] = []  # ... relative to a working folder above its own
         self.exprs: dict[str, ast.expr] = {}  # a name -> the expression last assigned to it
+        self.scope = Scope(self.variables, self.exprs)  # for the Docker SDK's mounts
         self._roots: list[Root] | None = None
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
@@ -375,7 +377,7 @@ class PyScan:
         name = dotted(node.func)
         short = name.rpartition(".")[2]
         if any(k.arg == "volumes" for k in node.keywords):
-            mounted(node, self.variables, self.exprs, self.src.path, self.src.lookup,
+            mounted(node, self.scope, self.src.path, self.src.lookup,
                     lambda line, found, rule: self.shell.add(line, found, rule))
         if name in _SUBPROCESS:
             self._argv(node)

@@ -6,13 +6,16 @@ A test suite that checks an image mounts the scripts it runs there: `THIS_DIR / 
 "hook.sh"`, a folder of hooks, or `THIS_DIR / "data/plots" / test_file` with `test_file` from a
 `parametrize` list. A file mounted is a row to it; a folder, rows to every script below it;
 a path whose last part is unknown, rows to the scripts directly in the folder before that part
-(not when that folder is the program's own: that says nothing). All `likely`: what the
-container runs of it is decided at run time."""
+(not when that folder is the program's own: that says nothing). A name that is a helper's
+parameter (`THIS_DIR / subdir` in `run_in(container, *, subdir)`) stands for each string the
+module's calls pass by that keyword (`run_in(c, subdir="data/hooks/ok")`). All `likely`: what
+the container runs of it is decided at run time."""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from .fileops import under
 from .lookup import Lookup
@@ -22,34 +25,59 @@ from .resolve import Found
 from .values import ANCHOR, Vars, norm
 
 RULE = "docker-sdk-volume"
-Exprs = dict[str, ast.expr]  # a name -> the expression last assigned to it
+MAX_VALUES = 20  # values one name may stand for
 
 
-def mounted(node: ast.Call, variables: Vars, exprs: Exprs, own: str, lookup: Lookup,
+def mounted(node: ast.Call, scope: Scope, own: str, lookup: Lookup,
             add: Callable[[int, Found, str], None]) -> None:
     """Rows for the repo scripts that the call's `volumes=` mounts."""
     volumes = next((k.value for k in node.keywords if k.arg == "volumes"), None)
     if volumes is None:
         return
     folder = own.rpartition("/")[0]
-    for host in _hosts(volumes, variables, own):
-        path, whole = _prefix(host, variables, exprs, own, 0)
-        if path is None or not path.startswith(ANCHOR):
-            continue  # unknown, or a host path outside the checkout
-        rel = norm(path[1:])
-        if rel is None:
-            continue
-        if whole and rel in lookup.real:
-            targets = [lookup.real[rel]]
-        elif whole and rel in lookup.index.dirs:
-            targets = under(rel, lookup)
-        elif not whole and rel != folder and rel in lookup.index.dirs:
-            targets = lookup.in_folder(rel)
-        else:
-            continue
-        for target in targets:
-            if target != own:
-                add(getattr(host, "lineno", node.lineno), Found(RESOLVED, target, LIKELY), RULE)
+    for host in _hosts(volumes, scope.variables, own):
+        for path, whole in _values(host, scope, own, 0):
+            if not path.startswith(ANCHOR):
+                continue  # a host path outside the checkout
+            rel = norm(path[1:])
+            if rel is None:
+                continue
+            if whole and rel in lookup.real:
+                targets = [lookup.real[rel]]
+            elif whole and rel in lookup.index.dirs:
+                targets = under(rel, lookup)
+            elif not whole and rel != folder and rel in lookup.index.dirs:
+                targets = lookup.in_folder(rel)
+            else:
+                continue
+            for target in targets:
+                if target != own:
+                    add(getattr(host, "lineno", node.lineno), Found(RESOLVED, target, LIKELY),
+                        RULE)
+
+
+@dataclass
+class Scope:
+    """What a module tells of its names: values, the expressions last assigned to them, and
+    the string literals its calls pass by keyword (`run_in(container, subdir="data/x")`, a
+    helper's parameter)."""
+
+    variables: Vars
+    exprs: dict[str, ast.expr]
+    tree: ast.AST | None = None
+    _given: dict[str, list[str]] | None = None
+
+    def given(self, name: str) -> list[str]:
+        if self._given is None:
+            found: dict[str, list[str]] = {}
+            for node in ast.walk(self.tree) if self.tree is not None else ():
+                if isinstance(node, ast.Call):
+                    for k in node.keywords:
+                        if k.arg and isinstance(k.value, ast.Constant) and \
+                                isinstance(k.value.value, str):
+                            found.setdefault(k.arg, []).append(k.value.value)
+            self._given = {k: sorted(set(v))[:MAX_VALUES] for k, v in found.items()}
+        return self._given.get(name, [])
 
 
 def _hosts(volumes: ast.expr, variables: Vars, own: str) -> Iterator[ast.expr]:
@@ -62,19 +90,26 @@ def _hosts(volumes: ast.expr, variables: Vars, own: str) -> Iterator[ast.expr]:
                 yield ast.copy_location(ast.Constant(value.partition(":")[0]), item)
 
 
-def _prefix(node: ast.expr, variables: Vars, exprs: Exprs, own: str, depth: int
-            ) -> tuple[str | None, bool]:
-    """(the value, True) when known; (the known folder before an unknown last part, False);
-    (None, False) when even that is unknown."""
-    value = value_of(node, variables, own)
+def _values(node: ast.expr, scope: Scope, own: str, depth: int) -> list[tuple[str, bool]]:
+    """(value, True) for each value the expression may have; (the known folder before an
+    unknown last part, False); [] when even that is unknown."""
+    value = value_of(node, scope.variables, own)
     if value is not None and UNKNOWN_WORD not in value:
-        return value, True
+        return [(value, True)]
     if depth > 8:
-        return None, False
-    if isinstance(node, ast.Name) and node.id in exprs:
-        return _prefix(exprs[node.id], variables, exprs, own, depth + 1)
+        return []
+    if isinstance(node, ast.Name):
+        if node.id in scope.exprs:
+            return _values(scope.exprs[node.id], scope, own, depth + 1)
+        return [(v, True) for v in scope.given(node.id)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        left, whole = _prefix(node.left, variables, exprs, own, depth + 1)
-        if left is not None and whole:
-            return left, False
-    return None, False
+        lefts = [v for v, whole in _values(node.left, scope, own, depth + 1) if whole]
+        rights = [v for v, whole in _values(node.right, scope, own, depth + 1) if whole]
+        if not rights:
+            return [(v, False) for v in lefts]
+        return [(_join(a, b), True) for a in lefts for b in rights][:MAX_VALUES]
+    return []
+
+
+def _join(left: str, right: str) -> str:
+    return right if right.startswith(("/", ANCHOR)) else left.rstrip("/") + "/" + right
