@@ -114,7 +114,7 @@ def _with_kept_lines(fresh: pd.DataFrame, baseline: pd.DataFrame, present: set[s
 def _same_lines(old: str, new: str) -> dict[int, int]:
     """Line numbers (1-based) of the old text's lines that the new text has unchanged, mapped
     to their number there."""
-    matcher = difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old.split("\n"), new.split("\n"))
     return {a + k + 1: b + k + 1 for a, b, size in matcher.get_matching_blocks()
             for k in range(size)}
 
