@@ -96,3 +96,21 @@ def test_scripts_mounted_into_a_container_by_the_docker_sdk(tmp_path: Path) -> N
     assert not set(mine["target"]) & {"tests/image/test_other.py", "tests/image/helper.py",
                                       "tests/image/data/never.sh",
                                       "tests/image/data/hooks/bad/b.sh"}
+
+
+def test_a_mount_of_the_checkout_or_a_folder_above_the_program_is_no_row(tmp_path: Path) -> None:
+    # `folder=".."` is some other call's keyword: THIS_DIR / ".." is the checkout's root
+    code = ('from pathlib import Path\n'
+            'THIS_DIR = Path(__file__).parent.resolve()\n'
+            'def run_in(c, *, folder):\n'
+            '    return c.run_and_wait(volumes={THIS_DIR / folder: {"bind": "/x"}})\n'
+            'def test_a(c):\n'
+            '    run_in(c, folder="data/hooks")\n'
+            'def test_b(c):\n'
+            '    dict(folder="..")\n')
+    repo = make_repo(tmp_path / "repo", {"tests/test_x.py": code,
+                                         "tests/data/hooks/a.sh": "#!/bin/bash\necho a\n",
+                                         "tools/run.sh": "#!/bin/bash\necho r\n"})
+    refs = run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws",
+                                         containers=False)).references
+    assert set(refs["target"]) == {"tests/data/hooks/a.sh"}

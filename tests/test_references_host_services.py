@@ -71,3 +71,12 @@ def test_an_openrc_service_script_is_sh_with_defaults_set_by_colon(tmp_path: Pat
     with open(tmp_path / "ws" / "inventory.csv", encoding="utf-8") as fh:
         languages = {r["path"]: r["language"] for r in csv.DictReader(fh)}
     assert languages["templates/kit.openrc"] == "sh"
+
+
+def test_a_command_named_like_a_repo_script_still_hands_its_command_line(tmp_path: Path) -> None:
+    # `tmux` is a repo script's name too (tools/tmux.sh), which an installer may put on PATH:
+    # the quoted command line tmux is handed is read all the same
+    files = {"tools/x.sh": "#!/bin/bash\necho x\n", "tools/tmux.sh": "#!/bin/bash\necho t\n",
+             "run.sh": '#!/bin/bash\ntmux new -d "bash tools/x.sh --now"\n'}
+    assert rules(tmp_path, files, "run.sh") == {
+        (2, "tools/x.sh", "script", "command-string>tmux>bash", "likely", True)}

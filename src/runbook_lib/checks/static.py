@@ -6,6 +6,7 @@ import csv
 import posixpath
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,7 +125,7 @@ def references(ctx: BatchContext) -> Check:
                                                if a.get("canonical")}
     new_refs = rescan(_tree(ctx), baseline, ctx.changed, touched,
                       list(info.get("deploy_roots", [])), int(info.get("max_bytes", 1_000_000)),
-                      lambda path: gitrepo.show_file(ctx.repo, ctx.old, path))
+                      _text_before(ctx, info))
     new_refs.to_csv(ctx.ws / "batches" / f"{ctx.batch['batch']:03d}" / "references.csv",
                     index=False)
     new = _unresolved_live_frame(new_refs)
@@ -134,6 +135,26 @@ def references(ctx: BatchContext) -> Check:
     broken += [f"{src}:{line}: no longer reaches {target}" for src, line, target in
                sorted(moved)]
     return Check("references", "fail" if broken else "pass", broken)
+
+
+def _text_before(ctx: BatchContext, info: dict[str, Any]) -> Callable[[str], str | None]:
+    """A changed file's text in the commit the baseline's line numbers belong to (discovery's,
+    or the promoted batch's), for rescan to carry the rows of the lines the batch left as they
+    were. None for a file the batch replaced whole (a shim, a merged script): a line it kept
+    word for word may mean something else now (a variable or a `cd` above it changed), so
+    all its lines are scanned afresh."""
+    whole = {str(a["path"]) for a in ctx.batch["actions"] if a["action"] in ("shim", "merge")}
+    done = ctx.baseline.parent / "validation.json"
+    if done.exists():
+        commit = str(workspace.read_json(done).get("commit") or "")
+    else:
+        commit = str(info.get("commit") or "")
+    commit = commit or ctx.old
+
+    def before(path: str) -> str | None:
+        return None if path in whole else gitrepo.show_file(ctx.repo, commit, path)
+
+    return before
 
 
 def _tree(ctx: BatchContext) -> Tree:

@@ -144,8 +144,21 @@ def text_of(node: ast.AST, variables: Vars, file: str) -> str:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return text_of(node.left, variables, file) + text_of(node.right, variables, file)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-        return text_of(node.left, variables, file)
+        return holes(text_of(node.left, variables, file), "%")
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr == "format":  # `"...".format(x)`: no dotted name
-        return text_of(node.func.value, variables, file)
+        return holes(text_of(node.func.value, variables, file), "{")
     return UNKNOWN_WORD
+
+
+_FORMAT_HOLE = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+_PERCENT_HOLE = re.compile(r"%%|%(?:\(\w+\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[a-zA-Z]")
+
+
+def holes(template: str, style: str) -> str:
+    """A `.format` ("{") or `%` template with its placeholders as UNKNOWN_WORD (`{{` and `%%`
+    as the characters they stand for): `"bash {}/x.sh"` runs a path not known here, not a
+    repo folder named `{}`."""
+    pattern, escapes = (_FORMAT_HOLE, ("{{", "}}")) if style == "{" else (_PERCENT_HOLE, ("%%",))
+    return pattern.sub(lambda m: m.group()[0] if m.group() in escapes else UNKNOWN_WORD,
+                       template)

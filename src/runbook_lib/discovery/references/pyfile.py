@@ -23,7 +23,7 @@ from .facts import FileNotes, Image
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
-from .pyexpr import UNKNOWN_WORD, dotted, text_of, value_of
+from .pyexpr import UNKNOWN_WORD, dotted, holes, text_of, value_of
 from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
 from .pyloaders import RULE as LOADER_RULE
 from .pytests import collect_tests, unittest_patterns
@@ -482,14 +482,20 @@ class PyScan:
             act(action, self.shell)
 
     def _shell_code(self, node: ast.AST, line: int, rule: str) -> None:
-        nested(self._text(node), line, self.shell, rule)
+        # each call runs its own shell: a `cd` in it leaves the program's next calls alone
+        sh = self.shell
+        cd, oldcd = sh.cd, sh.oldcd
+        nested(self._text(node), line, sh, rule)
+        sh.cd, sh.oldcd = cd, oldcd
 
     def _on_test_host(self, node: ast.Call) -> None:
         """testinfra's `host.run("source /opt/tool/x.sh; f")`: shell code run on the host
         under test (often a container of the repo's image); `likely`, as that host is not
         this checkout."""
         sh = self.shell
+        cd, oldcd = sh.cd, sh.oldcd
         for arg in node.args:
+            sh.cd, sh.oldcd = cd, oldcd  # each host.run(...) is a shell of its own
             arg = _template(arg)
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 saved, sh.line0 = sh.line0, arg.lineno - 1  # rows on the string's own lines
@@ -497,6 +503,7 @@ class PyScan:
                 sh.line0 = saved
             elif not isinstance(arg, ast.Constant):
                 nested(self._text(arg), node.lineno, sh, "testinfra", LIKELY)
+        sh.cd, sh.oldcd = cd, oldcd
 
     def _exec(self, node: ast.Call, name: str) -> None:
         args = list(node.args)
@@ -579,7 +586,7 @@ __all__ = ["PyScan", "Where", "extract_python", "parent_folder"]
 
 
 def _template(node: ast.expr) -> ast.expr:
-    """The string literal a `.format(...)` or `%` fills in (its placeholders stay as text, so
+    """The string literal a `.format(...)` or `%` fills in (its placeholders as unknown words, so
     its commands keep their own lines), else the expression itself."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr == "format":
@@ -588,4 +595,7 @@ def _template(node: ast.expr) -> ast.expr:
         base = node.left
     else:
         return node
-    return base if isinstance(base, ast.Constant) and isinstance(base.value, str) else node
+    if not (isinstance(base, ast.Constant) and isinstance(base.value, str)):
+        return node
+    filled = holes(base.value, "{" if isinstance(node, ast.Call) else "%")
+    return ast.copy_location(ast.Constant(filled), base)

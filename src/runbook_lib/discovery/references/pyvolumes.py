@@ -44,7 +44,7 @@ def mounted(node: ast.Call, scope: Scope, own: str, lookup: Lookup,
                 continue
             if whole and rel in lookup.real:
                 targets = [lookup.real[rel]]
-            elif whole and rel in lookup.index.dirs:
+            elif whole and rel in lookup.index.dirs and not _above(rel, folder):
                 targets = under(rel, lookup)
             elif not whole and rel != folder and rel in lookup.index.dirs:
                 targets = lookup.in_folder(rel)
@@ -113,3 +113,10 @@ def _values(node: ast.expr, scope: Scope, own: str, depth: int) -> list[tuple[st
 
 def _join(left: str, right: str) -> str:
     return right if right.startswith(("/", ANCHOR)) else left.rstrip("/") + "/" + right
+
+
+def _above(rel: str, folder: str) -> bool:
+    """Whether `rel` is the checkout's root or a folder above the program's own: a mount of
+    it (a helper's `THIS_DIR / folder` with `folder=".."` from some other call) would make
+    every script below it a caller's."""
+    return rel == "" or (rel != folder and folder.startswith(rel + "/"))

@@ -234,7 +234,8 @@ def _command(node: Node, sh: Shell) -> None:
                           sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
-        return
+        if not installed.installable(head.value or "", sh):
+            return  # else: perhaps a copy an installer put on PATH (`_bare`), as well
     words = [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
     run_words(prefix + _split(words), sh)
 
@@ -267,8 +268,7 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     if name in ("load", "run") and bats.loads(sh.where.file):
         return True
     sh.names.add(name)
-    return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh)) \
-        or installed.installable(name, sh)
+    return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh))
 
 
 def _on_path(sh: Shell) -> frozenset[str]:
