@@ -80,3 +80,11 @@ def test_a_command_named_like_a_repo_script_still_hands_its_command_line(tmp_pat
              "run.sh": '#!/bin/bash\ntmux new -d "bash tools/x.sh --now"\n'}
     assert rules(tmp_path, files, "run.sh") == {
         (2, "tools/x.sh", "script", "command-string>tmux>bash", "likely", True)}
+
+
+def test_an_openrc_service_script_gets_no_shim() -> None:
+    from runbook_lib.planning.shims import choose
+
+    text = "#!/sbin/openrc-run\ncommand=/usr/bin/kitd\ndepend() { need net; }\n"
+    assert choose("sh", text, False, False, False).style == ""
+    assert choose("sh", "#!/bin/sh\necho hi\n", False, False, False).style == "exec"

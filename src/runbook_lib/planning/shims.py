@@ -50,6 +50,9 @@ def choose(language: str, text: str, sourced: bool, sourced_by_sh: bool,
         if _FILE.search(text):
             return ShimChoice("python-file", "uses __file__ or sys.argv[0]: run with both kept")
         return ShimChoice("runpy", "plain script")
+    if text.startswith("#!") and "openrc-run" in text.split("\n", 1)[0]:
+        return ShimChoice("", "an OpenRC service script: openrc-run sources it, so its $0 is "
+                          "openrc-run's and a shim would not find its canonical")
     if _BASH_SOURCE.search(text):
         return ShimChoice("", "finds its own folder through BASH_SOURCE, which no shim keeps")
     if sourced:
