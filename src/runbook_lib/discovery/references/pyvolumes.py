@@ -59,8 +59,8 @@ def mounted(node: ast.Call, scope: Scope, own: str, lookup: Lookup,
 @dataclass
 class Scope:
     """What a module tells of its names: values, the expressions last assigned to them, and
-    the string literals its calls pass by keyword (`run_in(container, subdir="data/x")`, a
-    helper's parameter)."""
+    for a parameter of one of its functions, the string literals the module's calls of that
+    function pass for it by keyword (`run_in(container, subdir="data/x")`)."""
 
     variables: Vars
     exprs: dict[str, ast.expr]
@@ -69,15 +69,30 @@ class Scope:
 
     def given(self, name: str) -> list[str]:
         if self._given is None:
-            found: dict[str, list[str]] = {}
-            for node in ast.walk(self.tree) if self.tree is not None else ():
-                if isinstance(node, ast.Call):
-                    for k in node.keywords:
-                        if k.arg and isinstance(k.value, ast.Constant) and \
-                                isinstance(k.value.value, str):
-                            found.setdefault(k.arg, []).append(k.value.value)
-            self._given = {k: sorted(set(v))[:MAX_VALUES] for k, v in found.items()}
+            self._given = _given(self.tree) if self.tree is not None else {}
         return self._given.get(name, [])
+
+
+def _given(tree: ast.AST) -> dict[str, list[str]]:
+    """parameter -> the strings passed for it by keyword in calls of the module's functions
+    that have it (a call of another function with a keyword of that name says nothing)."""
+    takes: dict[str, set[str]] = {}  # function name -> its parameters
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            params = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            takes.setdefault(node.name, set()).update(a.arg for a in params)
+    found: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else \
+            func.attr if isinstance(func, ast.Attribute) else ""
+        for k in node.keywords:
+            if k.arg and k.arg in takes.get(called, ()) and \
+                    isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                found.setdefault(k.arg, set()).add(k.value.value)
+    return {k: sorted(v)[:MAX_VALUES] for k, v in found.items()}
 
 
 def _hosts(volumes: ast.expr, variables: Vars, own: str) -> Iterator[ast.expr]:
