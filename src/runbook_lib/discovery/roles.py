@@ -44,7 +44,7 @@ HOOK_OWNERS = frozenset({"copier.yml", "copier.yaml", "cookiecutter.json"})
 HOOK_NAMES = frozenset({"pre_prompt", "pre_gen_project", "post_gen_project"})
 # the last step of a rule (references.csv `rule`) that collects tests or names an entry point
 TEST_RULES = frozenset({"pytest", "py.test", "unittest", "discover", "unittest-loader",
-                        "pytest-config", "pytest-default"})
+                        "django-test", "pytest-config", "pytest-default"})
 ENTRY_RULES = frozenset({"entry-point", "setup-py-modules", "setup-scripts",
                          "fastapi-entrypoint"})
 PLUGIN_RULES = frozenset({"alembic"})

@@ -140,6 +140,7 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from _file_op(name, rest, chain, remote)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), plain, remote, tuple(env), tuple(rest))
+        yield from _django_test(head, rest, rule, remote)
     elif head.value:
         yield Action("bare", (head,), plain, remote, tuple(env), tuple(rest))
 
@@ -194,6 +195,7 @@ def _python(head: Word, rest: list[Word], chain: str, remote: bool,
             continue
         if (value != "-" and rest[i].value is not None) or (rest[i].value is None and rest[i].text):
             yield Action("run", (rest[i],), chain, remote, env)
+            yield from _django_test(rest[i], rest[i + 1:], chain, remote)
         return
 
 
@@ -336,6 +338,30 @@ def _sphinx(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
     if folder is not None and folder.value:
         yield Action("run-file", (Word(folder.value.rstrip("/") + "/conf.py", folder.text,
                                        folder.line),), chain, remote)
+
+
+def _django_test(script: Word, rest: Sequence[Word], chain: str,
+                 remote: bool) -> Iterator[Action]:
+    """`manage.py test [LABEL...] [-p PATTERN]`: Django's test runner, unittest's discovery from
+    the working folder (`test*.py`), or from each label (a folder, or a dotted package)."""
+    if posixpath.basename(script.value or "") != "manage.py" or not rest or \
+            rest[0].value != "test":
+        return
+    words = list(rest[1:])
+    pattern = [words[i + 1] for i, w in enumerate(words[:-1]) if w.value in ("-p", "--pattern")]
+    labels = [w for i, w in enumerate(words) if not (w.value or "-").startswith("-")
+              and (i == 0 or words[i - 1].value not in _DJANGO_TEST_VALUED)]
+    starts = [Word(w.value if "/" in (w.value or "") or w.value == "." else
+                   (w.value or "").replace(".", "/"), w.text, w.line) for w in labels]
+    rule = f"{chain}>django-test" if chain else "django-test"
+    yield Action("unittest", tuple(starts or [Word(".", ".", rest[0].line)]), rule, remote,
+                 pattern=tuple(pattern[:1]))
+
+
+# options of Django's test command that take a value (never a label)
+_DJANGO_TEST_VALUED = frozenset({"-p", "--pattern", "-t", "--top-level-directory",
+                                 "--testrunner", "--settings", "--pythonpath", "-v",
+                                 "--verbosity", "--tag", "--exclude-tag", "-k", "--parallel"})
 
 
 def _unittest(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
