@@ -2,6 +2,7 @@
 run`) is unittest's discovery from the working folder (`test*.py` in packages, and the packages
 on the way), or from each label given (a folder or a dotted package), `-p` choosing the file
 pattern; `likely` rows, rule django-test, so the collected files are tests, not orphans.
+It and `manage.py migrate` load the migrations of every package below (rule django-migrate).
 Healthchecks' CI runs `python manage.py test`."""
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ MANAGE = ("#!/usr/bin/env python\nimport os\nimport sys\n\n"
           "    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n"
           "    from django.core.management import execute_from_command_line\n"
           "    execute_from_command_line(sys.argv)\n")
+MIGRATION = ("from django.db import migrations\n\n\n"
+             "class Migration(migrations.Migration):\n    dependencies = []\n")
 FILES = {
     "manage.py": MANAGE,
     ".github/workflows/tests.yml": (
@@ -40,6 +43,14 @@ FILES = {
     "site/billing/__init__.py": "",
     "site/billing/check_invoice.py": TEST_BODY,
     "site/billing/tests.py": TEST_BODY,
+    "site/accounts/migrations/__init__.py": "",
+    "site/accounts/migrations/0001_initial.py": MIGRATION,
+    "site/accounts/migrations/0002_profile.py": MIGRATION,
+    # traps: alembic's versions (no package), a migrations folder outside any package
+    "db/migrations/env.py": "X = 1\n",
+    "db/migrations/versions/abc123_init.py": "revision = 'abc123'\n",
+    "tools/migrations/__init__.py": "",
+    "tools/migrations/0001_fix.py": MIGRATION,
 }
 
 
@@ -77,12 +88,33 @@ def test_a_dotted_label_and_a_pattern_choose_the_files(tmp_path: Path) -> None:
                    "site/billing/__init__.py"}
 
 
+MIGRATIONS = {"site/accounts/migrations/__init__.py", "site/accounts/migrations/0001_initial.py",
+              "site/accounts/migrations/0002_profile.py"}
+
+
+def test_migrate_and_test_load_the_migrations_of_the_packages(tmp_path: Path) -> None:
+    rows, roles = _rows(tmp_path)
+    for line in (6, 8):
+        got = {t for s, n, t, rule in rows if s == ".github/workflows/tests.yml" and n == line
+               and rule.endswith("django-migrate")}
+        assert got == MIGRATIONS
+    assert roles["site/accounts/migrations/0002_profile.py"] == "plugin"
+
+
+def test_migrations_outside_a_package_and_alembic_versions_are_not_djangos(
+        tmp_path: Path) -> None:
+    rows, _ = _rows(tmp_path)
+    targets = {t for _, _, t, rule in rows if rule.endswith("django-migrate")}
+    assert not targets & {"db/migrations/env.py", "db/migrations/versions/abc123_init.py",
+                          "tools/migrations/0001_fix.py"}
+
+
 def test_other_commands_of_manage_py_collect_nothing(tmp_path: Path) -> None:
     rows, _ = _rows(tmp_path)
-    # `migrate`, `testserver`: no test collection; the row for manage.py itself stays
-    assert {t for s, line, t, _ in rows if s == ".github/workflows/tests.yml" and line == 8} \
-        == {"manage.py"}
+    # `testserver`, `migrate`: no test collection; the row for manage.py itself stays
     assert not {t for s, line, t, _ in rows if s == "ci.sh" and line == 4} - {"manage.py"}
+    assert not {t for s, line, t, rule in rows if s == ".github/workflows/tests.yml"
+                and line == 8 and rule.endswith("django-test")}
 
 
 def test_test_given_to_another_script_collects_nothing(tmp_path: Path) -> None:

@@ -343,9 +343,15 @@ def _sphinx(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
 def _django_test(script: Word, rest: Sequence[Word], chain: str,
                  remote: bool) -> Iterator[Action]:
     """`manage.py test [LABEL...] [-p PATTERN]`: Django's test runner, unittest's discovery from
-    the working folder (`test*.py`), or from each label (a folder, or a dotted package)."""
+    the working folder (`test*.py`), or from each label (a folder, or a dotted package); it and
+    `manage.py migrate` load the migrations of the packages below the working folder."""
     if posixpath.basename(script.value or "") != "manage.py" or not rest or \
-            rest[0].value != "test":
+            rest[0].value not in ("test", "migrate"):
+        return
+    # both apply every migration (the test runner to its test database)
+    yield Action("django-migrations", (Word(".", ".", rest[0].line),),
+                 f"{chain}>django-migrate" if chain else "django-migrate", remote)
+    if rest[0].value != "test":
         return
     words = list(rest[1:])
     pattern = [words[i + 1] for i, w in enumerate(words[:-1]) if w.value in ("-p", "--pattern")]

@@ -11,7 +11,13 @@ from .argv import Action
 from .lookup import Lookup
 from .model import CERTAIN, LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
-from .pytests import alembic_files, collect_tests, fastapi_target, unittest_patterns
+from .pytests import (
+    alembic_files,
+    collect_tests,
+    django_migrations,
+    fastapi_target,
+    unittest_patterns,
+)
 from .resolve import OUTSIDE, Found
 from .shwalk import Shell
 from .values import ANCHOR, evaluate, norm
@@ -22,6 +28,8 @@ def _files(action: Action, folder: str, lk: Lookup) -> list[str]:
         return fastapi_target(action.words, folder, lk)
     if action.what == "alembic":
         return alembic_files(action.words, folder, lk)
+    if action.what == "django-migrations":
+        return django_migrations(folder, lk)
     paths = [w.value for w in action.words if w.value]
     if action.what == "unittest":
         return collect_tests(paths, folder, lk, unittest_patterns(action.pattern))
@@ -87,7 +95,7 @@ def hook(sh: Shell, action: Action) -> None:
         _module(sh, action, spec.split(":", 1)[0].strip(), main=False)
     elif what == "python":
         _python_code(sh, action)
-    elif what in ("pytest", "unittest", "alembic", "fastapi"):
+    elif what in ("pytest", "unittest", "alembic", "fastapi", "django-migrations"):
         _collected(sh, action)
 
 

@@ -1,5 +1,5 @@
-"""Test collection and migration runners: which repo files pytest, unittest, alembic and the
-FastAPI CLI load when they run in a folder.
+"""Test collection and migration runners: which repo files pytest, unittest, alembic, Django's
+manage.py and the FastAPI CLI load when they run in a folder.
 
 pytest collects `test_*.py` and `*_test.py` (or the configured `python_files`) under the paths it
 is given, else under its configuration's `testpaths`, else under the folder it runs in; it loads
@@ -145,6 +145,20 @@ def _support(tests: set[str], top: str, lk: Lookup) -> set[str]:
             if folder == top or not folder or not folder.startswith(top):
                 break
             folder = posixpath.dirname(folder)
+    return out
+
+
+def django_migrations(folder: str, lk: Lookup) -> list[str]:
+    """Django's migration modules below `folder`: the files of each `migrations` package (a
+    folder holding `__init__.py` inside a package), which `migrate` and the test runner load."""
+    out = []
+    for path in under(folder, lk):
+        parent = posixpath.dirname(path)
+        if posixpath.basename(parent) != "migrations" or not path.endswith(".py"):
+            continue
+        if lk.find(parent + "/__init__.py") is not None and \
+                lk.find(posixpath.dirname(parent) + "/__init__.py") is not None:
+            out.append(path)
     return out
 
 
