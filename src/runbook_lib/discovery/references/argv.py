@@ -98,7 +98,7 @@ FILE_OPS = frozenset({"cp", "mv", "install", "rsync", "scp", "ln"})
 # every command name interpret() does something with; other commands are never followed
 ENGINES = frozenset({"docker", "podman", "nerdctl"})  # container engines (dockerrun.py)
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
-                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud"})
+                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud", "run-parts"})
 
 
 def program(word: Word) -> str:
@@ -138,6 +138,8 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from _gcloud(rest, chain)
     elif name in FILE_OPS:
         yield from _file_op(name, rest, chain, remote)
+    elif name == "run-parts":
+        yield from _run_parts(rest, chain, remote)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), plain, remote, tuple(env), tuple(rest))
         yield from _django_test(head, rest, rule, remote)
@@ -338,6 +340,15 @@ def _sphinx(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
     if folder is not None and folder.value:
         yield Action("run-file", (Word(folder.value.rstrip("/") + "/conf.py", folder.text,
                                        folder.line),), chain, remote)
+
+
+def _run_parts(rest: list[Word], chain: str, remote: bool) -> Iterator[Action]:
+    """`run-parts [opts] DIR` runs the files of DIR (its folder word); `--test` and `--list`
+    only print their names, and a `--regex` of its own chooses names this cannot know."""
+    opts, args = _options(rest, {"a", "arg", "u", "umask"})
+    flags = [(o.value or "").split("=", 1)[0] for o in opts]
+    if args and not {"--test", "--list", "--regex"} & set(flags):
+        yield Action("run-parts", (args[0],), chain, remote)
 
 
 def _django_test(script: Word, rest: Sequence[Word], chain: str,

@@ -359,6 +359,8 @@ def _act(action: Action, sh: Shell) -> None:
         for w in action.words:
             copied(w, f"{COPIED}>{action.rule}", sh)
         installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
+    elif what == "run-parts":
+        _run_parts(action.words[0], action.rule, sh)
     elif what == "shell":
         first = action.words[0]
         code = " ".join(w.value if w.value is not None else code_text(w, sh)
@@ -430,6 +432,20 @@ def _globbed(targets: list[str], w: Word, rule: str, sh: Shell, source: bool) ->
         sh.add(w.line, Found(RESOLVED, target, LIKELY), rule)
         if source:
             sh.sources.append((target, dict(sh.where.variables), False))
+
+
+# the names run-parts runs without --lsbsysinit or --regex: no dot, so no `x.sh`, `x.dpkg-old`
+_RUN_PARTS_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _run_parts(w: Word, rule: str, sh: Shell) -> None:
+    """`run-parts DIR`: every script directly in DIR whose name run-parts accepts (likely: the
+    executable bit and the options decide at run time)."""
+    if w.value is None or any(c in w.value for c in "*?["):
+        return
+    for target in glob(w.value.rstrip("/") + "/*", sh):
+        if _RUN_PARTS_NAME.match(target.rpartition("/")[2]):
+            sh.add(w.line, Found(RESOLVED, target, LIKELY), rule)
 
 
 def _bare(w: Word, rule: str, sh: Shell) -> None:

@@ -1,0 +1,55 @@
+"""`run-parts DIR` runs the files directly in DIR whose names have no dot (`likely`, rule
+run-parts): an image's boot script running `/etc/runit/1.d` that `COPY etc/ /etc` filled
+(discourse_docker's base image), or a repo folder. `--test` and `--list` only print the names,
+a `--regex` of its own picks names unknown here: no rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from conftest import make_repo
+from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+
+SH = "#!/bin/sh\necho step\n"
+FILES = {
+    "image/Dockerfile": "FROM debian:12\nCOPY etc/ /etc\nCOPY boot /sbin/boot\n"
+                        "CMD [\"/sbin/boot\"]\n",
+    "image/boot": "#!/bin/bash\n/etc/runit/1 || exit $?\n",
+    "image/etc/runit/1": "#!/bin/bash\n/bin/run-parts --verbose --exit-on-error /etc/runit/1.d\n",
+    "image/etc/runit/1.d/00-fix-logs": SH,
+    "image/etc/runit/1.d/cleanup-pids": SH,
+    "image/etc/runit/1.d/helper.sh": SH,  # a dot: run-parts skips it
+    "image/etc/runit/1.d/sub/deep": SH,  # below the folder: not run
+    "tools/nightly.sh": "#!/bin/sh\ncd \"$(dirname \"$0\")\"\nsudo run-parts --arg=now hooks.d\n"
+                        "run-parts --test hooks.d\nrun-parts --list hooks.d\n"
+                        "run-parts --regex '^[a-z]+\\.sh$' hooks.d\n",
+    "tools/hooks.d/backup": SH,
+    "tools/hooks.d/rotate.sh": SH,
+}
+
+
+def _rows(tmp_path: Path) -> set[tuple[str, int, str, str]]:
+    repo = make_repo(tmp_path / "repo", FILES)
+    run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
+    refs = pd.read_csv(tmp_path / "ws" / "references.csv", keep_default_na=False)
+    return {(r.source, int(r.line), r.target, r.rule) for r in refs.itertuples()
+            if r.status == "resolved" and r.live}
+
+
+def test_run_parts_runs_the_image_folder_a_copy_filled(tmp_path: Path) -> None:
+    rows = _rows(tmp_path)
+    got = {t for s, line, t, rule in rows if s == "image/etc/runit/1" and rule == "run-parts"}
+    assert got == {"image/etc/runit/1.d/00-fix-logs", "image/etc/runit/1.d/cleanup-pids"}
+
+
+def test_run_parts_of_a_repo_folder_through_a_wrapper(tmp_path: Path) -> None:
+    rows = _rows(tmp_path)
+    assert {(line, t) for s, line, t, rule in rows if s == "tools/nightly.sh"
+            and rule.endswith("run-parts")} == {(3, "tools/hooks.d/backup")}
+
+
+def test_test_list_and_regex_run_nothing(tmp_path: Path) -> None:
+    rows = _rows(tmp_path)
+    assert not {line for s, line, _, _ in rows if s == "tools/nightly.sh" and line > 3}
