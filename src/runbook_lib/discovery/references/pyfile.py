@@ -2,7 +2,9 @@
 
 Only these are references: imports resolved through the import roots (modules.py), and the
 program, script or module arguments of subprocess.*, os.system/popen/exec*/spawn*, runpy,
-importlib, `mock.patch("mod.x")` (likely) and a setup.py's scripts/entry points, followed through
+importlib, `mock.patch("mod.x")` (likely), Django's module strings (likely: `include("pkg.urls")`,
+DJANGO_SETTINGS_MODULE, a settings module's dotted strings and installed applications) and a
+setup.py's scripts/entry points, followed through
 module constants and `Path(__file__).parent / "x"` expressions. A string passed to anything else
 (a message, a file that is read or written, a docstring) is not a reference.
 """
@@ -54,6 +56,7 @@ _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|\bPopen\s*\(|"
                    r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
                    r"\bhost\.(?:run|check_output|run_test|run_expect)\s*\(|"  # testinfra
                    r"\bvolumes\s*=|"  # a Docker SDK call's mounts (pyvolumes.py)
+                   r"\binclude\s*\(\s*[\"']|DJANGO_SETTINGS_MODULE|\bINSTALLED_APPS\s*=|"  # Django
                    # a container folder handed to a function (pyloaders.py: a folder loader)
                    r"[\"']/[^\"'\s]*/[\"']\s*[,)]")
 
@@ -76,6 +79,8 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     scan = PyScan(src, _direct(src, tree), loaders)
     scan.scope.tree = tree
     scan.visit(tree)
+    if _django_settings(tree):
+        scan.settings(tree)
     lower_named(scan.shell.hits, scan.images(), src.path)
     if scan.setup:  # a project without other project files: its tests are collected from here
         from .entrypoints import default_rows
@@ -85,6 +90,24 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     return scan.shell.hits, FileNotes(sys_paths=[(f, src.folder) for f in
                                                  (*scan.extra, *scan.guessed)],
                                       loaders={f"{src.path}::{name}" for name in loaders})
+
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _dotted_constant(node: ast.AST) -> str:
+    """A string constant that reads as a dotted module path (`pkg.mod`, `pkg.mod.Name`), or ""."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+            and _DOTTED.match(node.value):
+        return node.value
+    return ""
+
+
+def _django_settings(tree: ast.Module) -> bool:
+    """A module that assigns `INSTALLED_APPS` at its top level: Django's settings."""
+    return any(isinstance(t, ast.Name) and t.id == "INSTALLED_APPS"
+               for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+               for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))
 
 
 def _discovers(node: ast.Call, lines: list[str]) -> bool:
@@ -400,6 +423,15 @@ class PyScan:
             self._sys_path(node)
         elif short == "patch" and node.args and isinstance(node.args[0], ast.Constant):
             self._patched(node)
+        elif short == "include" and node.args and _dotted_constant(node.args[0]):
+            # Django's url include("pkg.urls") imports that module
+            self._module(_dotted_constant(node.args[0]), node.lineno, "django-include",
+                         confidence=LIKELY)
+        elif short == "setdefault" and len(node.args) > 1 and _dotted_constant(node.args[1]) \
+                and isinstance(node.args[0], ast.Constant) \
+                and node.args[0].value == "DJANGO_SETTINGS_MODULE":
+            self._module(_dotted_constant(node.args[1]), node.lineno, "django-settings",
+                         confidence=LIKELY)
         elif short == "setup" and self.src.path.endswith("setup.py"):
             self._setup(node)
         elif isinstance(node.func, ast.Name) and (node.func.id in self.loaders
@@ -560,6 +592,36 @@ class PyScan:
         for cut in range(len(parts) - 1, 0, -1):
             if self._module(".".join(parts[:cut]), node.lineno, "mock-patch", confidence=LIKELY):
                 return
+
+    def settings(self, tree: ast.Module) -> None:
+        """A Django settings module: each dotted string of its top-level assignments that names
+        a repo module (`ROOT_URLCONF`, `WSGI_APPLICATION`, `MIDDLEWARE`, backends, context
+        processors, `TEST_RUNNER`: a module or a name in one) is imported by Django; each
+        application of `INSTALLED_APPS` also has its `apps`, `models` and (with the admin
+        installed) `admin` modules imported."""
+        apps: list[tuple[str, int]] = []
+        for node in tree.body:
+            if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            installed = any(isinstance(t, ast.Name) and t.id == "INSTALLED_APPS" for t in targets)
+            for const in ast.walk(node.value):
+                dotted_name = _dotted_constant(const)
+                if not dotted_name or not isinstance(const, ast.Constant):
+                    continue
+                parts = dotted_name.split(".")
+                # a name in a module, not a lone top package (`"hc.sqlite"`, a file name)
+                for cut in range(len(parts), 1 if len(parts) > 2 else len(parts) - 1, -1):
+                    if self._module(".".join(parts[:cut]), const.lineno, "django-settings",
+                                    confidence=LIKELY):
+                        if installed and cut == len(parts):
+                            apps.append((dotted_name, const.lineno))
+                        break
+        admin = any(isinstance(c, ast.Constant) and c.value == "django.contrib.admin"
+                    for c in ast.walk(tree))
+        for app, line in apps:
+            for sub in ("apps", "models", *(("admin",) if admin else ())):
+                self._module(f"{app}.{sub}", line, "django-app", confidence=LIKELY)
 
     def _setup(self, node: ast.Call) -> None:
         from .entrypoints import setup_keywords
