@@ -43,3 +43,16 @@ def make_repo(root: Path, files: dict[str, str | bytes], modes: dict[str, int] |
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "initial")
     return root
+
+
+def live_rows(tmp_path: Path, files: dict[str, str | bytes]) -> set[tuple[str, int, str, str]]:
+    """(source, line, target, rule) of the live resolved rows discovery gives on `files`."""
+    import pandas as pd
+
+    from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+
+    repo = make_repo(tmp_path / "repo", files)
+    run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
+    refs = pd.read_csv(tmp_path / "ws" / "references.csv", keep_default_na=False)
+    return {(r.source, int(r.line), r.target, r.rule) for r in refs.itertuples()
+            if r.status == "resolved" and r.live}

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from conftest import make_repo
-from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from conftest import live_rows
 
 FILES = {
     "manage.py": ("#!/usr/bin/env python\nimport os\nimport sys\n\n"
@@ -46,11 +43,7 @@ FILES = {
 
 
 def _rows(tmp_path: Path) -> set[tuple[str, int, str, str]]:
-    repo = make_repo(tmp_path / "repo", FILES)
-    run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
-    refs = pd.read_csv(tmp_path / "ws" / "references.csv", keep_default_na=False)
-    return {(r.source, int(r.line), r.target, r.rule) for r in refs.itertuples()
-            if r.status == "resolved" and r.live}
+    return live_rows(tmp_path, FILES)
 
 
 def _got(rows: set[tuple[str, int, str, str]], source: str) -> set[tuple[int, str]]:

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from conftest import make_repo
-from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
+from conftest import live_rows
 
 SH = "#!/bin/sh\necho step\n"
 FILES = {
@@ -31,11 +28,7 @@ FILES = {
 
 
 def _rows(tmp_path: Path) -> set[tuple[str, int, str, str]]:
-    repo = make_repo(tmp_path / "repo", FILES)
-    run_discovery(DiscoveryParams(repo=repo, workspace=tmp_path / "ws", containers=False))
-    refs = pd.read_csv(tmp_path / "ws" / "references.csv", keep_default_na=False)
-    return {(r.source, int(r.line), r.target, r.rule) for r in refs.itertuples()
-            if r.status == "resolved" and r.live}
+    return live_rows(tmp_path, FILES)
 
 
 def test_run_parts_runs_the_image_folder_a_copy_filled(tmp_path: Path) -> None:
