@@ -98,7 +98,8 @@ FILE_OPS = frozenset({"cp", "mv", "install", "rsync", "scp", "ln"})
 # every command name interpret() does something with; other commands are never followed
 ENGINES = frozenset({"docker", "podman", "nerdctl"})  # container engines (dockerrun.py)
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
-                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud", "run-parts"})
+                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud", "run-parts",
+                    "runsv", "runsvdir"})
 
 
 def program(word: Word) -> str:
@@ -140,6 +141,10 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from _file_op(name, rest, chain, remote)
     elif name == "run-parts":
         yield from _run_parts(rest, chain, remote)
+    elif name in ("runsv", "runsvdir"):  # runit: a service folder, a folder of them
+        args = [w for w in rest if not (w.value or "").startswith("-")]
+        if args:
+            yield Action(name, (args[0],), chain, remote)
     elif (head.value is not None and "/" in head.value) or (head.value is None and head.text):
         yield Action("run", (head,), plain, remote, tuple(env), tuple(rest))
         yield from _django_test(head, rest, rule, remote)

@@ -65,3 +65,24 @@ def _scripts_in(repo: str, deep: bool, sh: Shell) -> list[str]:
     prefix = repo + "/" if repo else ""
     return [s for f in (sh.lk.by_folder or {}) if f == repo or f.startswith(prefix)
             for s in sh.lk.in_folder(f)]
+
+
+def services(folder: str, each: bool, sh: Shell) -> list[str]:
+    """The scripts runit runs for the service folder `folder` (`runsv DIR`: its `run` and
+    `finish`, and those of its `log/` folder), or for each folder directly in it (`runsvdir
+    DIR`)."""
+    anchored = folder.startswith(ANCHOR)
+    path = (folder[1:] if anchored else folder).rstrip("/")
+    if not path or any(c in path for c in _MAGIC):
+        return []
+    for repo in _repo_folders(path, anchored, sh):
+        prefix = repo + "/" if repo else ""
+        found = sorted(p for p in _scripts_in(repo, True, sh)
+                       if _service_file(p[len(prefix):].split("/")[1 if each else 0:]))
+        if found:
+            return found if len(found) <= GLOB_MAX else []
+    return []
+
+
+def _service_file(parts: list[str]) -> bool:
+    return parts in (["run"], ["finish"], ["log", "run"], ["log", "finish"])

@@ -26,7 +26,7 @@ from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
 from .runargs import ALL_ARGS as _ALL_ARGS
 from .runargs import own_arguments, through
-from .shglob import glob
+from .shglob import glob, services
 from .values import ANCHOR, evaluate, expand_known, norm
 from .words import has_extension
 
@@ -361,6 +361,10 @@ def _act(action: Action, sh: Shell) -> None:
         installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
     elif what == "run-parts":
         _run_parts(action.words[0], action.rule, sh)
+    elif what in ("runsv", "runsvdir"):
+        w = action.words[0]
+        for target in services(w.value or "*", what == "runsvdir", sh):
+            sh.add(w.line, Found(RESOLVED, target, LIKELY), action.rule)
     elif what == "shell":
         first = action.words[0]
         code = " ".join(w.value if w.value is not None else code_text(w, sh)
