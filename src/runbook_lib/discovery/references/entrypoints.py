@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .argv import Word
-from .kinds import is_tox
+from .kinds import is_tox, is_uwsgi
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module
@@ -22,6 +22,7 @@ from .resolve import Found
 from .shwalk import walk
 from .sieve import extract_sieve
 from .source import Source
+from .uwsgi import extract_uwsgi
 from .values import norm
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ def extract_config(src: Source) -> Iterator[Hit]:
     name = src.path.rpartition("/")[2]
     if name.lower().endswith(".sieve"):  # a mail server's filter, not a project's settings
         yield from extract_sieve(src)
+        return
+    if is_uwsgi(name):  # an application server's, not a project's settings
+        yield from extract_uwsgi(src)
         return
     text = "\n".join(src.lines)
     shell = src.shell(src.where(src.folder))

@@ -26,6 +26,11 @@ def is_requirements(name: str) -> bool:
     return "requirements" in name and name.endswith((".txt", ".in"))
 
 
+def is_uwsgi(name: str) -> bool:
+    """An application server's configuration: `uwsgi.ini`, `app.uwsgi.ini`, `uwsgi-prod.ini`."""
+    return name.lower().endswith(".ini") and "uwsgi" in name.lower()
+
+
 @lru_cache(maxsize=1 << 18)  # asked of every file by several tables
 def source_kind(path: str) -> str | None:
     """One of the kinds of docs/discovery.md for a file that is not a script, or None."""
@@ -61,7 +66,8 @@ def _by_name(name: str) -> str | None:
         return "cron"
     if name == "Procfile":
         return "procfile"
-    if name in _CONFIG or is_tox(name) or is_requirements(name) or lower.endswith(".sieve"):
+    if name in _CONFIG or is_tox(name) or is_requirements(name) or lower.endswith(".sieve") \
+            or is_uwsgi(name):
         return "config"
     if lower.endswith(_YAML) and (lower.startswith("cloudbuild") or "gitlab-ci" in lower):
         return "ci"
