@@ -21,6 +21,7 @@ from runbook_lib.discovery.references.imageinstalled import image_copies, image_
 from runbook_lib.discovery.references.installed import install_table, installed_rows
 from runbook_lib.discovery.references.kinds import source_kind
 from runbook_lib.discovery.references.lookup import lookup_for
+from runbook_lib.discovery.references.members import member_rows, roots_of
 from runbook_lib.discovery.references.model import CERTAIN, RESOLVED
 from runbook_lib.discovery.references.pathflow import handed
 from runbook_lib.discovery.references.scan import scan_file_notes
@@ -104,16 +105,20 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
         if not again:
             break
         scan(again, "rescan")
-    _through_runners(refs, notes)
+    listed = {p: p for p in index.scripts}  # a link to a script is run as that script
+    listed.update({link: t for link, t in index.symlinks.items() if t in index.scripts})
+    _through_runners(refs, notes, listed)
     found = [r for path in sorted(refs) for r in refs[path]]
     return [rows[p] for p in sorted(rows)], found + symlink_references(probes, index)
 
 
-def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNotes]) -> None:
+def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNotes],
+                     scripts: dict[str, str]) -> None:
     """The rows of words handed to a repo script, where that script runs its arguments
     (references/runargs.py), and of folders handed to a Python function that loads each
     module of its folder (references/pyloaders.py); a (line, target) the file already has
-    keeps its own row."""
+    keeps its own row. Rows through a plugin's install folder go to the member roots' files
+    (references/members.py)."""
     runners = {path for path, note in notes.items() if note.runs_args}
     runners |= {tag for note in notes.values() for tag in note.loaders}
     lk = lookup_for(_INDEX) if _INDEX is not None else None
@@ -122,9 +127,11 @@ def _through_runners(refs: dict[str, list[Reference]], notes: dict[str, FileNote
     installs = install_table(note.installs for path, note in notes.items()
                              if source_kind(path) != "dockerfile")  # a RUN copy is its image's
     copies = image_copies((p, notes[p].installs) for p in sorted(dockerfiles) if p in notes)
+    roots = roots_of(p for note in notes.values() for p in note.pending)
     for path, note in notes.items():
         extra = [r for via, r in note.pending if via in runners and r.status != DISPATCH]
         extra += installed_rows(note.pending, path, installs) if installs else []
+        extra += member_rows(note.pending, path, roots, scripts) if roots else []
         if images and lk is not None and note.pending:
             extra += image_rows(note.pending, path, installs, copies, images, lk)
         extra += [d for via, r in note.pending if r.status == DISPATCH and via in notes

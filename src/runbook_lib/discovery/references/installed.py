@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 PREFIX = "installed:"
 
 
-def _host(sh: Shell) -> bool:
+def host(sh: Shell) -> bool:
     """Shell code that runs on the host: not a Dockerfile's or compose service's own commands
     (a script also copied into an image still runs on the host where its callers run it)."""
     return not (sh.where.strict or sh.remote)
@@ -43,7 +43,7 @@ def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) 
     A Dockerfile's RUN is noted as well (`RUN cp $SRC/*.sh /opt/app/`: its image's copies)."""
     if dest is None or dest.value is None or not dest.value.startswith("/") or sh.remote:
         return
-    if not _host(sh) and source_kind(sh.where.file) != "dockerfile":
+    if not host(sh) and source_kind(sh.where.file) != "dockerfile":
         return
     path = posixpath.normpath(dest.value)
     folder = into or several or dest.value.endswith("/")
@@ -57,7 +57,7 @@ def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) 
 
 def pending(w: Word, value: str, rule: str, sh: Shell) -> None:
     """An absolute path the shell runs or sources that is no repo path: kept for the end."""
-    if not value.startswith("/") or not _host(sh):
+    if not value.startswith("/") or not host(sh):
         return
     path = posixpath.normpath(value)
     sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{_prefixed(rule, sh)}+installed", LIKELY,
@@ -73,7 +73,7 @@ def installable(name: str, sh: Shell) -> bool:
     """A bare command name an installer of the repo may have put on the host's PATH: the name
     of a repo script, with or without its extension (`cp tools/x.sh /usr/local/bin/x`)."""
     by_base = sh.lk.by_base
-    return _host(sh) and bool(name) and (
+    return host(sh) and bool(name) and (
         name in by_base or any(name + ext in by_base for ext in (".sh", ".bash", ".py")))
 
 

@@ -9,12 +9,13 @@ and a `for` loop over a glob runs or sources every script the glob matches.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import bats, installed, shparse
+from . import bats, installed, members, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import ENGINES, Action, Word, interpret, program
 from .cmdstrings import handed
@@ -157,6 +158,7 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     if name_node is None:
         return
     name = shparse.text(name_node)
+    unknown = name in sh.where.variables and sh.where.variables[name] is None
     value = None if value_node is None else _value(value_node, sh)
     if value_node is not None and value_node.type == "array":
         value = None
@@ -167,12 +169,24 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
     # `DRV=${DRV:-ceph}` picks one of a family of drivers: any file that fits may be chosen;
     # `CONFIG=${CONFIG:-63_config.sh}` names one script the caller may replace by a script of
-    # its own, and the other scripts of that folder are no more likely than any other file
-    if raw.startswith(("${" + name + ":-", "${" + name + "-", "${" + name + ":=")) \
-            and not has_extension(value or ""):
+    # its own, and the other scripts of that folder are no more likely than any other file;
+    # `X="$1"; case ... help) X=base;; esac`: the literal is one of the values the case leaves
+    chosen = raw.startswith(("${" + name + ":-", "${" + name + "-", "${" + name + ":=")) \
+        or (unknown and _in_case(node))
+    if chosen and not has_extension(value or ""):
         sh.defaults.add(name)
     else:
         sh.defaults.discard(name)
+
+
+def _in_case(node: Node) -> bool:
+    """Whether an assignment is in a branch of a `case` (its other branches may not set it)."""
+    up = node.parent
+    while up is not None and up.type not in ("function_definition", "program"):
+        if up.type == "case_item":
+            return True
+        up = up.parent
+    return False
 
 
 def _path(value: str, sh: Shell, top: bool) -> None:
@@ -267,6 +281,8 @@ def _may_refer(head: Word, sh: Shell) -> bool:
         return True
     if name in ("load", "run") and bats.loads(sh.where.file):
         return True
+    if name in members.TRIGGERS:
+        return True
     sh.names.add(name)
     return name in sh.commands or (bool(sh.path_dirs) and name in _on_path(sh))
 
@@ -324,6 +340,9 @@ def run_words(words: list[Word], sh: Shell) -> None:
         return
     if head in LOOKUPS:
         looked_up(words, sh)
+    if words[lead].value in members.TRIGGERS:
+        members.triggered(words[lead:], sh)
+        return
     if head == "eval":
         code = " ".join(w.value or "" for w in words[1:])
         nested(code, words[0].line, sh, "eval", LIKELY)
@@ -359,6 +378,7 @@ def _act(action: Action, sh: Shell) -> None:
         for w in action.words:
             copied(w, f"{COPIED}>{action.rule}", sh)
         installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
+        members.root(action.words, action.dest, sh)
     elif what == "run-parts":
         _run_parts(action.words[0], action.rule, sh)
     elif what in ("runsv", "runsvdir"):
@@ -403,6 +423,10 @@ def nested(code: str, line: int, sh: Shell, rule: str, confidence: str = CERTAIN
 def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
     var = w.var or w.text.strip('"').lstrip("$").strip("{}")
     if w.value is None and var in sh.globs:
+        if sh.globs[var].startswith(members.TAIL_PREFIX):  # `for s in $DIR/*/commands`
+            members.pending(w.line, sh.globs[var][len(members.TAIL_PREFIX):],
+                            f"{rule}+dispatch-glob", sh)
+            return
         _globbed(glob(sh.globs[var], sh), w, f"{rule}+glob", sh, source)
         return
     if w.value is None:
@@ -412,6 +436,8 @@ def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
             family(partial, w, rule, sh)
         elif partial is not None and "*" in partial:
             _globbed(glob(partial, sh, strict=True), w, f"{rule}+variable", sh, source)
+        if partial is None or partial.startswith(("*", "/")):
+            _member(w, rule, sh.where.variables, sh)
         return
     if "*" in w.value or "?" in w.value:
         return
@@ -421,14 +447,26 @@ def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
         partial = evaluate(w.text, others, sh.where.file, unknown="*")
         if partial is not None and "*" in partial:
             _globbed(glob(partial, sh, strict=True), w, f"{rule}+default", sh, source)
+        if partial is None or partial.startswith(("*", "/")):
+            _member(w, rule, others, sh)
     written = w.text.replace('"', "").replace("'", "")
     found = locate(w.value, written, sh.where, sh.lk, sh.cd)
     if found is None:
         installed.pending(w, w.value, rule, sh)
+        if w.value.startswith("/") and installed.host(sh):  # in a plugin's install folder
+            members.pending(w.line, posixpath.normpath(w.value), f"{rule}+dispatch-glob", sh)
     else:
         sh.add(w.line, found, rule)
         if source and found.status == RESOLVED:
             sh.sources.append((found.target, dict(sh.where.variables), True))
+
+
+def _member(w: Word, rule: str, variables: dict[str, str | None], sh: Shell) -> None:
+    """A path through a plugin's install folder (members.py), kept for the end."""
+    known = {k: v for k, v in variables.items() if k not in sh.defaults}
+    pattern = members.tail(w.text, known, sh.where.file)
+    if pattern is not None:
+        members.pending(w.line, pattern, f"{rule}+dispatch-glob", sh)
 
 
 def _globbed(targets: list[str], w: Word, rule: str, sh: Shell, source: bool) -> None:
@@ -479,6 +517,11 @@ def _for(node: Node, sh: Shell) -> None:
         got = evaluate(shparse.text(value), sh.where.variables, sh.where.file)
         if got is not None and any(c in got for c in "*?["):
             sh.globs[name] = got
+        elif got is None:  # `for s in $ENABLED/*/commands`: through an install folder
+            text = shparse.text(value)
+            pattern = members.tail(text, sh.where.variables, sh.where.file)
+            if pattern is not None and any(c in pattern for c in "*?["):
+                sh.globs[name] = members.TAIL_PREFIX + pattern
 
 
 def missing_row(sh: Shell, line: int, word: str, rule: str) -> None:
