@@ -177,3 +177,25 @@ def test_other_plugin_runner_words_and_echoed_triggers_are_no_rows(tmp_path: Pat
         (6, "extensions/web/post-start", "plugin-trigger")}
     # `plugn enable NAME` runs nothing; a trigger named by a variable is unknown and the
     # word after it is its argument; pluginhook runs the hook named first
+
+
+def test_a_list_of_member_files_found_below_the_install_folder(tmp_path: Path) -> None:
+    files = {**FILES, "bin/tool": text("""
+        #!/usr/bin/env bash
+        ALL=$(find -L "$LIB/enabled" -name commands 2>/dev/null || true)
+        for one in $ALL; do
+          KEPT+="$one "
+        done
+        for cmd in $KEPT; do
+          $cmd help
+        done
+        MINE=$(find ./extensions -name commands)
+        for cmd in $MINE; do "$cmd"; done
+        SOME=$(find "$LIB" -name 'c*')
+        for cmd in $SOME; do "$cmd"; done
+    """)}
+    assert {(r[0], r[1], r[3]) for r in rules(tmp_path, files, "bin/tool")} == {
+        (7, "extensions/base/commands", "command+dispatch-glob"),
+        (7, "extensions/web/commands", "command+dispatch-glob")}
+    # traps: a find in a repo folder is no install folder (the walk does not list it), and a
+    # find by a glob name is too loose to say which files

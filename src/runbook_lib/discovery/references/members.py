@@ -29,9 +29,10 @@ copy) makes no root, and a repo with no member root gets nothing from this modul
 
 from __future__ import annotations
 
-import fnmatch
+import itertools
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,7 @@ TAIL_PREFIX = "member-tail:"
 # a plugin runner -> the subcommand that runs a hook by name in every plugin ("" for none)
 TRIGGERS = {"plugn": "trigger", "pluginhook": ""}
 _MAGIC = "*?["
+_FIND = re.compile(r"\$\(\s*find\s+([^|;&)<>]*)")
 
 
 def root(words: Sequence[Word], dest: Word | None, sh: Shell) -> None:
@@ -119,6 +121,26 @@ def tail(text: str, variables: Vars, file: str) -> str | None:
     return "/".join(out)
 
 
+def found(raw: str, sh: Shell) -> str | None:
+    """`$(find [-L] DIR ... -name NAME ...)` below a folder outside the repo (a variable or an
+    absolute path): every member file named NAME, at any depth (`**/NAME`); None otherwise."""
+    match = _FIND.match(raw.strip().strip('"'))
+    if match is None:
+        return None
+    args: list[str] = str(match.group(1)).split()
+    where = next((a for a in args if not a.startswith("-")), None)
+    name = next((b for a, b in itertools.pairwise(args) if a == "-name"), None)
+    if where is None or name is None:
+        return None
+    name = name.strip("\"'")
+    if not name or "/" in name or any(c in name for c in _MAGIC + "$"):
+        return None
+    got = evaluate("/" + where, sh.where.variables, sh.where.file, unknown=UNKNOWN)
+    if got is None or ANCHOR in got or not (UNKNOWN in got or where.strip("\"'").startswith("/")):
+        return None
+    return "**/" + name
+
+
 def pending(line: int, pattern: str, rule: str, sh: Shell) -> None:
     """A caller through an install folder, kept for the end (member_rows)."""
     full = f"{sh.rule}>{rule}" if sh.rule else rule
@@ -162,14 +184,9 @@ def member_rows(rows: Iterable[tuple[str, Reference]], source: str,
                      if pattern.startswith(d + "/")
                      and (p := base + pattern[len(d):]) in scripts]
         else:
-            depth = pattern.count("/") + 1
-            for base in roots:
-                for listed in _under(base, scripts):
-                    rest = listed[len(base) + 1:]
-                    if rest.count("/") + 1 == depth and all(
-                            fnmatch.fnmatchcase(a, b)
-                            for a, b in zip(rest.split("/"), pattern.split("/"), strict=True)):
-                        found.append(scripts[listed])
+            fits = _matcher(pattern)
+            found = [scripts[p] for base in roots for p in _under(base, scripts)
+                     if fits(p[len(base) + 1:])]
         for target in found:
             if target != source and (row.line, target) not in seen:
                 seen.add((row.line, target))
@@ -195,6 +212,19 @@ def roots_of(rows: Iterable[tuple[str, Reference]]) -> dict[str, list[str]]:
             if frm in dests and into not in dests:
                 dests.append(into)
     return {repo: sorted(dests) for repo, dests in sorted(roots.items())}
+
+
+def _matcher(pattern: str) -> Callable[[str], object]:
+    """A tail as a test of a path below a root: `*` and `?` within one part, a `**` part for
+    any number of folders."""
+    text = ""
+    for part in pattern.split("/")[:-1]:
+        text += "(?:[^/]+/)*" if part == "**" else _part(part) + "/"
+    return re.compile(text + _part(pattern.rpartition("/")[2]) + r"\Z").match
+
+
+def _part(glob: str) -> str:
+    return "".join("[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c) for c in glob)
 
 
 def _under(base: str, scripts: Iterable[str]) -> list[str]:

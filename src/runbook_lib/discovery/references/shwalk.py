@@ -167,6 +167,10 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
+    if value is None and raw:  # `ALL=$(find "$ENABLED" -name commands)`, `ONE+="$cmd "`
+        listed = _listed(raw, sh)
+        if listed is not None:
+            sh.globs[name] = listed
     # `DRV=${DRV:-ceph}` picks one of a family of drivers: any file that fits may be chosen;
     # `CONFIG=${CONFIG:-63_config.sh}` names one script the caller may replace by a script of
     # its own, and the other scripts of that folder are no more likely than any other file;
@@ -519,9 +523,24 @@ def _for(node: Node, sh: Shell) -> None:
             sh.globs[name] = got
         elif got is None:  # `for s in $ENABLED/*/commands`: through an install folder
             text = shparse.text(value)
+            listed = _listed(text, sh)
             pattern = members.tail(text, sh.where.variables, sh.where.file)
-            if pattern is not None and any(c in pattern for c in "*?["):
+            if listed is not None:
+                sh.globs[name] = listed
+            elif pattern is not None and any(c in pattern for c in "*?["):
                 sh.globs[name] = members.TAIL_PREFIX + pattern
+
+
+def _listed(raw: str, sh: Shell) -> str | None:
+    """The member files a value lists: a `find` below an install folder, or a variable that
+    holds such a list (members.py), as a `sh.globs` entry; None for any other value."""
+    pattern = members.found(raw, sh)
+    if pattern is not None:
+        return members.TAIL_PREFIX + pattern
+    var = raw.strip().strip('"').strip()
+    var = var[2:-1] if var.startswith("${") and var.endswith("}") else var[1:]
+    held = sh.globs.get(var, "") if raw.strip().strip('"').strip().startswith("$") else ""
+    return held if held.startswith(members.TAIL_PREFIX) else None
 
 
 def missing_row(sh: Shell, line: int, word: str, rule: str) -> None:
