@@ -170,11 +170,13 @@ def test_other_plugin_runner_words_and_echoed_triggers_are_no_rows(tmp_path: Pat
         echo "plugn trigger post-start"
         plugn trigger "$HOOK" post-start
         pluginhook post-start x
+        /usr/local/bin/plugn trigger install
     """)}
     assert {(r[0], r[1], r[3]) for r in rules(
         tmp_path, files, "extensions/web/subcommands/start")} == {
         (6, "extensions/base/post-start", "plugin-trigger"),
-        (6, "extensions/web/post-start", "plugin-trigger")}
+        (6, "extensions/web/post-start", "plugin-trigger"),
+        (7, "extensions/web/install", "plugin-trigger")}
     # `plugn enable NAME` runs nothing; a trigger named by a variable is unknown and the
     # word after it is its argument; pluginhook runs the hook named first
 

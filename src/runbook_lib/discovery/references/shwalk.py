@@ -344,7 +344,7 @@ def run_words(words: list[Word], sh: Shell) -> None:
         return
     if head in LOOKUPS:
         looked_up(words, sh)
-    if words[lead].value in members.TRIGGERS:
+    if (words[lead].value or "").rpartition("/")[2] in members.TRIGGERS:
         members.triggered(words[lead:], sh)
         return
     if head == "eval":
