@@ -4,35 +4,36 @@ are scanned afresh and do not keep their baseline rows."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from conftest import git, make_repo
 from runbook_lib.checks.context import BatchContext
 from runbook_lib.checks.static import references
 from runbook_lib.discovery.discover import DiscoveryParams, run_discovery
 
+FILES = {"a.sh": "#!/bin/bash\nDIR=tools\nbash $DIR/run.sh\n",
+         "tools/run.sh": "#!/bin/bash\necho run\n"}
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@t", "-c", "user.name=t",
-                           *args], check=True, capture_output=True, text=True)
-    return done.stdout.strip()
+
+def _discovered(tmp_path: Path) -> tuple[Path, Path]:
+    """A repo of FILES, committed and discovered: (repo, workspace)."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    ws = tmp_path / "ws"
+    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    return repo, ws
+
+
+def _commit(repo: Path, text: str, message: str) -> str:
+    (repo / "a.sh").write_text(text, "utf-8")
+    git(repo, "commit", "-qam", message)
+    return git(repo, "rev-parse", "HEAD").strip()
 
 
 def _context(tmp_path: Path, action: str) -> BatchContext:
-    repo = tmp_path / "repo"
-    (repo / "tools").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-    (repo / "a.sh").write_text("#!/bin/bash\nDIR=tools\nbash $DIR/run.sh\n", "utf-8")
-    (repo / "tools/run.sh").write_text("#!/bin/bash\necho run\n", "utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
-    old = _git(repo, "rev-parse", "HEAD")
-    ws = tmp_path / "ws"
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
+    repo, ws = _discovered(tmp_path)
+    old = git(repo, "rev-parse", "HEAD").strip()
     # the merged script sets DIR elsewhere; line 3 reads as it did
-    (repo / "a.sh").write_text("#!/bin/bash\nDIR=gone\nbash $DIR/run.sh\n", "utf-8")
-    _git(repo, "commit", "-qam", "two")
-    new = _git(repo, "rev-parse", "HEAD")
+    new = _commit(repo, "#!/bin/bash\nDIR=gone\nbash $DIR/run.sh\n", "two")
     (ws / "batches" / "001").mkdir(parents=True)
     batch = {"batch": 1, "actions": [{"action": action, "path": "a.sh", "merged": ""}]}
     return BatchContext(repo, ws, repo, batch, old, new, ws / "references.csv", {"a.sh": "M"})
@@ -50,22 +51,11 @@ def test_kept_rows_follow_the_baselines_own_line_numbers(tmp_path: Path) -> None
     checkpoint's."""
     import pandas as pd
 
-    repo = tmp_path / "repo"
-    (repo / "tools").mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
-    (repo / "a.sh").write_text("#!/bin/bash\nDIR=tools\nbash $DIR/run.sh\n", "utf-8")
-    (repo / "tools/run.sh").write_text("#!/bin/bash\necho run\n", "utf-8")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
-    ws = tmp_path / "ws"
-    run_discovery(DiscoveryParams(repo=repo, workspace=ws, containers=False))
-    (repo / "a.sh").write_text("#!/bin/bash\necho hi\nDIR=tools\nbash $DIR/run.sh\n", "utf-8")
-    _git(repo, "commit", "-qam", "the user's commit")
-    old = _git(repo, "rev-parse", "HEAD")
-    (repo / "a.sh").write_text("#!/bin/bash\n# quarantined\necho hi\nDIR=tools\n"
-                               "bash $DIR/run.sh\n", "utf-8")
-    _git(repo, "commit", "-qam", "the batch")
-    new = _git(repo, "rev-parse", "HEAD")
+    repo, ws = _discovered(tmp_path)
+    old = _commit(repo, "#!/bin/bash\necho hi\nDIR=tools\nbash $DIR/run.sh\n",
+                  "the user's commit")
+    new = _commit(repo, "#!/bin/bash\n# quarantined\necho hi\nDIR=tools\nbash $DIR/run.sh\n",
+                  "the batch")
     (ws / "batches" / "001").mkdir(parents=True)
     batch = {"batch": 1, "actions": [{"action": "quarantine", "path": "a.sh"}]}
     ctx = BatchContext(repo, ws, repo, batch, old, new, ws / "references.csv", {"a.sh": "M"})

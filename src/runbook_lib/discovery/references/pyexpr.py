@@ -63,10 +63,10 @@ def _call(node: ast.Call, variables: Vars, file: str) -> str | None:
     if name in _CWD:
         return "."
     if name in _JOIN and args:
-        return _join([value_of(a, variables, file) for a in args])
+        return join_path([value_of(a, variables, file) for a in args])
     if isinstance(node.func, ast.Attribute) and node.func.attr == "joinpath":
         head = value_of(node.func.value, variables, file)
-        return _join([head, *(value_of(a, variables, file) for a in args)])
+        return join_path([head, *(value_of(a, variables, file) for a in args)])
     if isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_METHODS:
         return value_of(node.func.value, variables, file)
     if not args:
@@ -80,7 +80,7 @@ def _binop(node: ast.BinOp, variables: Vars, file: str) -> str | None:
     left = value_of(node.left, variables, file)
     right = value_of(node.right, variables, file)
     if isinstance(node.op, ast.Div):
-        return _join([left, right])
+        return join_path([left, right])
     if isinstance(node.op, ast.Add) and left is not None and right is not None:
         return left + right
     return None
@@ -91,7 +91,7 @@ def _concat(parts: list[ast.expr], variables: Vars, file: str) -> str | None:
     return None if any(v is None for v in values) else "".join(v or "" for v in values)
 
 
-def _join(values: list[str | None]) -> str | None:
+def join_path(values: list[str | None]) -> str | None:
     out: str | None = None
     for value in values:
         if value is None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .fileops import under
 from .lookup import Lookup
 from .model import LIKELY, RESOLVED
-from .pyexpr import UNKNOWN_WORD, value_of
+from .pyexpr import UNKNOWN_WORD, join_path, value_of
 from .resolve import Found
 from .values import ANCHOR, Vars, norm
 
@@ -122,12 +122,9 @@ def _values(node: ast.expr, scope: Scope, own: str, depth: int) -> list[tuple[st
         rights = [v for v, whole in _values(node.right, scope, own, depth + 1) if whole]
         if not rights:
             return [(v, False) for v in lefts]
-        return [(_join(a, b), True) for a in lefts for b in rights][:MAX_VALUES]
+        joined = (join_path([a, b]) for a in lefts for b in rights)
+        return [(v, True) for v in joined if v is not None][:MAX_VALUES]
     return []
-
-
-def _join(left: str, right: str) -> str:
-    return right if right.startswith(("/", ANCHOR)) else left.rstrip("/") + "/" + right
 
 
 def _above(rel: str, folder: str) -> bool:
