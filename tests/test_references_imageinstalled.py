@@ -100,3 +100,62 @@ def test_a_host_installer_wins_over_the_image(tmp_path: Path) -> None:
     found = rules(tmp_path, files, "test/test_kit.py")
     assert (4, "tools/reset.sh", "python", "testinfra>source+installed", "likely", True) in found
     assert not any(r[1] == "tools/lib.sh" and r[0] == 4 for r in found)
+
+
+LAUNCHER = text("""
+    #!/bin/bash
+    docker_path=$(command -v docker)
+    image=local/app
+    set_boot() {
+      boot_command=$(read_config boot)
+      if [ -z "$boot_command" ]; then
+        boot_command="/sbin/boot"
+      fi
+    }
+    start() {
+      set_boot
+      [ -n "$DRY_RUN" ] && docker_path=true
+      $docker_path run $links -d "${env[@]}" --name app -t $volumes $run_image $boot_command
+      docker run --rm -i -a stdout "$image" /usr/local/bin/kit-run --check
+      docker run --rm $user_args -a stdout $image echo /sbin/boot
+      docker run --rm alpine /sbin/missing
+    }
+    start
+""")
+
+
+def test_a_container_command_runs_what_a_repo_image_put_there(tmp_path: Path) -> None:
+    # `docker run IMAGE /path`: the image is rarely known (a variable, a tag the repo builds),
+    # so a script any repo image holds at that path is a likely callee; unknown words before
+    # the image (`$links`) may be options; an engine variable one branch sets to `true` stays
+    # the engine; an echo'd path and a path no image holds are no rows
+    files = {**FILES, "Dockerfile": text("""
+        FROM debian:12
+        COPY sbin/ /sbin/
+        COPY bin/run.sh /usr/local/bin/kit-run
+    """), "sbin/boot": "#!/bin/sh\nexec runsvdir /etc/service\n", "launcher": LAUNCHER}
+    assert rules(tmp_path, files, "launcher") == {
+        (13, "sbin/boot", "script", "docker-run+image", "likely", True),
+        (14, "bin/run.sh", "script", "docker-run+image", "likely", True),
+    }
+
+
+def test_a_container_command_without_a_repo_image_is_no_row(tmp_path: Path) -> None:
+    # no Dockerfile puts anything at /sbin/boot: the container's own file
+    files = {"Dockerfile": "FROM debian:12\nCOPY bin/run.sh /usr/local/bin/kit-run\n",
+             "bin/run.sh": "#!/bin/bash\necho run\n", "sbin/boot": "#!/bin/sh\necho boot\n",
+             "launcher": LAUNCHER}
+    assert rules(tmp_path, files, "launcher") == {
+        (14, "bin/run.sh", "script", "docker-run+image", "likely", True)}
+
+
+def test_of_several_images_the_one_built_nearest_the_launcher(tmp_path: Path) -> None:
+    # two products' images put their own start.sh at one path: a sample's launcher runs the
+    # image its own folder builds
+    dockerfile = "FROM debian:12\nCOPY scripts/ /u01/scripts/\n"
+    files = {"shop/Dockerfile": dockerfile, "shop/scripts/start.sh": "#!/bin/sh\necho shop\n",
+             "blog/Dockerfile": dockerfile, "blog/scripts/start.sh": "#!/bin/sh\necho blog\n",
+             "shop/samples/run.sh": "#!/bin/sh\ndocker run -d --name shop1 shop:1 "
+                                    "/u01/scripts/start.sh\n"}
+    assert rules(tmp_path, files, "shop/samples/run.sh") == {
+        (2, "shop/scripts/start.sh", "script", "docker-run+image", "likely", True)}

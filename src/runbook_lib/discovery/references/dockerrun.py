@@ -14,6 +14,8 @@ import re
 from dataclasses import replace
 
 from .argv import ENGINES, Word, interpret, program
+from .installed import host
+from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .resolve import Maps, Where, locate
 from .shwalk import Shell, act
@@ -32,8 +34,12 @@ _VALUED = frozenset({
 
 
 def is_engine(head: Word) -> bool:
-    if head.value is None:
-        return bool(head.var) and bool(_ENGINE_VAR.search(head.var))
+    """`docker`, `podman`, ... or a variable named so (whatever one branch set it to:
+    `[ -n "$DRY" ] && docker_path=true` leaves it the engine on the other branch)."""
+    text = head.text.strip('"')
+    var = head.var or (text[1:].removeprefix("{").removesuffix("}") if text[:1] == "$" else "")
+    if head.value is None or var.isidentifier():
+        return var.isidentifier() and bool(_ENGINE_VAR.search(var))
     return program(head) in ENGINES
 
 
@@ -54,6 +60,7 @@ def container_run(words: list[Word], sh: Shell) -> None:
     command = words[i + 1:]
     entry = options.get("--entrypoint", [])[-1:]
     command = [*entry, *command]
+    _in_image([*entry, *_tail(words, i)], sh)
     binds = _binds(options, sh)
     maps: Maps = sorted(((t, r) for t, r, _ in binds), key=lambda m: len(m[0]), reverse=True)
     if not command or not maps:
@@ -73,6 +80,44 @@ def container_run(words: list[Word], sh: Shell) -> None:
     # a file bound on its own is named by the bind, where a move of it must be rewritten
     files = {repo: line for _, repo, line in binds}
     sh.hits[start:] = [replace(h, line=files.get(h.target, h.line)) for h in sh.hits[start:]]
+
+
+IMAGE_PREFIX = "in-image:"
+
+
+def _tail(words: list[Word], i: int) -> list[Word]:
+    """The container's command line: after the image at `i`; or, where `i` is an unknown word
+    and a literal option follows it (`$links --name x $image /sbin/boot`: the unknown words may
+    be options), after the last literal option, its value, the unknown words after them and the
+image, when a known word is there."""
+    last = max((k for k in range(i + 1, len(words)) if (words[k].value or "").startswith("-")),
+               default=None)
+    if words[i].value is not None or last is None:
+        return words[i + 1:]
+    k = last + 1
+    flag = (words[last].value or "").partition("=")
+    if flag[0] in _VALUED and not flag[1]:
+        k += 1
+    while k < len(words) and words[k].value is None:
+        k += 1
+    if k < len(words) and not (words[k].value or "").startswith("/"):
+        k += 1  # a known word there is the image (an image is never an absolute path)
+    return words[k:]
+
+
+def _in_image(command: list[Word], sh: Shell) -> None:
+    """The absolute paths the container's command runs, kept for the end: a script a Dockerfile
+    of the repo puts there is what the container runs, if the image is one the repo builds
+    (imageinstalled.py; the image is rarely known, so the row is `likely`)."""
+    if not command or not host(sh):
+        return
+    for action in interpret(command, "docker-run"):
+        w = action.words[0] if action.what in ("run", "source", "run-file") else None
+        if w is not None and (w.value or "").startswith("/"):
+            path = posixpath.normpath(w.value or "")
+            sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{sh.rule}>{action.rule}"
+                               if sh.rule else action.rule, LIKELY, sh.kind, True,
+                               via=IMAGE_PREFIX + path))
 
 
 def _binds(options: dict[str, list[Word]], sh: Shell) -> list[tuple[str, str, int]]:

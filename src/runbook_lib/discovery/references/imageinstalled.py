@@ -7,15 +7,19 @@ such an image and runs or sources one of those paths runs the repo script: a tes
 repo's), a repo file the image holds itself, a Dockerfile's own crontab line. Which image the
 code runs in is not known, so a pending path of installed.py that no host installer explains
 but such an image holds is a `likely` row to the script each image puts there (rule
-`...+image`). A path no image holds, or one the image overwrote (`RUN echo ... >
-/opt/app/x.sh`), a host script no image holds, and a command run by name are none.
+`...+image`); so is the command of `docker run IMAGE /path` (dockerrun.py), in an image of the
+repo that holds a script there (rarely is the image known), the nearest if several do. A path
+no image holds, or one the image overwrote (`RUN echo ... > /opt/app/x.sh`), a host script no
+image holds, and a command run by name are none.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import replace
 
+from .dockerrun import IMAGE_PREFIX
 from .facts import Image
 from .installed import BARE, PREFIX
 from .kinds import source_kind
@@ -44,14 +48,36 @@ def image_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
     to the script an image of the repo holds at that path."""
     out = []
     for via, row in pending_rows:
-        if not via.startswith(PREFIX) or via[len(PREFIX):] in host or row.rule.endswith(BARE):
+        if via.startswith(IMAGE_PREFIX):  # a container's command: an image the repo builds
+            path = via[len(IMAGE_PREFIX):]
+            running = _nearest(source, [i for i in images if _held(path, copies, [i], lk)])
+        elif not via.startswith(PREFIX) or via[len(PREFIX):] in host or row.rule.endswith(BARE):
             continue  # a name run on the host's PATH is not looked up in an image
-        path = via[len(PREFIX):]
-        for target in sorted(_held(path, copies, _running(source, row, images, lk), lk)
-                             - {source}):
+        else:
+            path = via[len(PREFIX):]
+            running = _running(source, row, images, lk)
+        for target in sorted(_held(path, copies, running, lk) - {source}):
             out.append(replace(row, target=target,
                                rule=row.rule.removesuffix("+installed") + "+image"))
     return out
+
+
+def _nearest(source: str, images: list[Image]) -> list[Image]:
+    """Of the images that may be the container's, those built nearest the code that runs it
+    (the most leading folders shared with their Dockerfile's): a sample's launcher runs the
+    image its own folder builds, not another product's that puts a script at the same path."""
+    here = posixpath.dirname(source).split("/")
+
+    def shared(img: Image) -> int:
+        n = 0
+        for mine, its in zip(here, posixpath.dirname(img.dockerfile).split("/"), strict=False):
+            if not mine or mine != its:
+                break
+            n += 1
+        return n
+
+    best = max(map(shared, images), default=0)
+    return [img for img in images if shared(img) == best]
 
 
 def _running(source: str, row: Reference, images: list[Image], lk: Lookup) -> list[Image]:

@@ -244,7 +244,8 @@ def _command(node: Node, sh: Shell) -> None:
     if head.value == ":":
         _defaults(node, sh)
         return
-    if head.value is None or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`
+    if head.value is None or head.text.lstrip('"').startswith("$") \
+            or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`, `$DOCKER run`
         from .dockerrun import container_run, is_engine
 
         if is_engine(head):
