@@ -4,32 +4,18 @@ caller), never trusted."""
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of small objects built or walked at once: the cyclic collector would scan
-    them again and again (a third of the time), and they hold no cycles to free."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+from runbook_lib.core.gcquiet import quiet_gc
 
 
 def load(path: Path, version: int) -> Any | None:
     """What `save` wrote with the same version, or None."""
     try:
-        with open(path, "rb") as fh, _no_gc():
+        with open(path, "rb") as fh, quiet_gc():
             found, value = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
             ImportError, IndexError):
@@ -40,6 +26,6 @@ def load(path: Path, version: int) -> Any | None:
 def save(path: Path, version: int, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh, _no_gc():
+    with open(tmp, "wb") as fh, quiet_gc():
         pickle.dump((version, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)

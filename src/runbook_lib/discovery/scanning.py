@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from runbook_lib.core.gcquiet import quiet_gc
 from runbook_lib.core.parallel import Progress, map_chunks
 from runbook_lib.discovery import classify, inventory, roles, scancache
 from runbook_lib.discovery.probe import Probe, probe
@@ -199,7 +200,8 @@ def _hit(p: Probe) -> scancache.EntryKey:
 
 def _scan_chunk(probes: Sequence[Probe]) -> list[Answer]:
     assert _INDEX is not None
-    return [_scan(p, _INDEX) for p in probes]
+    with quiet_gc():
+        return [_scan(p, _INDEX) for p in probes]
 
 
 def _scan(p: Probe, index: RepoIndex) -> Answer:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from runbook_lib.core import workspace
 from runbook_lib.core.errors import BadInput
+from runbook_lib.core.gcquiet import quiet_gc
 from runbook_lib.core.parallel import Progress, map_chunks
 from runbook_lib.similarity import cache
 from runbook_lib.similarity.normalise import Form, language_group, normalise
@@ -116,7 +117,8 @@ def _scripts(inv: pd.DataFrame) -> tuple[list[Script], list[tuple[str, str]],
 
 
 def _normalise_chunk(jobs: Sequence[tuple[str, str]]) -> list[Form]:
-    return [normalise(read_text(_ROOT, path), language, path) for path, language in jobs]
+    with quiet_gc():
+        return [normalise(read_text(_ROOT, path), language, path) for path, language in jobs]
 
 
 def _compact(form: Form) -> Form:
