@@ -327,6 +327,42 @@ def test_trap_paths_inside_an_upstream_clone(tmp_path: Path) -> None:
     assert scan_repo(tmp_path, files, only="run.sh") == set()
 
 
+def test_an_installer_that_clones_its_own_repo_runs_the_clone(tmp_path: Path) -> None:
+    # the repo folder is `repo` (test_references_support): a clone of `.../repo.git` into an
+    # absolute folder is this repo there, for the rest of the file, and every row after the
+    # clone is likely (the clone may be of another branch)
+    files = {"setup.sh": "", "tools/check.sh": "", "install.sh": text("""
+        #!/bin/bash
+        INSTALL_DIR="${APP_INSTALL_DIR:-/var/app}"
+        REPO_URL="https://example.com/acme/repo.git"
+        ./tools/check.sh
+        fetch() {
+          git clone --depth=1 --branch "$BRANCH" "$REPO_URL" "$INSTALL_DIR"
+        }
+        start() {
+          cd "$INSTALL_DIR"
+          "$INSTALL_DIR/tools/check.sh" --quick
+          exec ./setup.sh "$@"
+        }
+        fetch
+        start
+    """)}
+    assert rules(tmp_path, files, "install.sh") == {
+        (4, "tools/check.sh", "script", "command", "certain", True),
+        (10, "tools/check.sh", "script", "command", "likely", True),
+        (11, "setup.sh", "script", "exec", "likely", True),
+    }
+
+
+def test_trap_a_clone_of_another_repo_into_a_folder(tmp_path: Path) -> None:
+    files = {"setup.sh": "", "install.sh": text("""
+        #!/bin/bash
+        git clone https://example.com/acme/other.git /var/app
+        cd /var/app && ./setup.sh
+    """)}
+    assert rules(tmp_path, files, "install.sh") == set()
+
+
 # Files a script writes.
 
 

@@ -47,6 +47,7 @@ class Where:
     # runs in containers whose WORKDIR is the image's own (an upstream checkout): a relative
     # path found nowhere in the repo may be there, so it is no dangling row
     foreign_cwd: bool = False
+    clones: tuple[str, ...] = ()  # absolute folders the file cloned this repo into (selfclone.py)
 
 
 def resolve_word(
@@ -96,6 +97,9 @@ def absolute_with(path: str, where: Where, lk: Lookup) -> tuple[str | None, str]
     for root in lk.index.deploy_roots:
         if path == root or path.startswith(root + "/"):
             return norm(path[len(root):]), CERTAIN
+    for root in where.clones:
+        if path == root or path.startswith(root + "/"):
+            return norm(path[len(root):]), LIKELY
     inferred = _inferred(path, where.maps)
     if inferred is not None:
         return inferred, CERTAIN

@@ -82,7 +82,8 @@ class Shell:
 
     def add(self, line: int, found: Found, rule: str, kind: str = "") -> None:
         confidence = LIKELY if LIKELY in (found.confidence, self.confidence) else CERTAIN
-        if self.remote:
+        if self.remote or self.where.clones:  # after a clone of itself (selfclone.py) the file
+            # may run another branch's files
             confidence = LIKELY
         full = f"{self.rule}>{rule}" if self.rule else rule
         self.hits.append(Hit(line, found.status, found.target, False, full, confidence,
@@ -251,6 +252,10 @@ def _command(node: Node, sh: Shell) -> None:
         if is_engine(head):
             container_run([head, *(word(a, sh) for a in node.children_by_field_name("argument"))],
                           sh)
+    if head.value == "git":
+        from .selfclone import cloned
+
+        cloned([head, *(word(a, sh) for a in node.children_by_field_name("argument"))], sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         if not installed.installable(head.value or "", sh):

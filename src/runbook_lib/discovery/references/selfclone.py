@@ -1,0 +1,54 @@
+"""A fresh clone of this repository into a folder the script names: `git clone --depth=1
+"$REPO_URL" "$INSTALL_DIR"` with a URL whose last part is the repo's own name, then
+`cd "$INSTALL_DIR" && exec ./setup` (an installer that fetches the checkout it belongs to).
+From there on in the file that absolute folder stands for the repo root, as a deploy root does
+(resolve.py reads `Where.clones`). Every row of the file after the clone is `likely`: the
+clone is of the remote, perhaps of another branch (`--branch "$BRANCH"`), whose files a
+rewrite of this file's lines would not match. A clone of another repository, or into a
+relative folder (resolve.py's own_checkout reads a relative path that starts with the repo's
+name), adds nothing."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from .argv import Word
+
+if TYPE_CHECKING:
+    from .shwalk import Shell
+
+# `git clone` options that take the next word as their value
+_VALUED = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config",
+                     "--reference", "--reference-if-able", "-j", "--jobs", "--filter",
+                     "--template", "--separate-git-dir", "-u", "--upload-pack",
+                     "--shallow-since", "--shallow-exclude", "--server-option"})
+
+
+def cloned(words: list[Word], sh: Shell) -> None:
+    """Note the folder a `git clone` of this repo puts its checkout in (words[0] is `git`)."""
+    i = 1
+    while i < len(words) and (words[i].value or "").startswith("-"):  # `git -C DIR clone`
+        i += 2 if words[i].value in ("-C", "-c") else 1
+    if i >= len(words) or words[i].value != "clone":
+        return
+    plain: list[Word] = []
+    i += 1
+    while i < len(words):
+        value = words[i].value or ""
+        if value == "--":
+            plain += words[i + 1:]
+            break
+        if value.startswith("-"):
+            i += 2 if value in _VALUED else 1
+            continue
+        plain.append(words[i])
+        i += 1
+    if len(plain) < 2 or plain[0].value is None or plain[1].value is None:
+        return
+    name = plain[0].value.rstrip("/").rpartition("/")[2].rpartition(":")[2]
+    dest = plain[1].value
+    if name.removesuffix(".git") in sh.lk.repo_names and dest.startswith("/"):
+        folder = posixpath.normpath(dest)
+        if folder != "/" and folder not in sh.where.clones:
+            sh.where.clones = (folder, *sh.where.clones)
