@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import live_rows
+from test_references_support import discover
 
 SH = "#!/bin/sh\nexec sleep 1\n"
 FILES = {
@@ -34,3 +35,15 @@ def test_runsv_runs_one_service_folder(tmp_path: Path) -> None:
     rows = live_rows(tmp_path, FILES)
     got = {t for s, _, t, rule in rows if s == "image/etc/runit/one" and rule.endswith("runsv")}
     assert got == {"image/etc/service/web/run", "image/etc/service/web/finish"}
+
+
+def test_trap_a_number_in_docs_or_data_is_not_the_stage_named_by_it(tmp_path: Path) -> None:
+    # runit's stage scripts are named 1, 2 and 3: `exit 1` or `WORKERS: 3` in a template or
+    # a README names no script; the path `image/etc/runit/2` still does
+    files = {**FILES, "image/etc/runit/1": SH, "image/etc/runit/3": SH,
+             "templates/web.yml": "env:\n  WORKERS: 3\nrun:\n  - exec: sv start web || exit 1\n",
+             "README.md": "Stage 2 is `image/etc/runit/2`; trap 'exit 2' 1 2 3 15.\n"}
+    rows = discover(tmp_path, files)
+    got = {(r["source"], r["line"], r["target"]) for r in rows
+           if r["source"] in ("templates/web.yml", "README.md")}
+    assert got == {("README.md", 1, "image/etc/runit/2")}

@@ -69,7 +69,9 @@ def scan_words(
 
 
 def _word(word: str, where: Where, lk: Lookup, cd: tuple[str, ...]) -> Result | None:
-    last = word.rpartition("/")[2]
+    folder, _, last = word.rpartition("/")
+    if not folder and last.isdigit():  # `exit 1`, `UNICORN_WORKERS: 1`: a number, never the
+        return None  # script named `1` (runit's stages `/etc/runit/1` are named by their path)
     if lk.is_name(last) or has_extension(word):
         return resolve_word(word, where, lk, cd)
     return None
