@@ -46,3 +46,19 @@ def test_run_parts_of_a_repo_folder_through_a_wrapper(tmp_path: Path) -> None:
 def test_test_list_and_regex_run_nothing(tmp_path: Path) -> None:
     rows = _rows(tmp_path)
     assert not {line for s, line, _, _ in rows if s == "tools/nightly.sh" and line > 3}
+
+
+def test_run_parts_runs_what_an_image_built_from_it_adds_to_the_folder(tmp_path: Path) -> None:
+    # the dev image is built FROM the base image (a folder named after it) and ADDs one more
+    # step into /etc/runit/1.d, one file at a time: the base image's stage script runs it
+    # there too
+    files = {**FILES, "base/Dockerfile": FILES["image/Dockerfile"],
+             "base/boot": FILES["image/boot"], "base/etc/runit/1": FILES["image/etc/runit/1"],
+             "base/etc/runit/1.d/cleanup-pids": SH,
+             "dev/Dockerfile": "ARG from_tag=acme/base:slim\nFROM $from_tag\n"
+                               "ADD ensure-database /etc/runit/1.d/ensure-database\n"
+                               "ADD notes.txt /etc/runit/1.d/notes.txt\n",
+             "dev/ensure-database": SH}
+    rows = live_rows(tmp_path, files)
+    got = {t for s, line, t, rule in rows if s == "base/etc/runit/1" and rule == "run-parts"}
+    assert got == {"base/etc/runit/1.d/cleanup-pids", "dev/ensure-database"}

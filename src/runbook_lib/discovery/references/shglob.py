@@ -4,7 +4,8 @@ A relative glob starts at the working folder; an absolute one goes through the c
 maps or a deploy root (`for f in /usr/local/bin/setup.d/*.sh` in a script an image copies to
 /usr/local/bin, after `COPY scripts/setup.d /usr/local/bin/setup.d`). A `**` folder matches
 any depth below it, as it does under `shopt -s globstar` (without it, one level: the rows are
-`likely` either way).
+`likely` either way). A container folder also holds the scripts an image copies into it one by
+one.
 """
 
 from __future__ import annotations
@@ -39,8 +40,24 @@ def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
                 if fnmatch.fnmatchcase(posixpath.basename(p), name)]
         if out:
             break
+    if folder.startswith("/") and not anchored and not deep:
+        out += _copied_into(posixpath.normpath(folder), name, sh)
     found = sorted(set(out))
     return found if len(found) <= GLOB_MAX else []
+
+
+def _copied_into(folder: str, name: str, sh: Shell) -> list[str]:
+    """Scripts an image copies one by one into a container folder (`ADD ensure-database
+    /etc/runit/1.d/ensure-database`, perhaps in an image built FROM the one whose folder copy
+    the glob also reaches), matched by the name they have there."""
+    out = []
+    for prefix, repo in sh.where.maps:
+        if repo is not None and posixpath.dirname(prefix) == folder \
+                and fnmatch.fnmatchcase(posixpath.basename(prefix), name):
+            target = sh.lk.find(repo)
+            if target is not None:
+                out.append(target)
+    return out
 
 
 def _repo_folders(folder: str, anchored: bool, sh: Shell) -> list[str]:
