@@ -110,6 +110,23 @@ def test_makefile_variables_and_package_json(tmp_path: Path) -> None:
         "web/package.json", (3, "web/run.sh"), (4, "scripts/build.sh"))
 
 
+def test_commands_make_runs_as_it_reads_the_makefile(tmp_path: Path) -> None:
+    # `$(shell CMD)` anywhere (an assignment, a conditional, a recipe line) and `VAR != CMD`
+    # run CMD in the Makefile's folder; a word in them that runs nothing is no row
+    files = {**SCRIPTS, "Makefile": text("""
+        SCRIPTS := scripts
+        VERSION := $(shell GIT_CEILING_DIRECTORIES=$(PWD) $(SCRIPTS)/build.sh --version | cut -f2)
+        STAMP != ./build.sh --stamp
+        ifeq ($(shell test -e /var/run/docker.sock && echo $$?),0)
+        HOST := $(shell uname -n) scripts/test.sh
+        endif
+        release:
+        \techo $(shell (cd $(SCRIPTS)/ops && ./backup.sh --dry-run))
+        """)}
+    assert scan_repo(tmp_path, files, only="Makefile") == resolved(
+        "Makefile", (2, "scripts/build.sh"), (3, "build.sh"), (8, "scripts/ops/backup.sh"))
+
+
 def test_circleci_working_directory(tmp_path: Path) -> None:
     files = {**SCRIPTS, ".circleci/config.yml": text("""
         jobs:

@@ -1,5 +1,6 @@
 """Makefiles: `$(VAR)` expanded from the file's assignments; each recipe line (with its
-backslash continuations) is shell code run in the Makefile's folder."""
+backslash continuations) is shell code run in the Makefile's folder, and so is the command of
+each `$(shell CMD)` call and `VAR != CMD` assignment, which make runs as it reads the file."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def extract_make(src: Source) -> Iterator[Hit]:
     recipe: list[str] = []
     first = 0
     for no, raw in enumerate(src.lines, 1):
+        for code in shell_calls(raw):  # make runs these itself, before any recipe
+            shell.cd, shell.line0, shell.fixed = (), 0, no
+            walk(expand(code, known), shell)
+        shell.fixed = 0
         if raw.startswith("\t") or recipe:
             if not recipe:
                 first = no
@@ -39,6 +44,26 @@ def extract_make(src: Source) -> Iterator[Hit]:
             continue
         _assign(raw, known)
     yield from shell.hits
+
+
+def shell_calls(line: str) -> list[str]:
+    """The commands of make's `$(shell CMD)` calls on a line (`VERSION := $(shell bin/tool
+    --version)`), parentheses balanced; `!=` assignments are shell commands too."""
+    out = []
+    start = line.find("$(shell ")
+    while start >= 0:
+        depth, i = 0, start + 1  # at the `(`
+        while i < len(line):
+            depth += {"(": 1, ")": -1}.get(line[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        out.append(line[start + len("$(shell "):i].strip())
+        start = line.find("$(shell ", i)
+    match = _ASSIGN.match(line)
+    if match is not None and match.group(2) == "!=" and not line.startswith("\t"):
+        out.append(match.group(3))
+    return out
 
 
 def expand(line: str, known: dict[str, str]) -> str:
