@@ -155,6 +155,48 @@ def test_mock_patch_imports_its_module(tmp_path: Path) -> None:
         (2, "auth_util.py", "import", "mock-patch", "likely", True)}
 
 
+REGISTRY = {"app/__init__.py": "", "app/plugins/__init__.py": "",
+            "app/plugins/mail.py": "", "app/plugins/chat.py": "", "app/plugins/sms.py": ""}
+
+
+def test_dotted_strings_of_a_module_that_imports_a_name_known_at_run_time(
+        tmp_path: Path) -> None:
+    # `import_module(modulename)` with the name split from a table of dotted strings: each
+    # string that names a repo module, or a name in one, may be what it imports (likely);
+    # a string naming no repo module (`os.path`, `json.dumps`) and one whose module is
+    # missing give nothing
+    files = {**REGISTRY, "app/models.py": text("""
+        from importlib import import_module
+        PLUGINS = {
+            "mail": ("Mail", "app.plugins.mail.Mailer"),
+            "chat": ("Chat", "app.plugins.chat"),
+            "path": ("Path", "os.path"),
+            "gone": ("Gone", "app.plugins.gone.Gone"),
+        }
+        def plugin(kind):
+            modulename, classname = PLUGINS[kind][1].rsplit(".", 1)
+            return getattr(import_module(modulename), classname)
+        """)}
+    got = rules(tmp_path, files, "app/models.py")
+    assert got == {
+        (line, target, "import", rule, "likely", True) for line, found in (
+            (3, "app/plugins/mail.py"), (4, "app/plugins/chat.py"))
+        for target, rule in (("app/__init__.py", "import_module-registry+package"),
+                             ("app/plugins/__init__.py", "import_module-registry+package"),
+                             (found, "import_module-registry"))}
+
+
+def test_trap_dotted_strings_where_every_import_is_named(tmp_path: Path) -> None:
+    # the same table, but the module only imports literal names: the table is data
+    files = {**REGISTRY, "app/models.py": text("""
+        from importlib import import_module
+        PLUGINS = {"mail": "app.plugins.mail.Mailer", "chat": "app.plugins.chat"}
+        SMS = import_module("app.plugins.sms")
+        """)}
+    assert {(line, target) for line, target, *_ in rules(tmp_path, files, "app/models.py")} == {
+        (3, "app/__init__.py"), (3, "app/plugins/__init__.py"), (3, "app/plugins/sms.py")}
+
+
 def test_setup_py_scripts_modules_and_entry_points(tmp_path: Path) -> None:
     files = {"t/bqutil/__init__.py": "", "t/bqutil/explain.py": "", "t/cli.py": "",
              "t/single.py": "", "t/setup.py": text("""

@@ -85,6 +85,8 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     scan.visit(tree)
     if _django_settings(tree):
         scan.settings(tree)
+    if scan.dynamic:
+        scan.registry(tree)
     lower_named(scan.shell.hits, scan.images(), src.path)
     if scan.setup:  # a project without other project files: its tests are collected from here
         from .entrypoints import default_rows
@@ -240,6 +242,7 @@ class PyScan:
         self.setup = src.path.endswith("setup.py")
         self._hot: list[int] | None = None
         self._imports: list[int] | None = None  # lines naming `import` anywhere
+        self.dynamic = False  # imports a module whose name is known only at run time
 
     def visit(self, node: ast.AST) -> None:
         """Statements in order: imports, assignments (constants a later call may use), and the
@@ -563,6 +566,8 @@ class PyScan:
 
     def _named_module(self, node: ast.Call, name: str) -> None:
         value = value_of(node.args[0], self.variables, self.src.path)
+        if value is None and not name.endswith("run_module"):
+            self.dynamic = True  # a name known at run time: perhaps one of its dotted strings
         if not value or value.startswith((ANCHOR, "/", ".")):
             return
         if name.endswith("run_module"):
@@ -617,22 +622,37 @@ class PyScan:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             installed = any(isinstance(t, ast.Name) and t.id == "INSTALLED_APPS" for t in targets)
             for const in ast.walk(node.value):
-                dotted_name = _dotted_constant(const)
-                if not dotted_name or not isinstance(const, ast.Constant):
-                    continue
-                parts = dotted_name.split(".")
-                # a name in a module, not a lone top package (`"hc.sqlite"`, a file name)
-                for cut in range(len(parts), 1 if len(parts) > 2 else len(parts) - 1, -1):
-                    if self._module(".".join(parts[:cut]), const.lineno, "django-settings",
-                                    confidence=LIKELY):
-                        if installed and cut == len(parts):
-                            apps.append((dotted_name, const.lineno))
-                        break
+                cut = self._dotted(const, "django-settings")
+                if installed and cut and cut == len(_dotted_constant(const).split(".")):
+                    apps.append((_dotted_constant(const), const.lineno))
         admin = any(isinstance(c, ast.Constant) and c.value == "django.contrib.admin"
                     for c in ast.walk(tree))
         for app, line in apps:
             for sub in ("apps", "models", *(("admin",) if admin else ())):
                 self._module(f"{app}.{sub}", line, "django-app", confidence=LIKELY)
+
+    def registry(self, tree: ast.Module) -> None:
+        """A module that imports a module named at run time (`import_module(modulename)`, the
+        name split from a table's `"pkg.integrations.zulip.transport.Zulip"`): each dotted
+        string of the module that names a repo module, or a name in one, may be what it
+        imports (`likely`, rule import_module-registry)."""
+        for const in ast.walk(tree):
+            self._dotted(const, "import_module-registry", deepest=True)
+
+    def _dotted(self, const: ast.AST, rule: str, deepest: bool = False) -> int:
+        """Rows to the repo module a dotted string constant names, or the module holding the
+        name it names (with `deepest`, only the module one part up; else any package up to
+        the second part); how many of its parts the module has, 0 if none."""
+        dotted_name = _dotted_constant(const)
+        if not dotted_name or not isinstance(const, ast.Constant):
+            return 0
+        parts = dotted_name.split(".")
+        # a name in a module, not a lone top package (`"hc.sqlite"`, a file name)
+        last = len(parts) - 2 if deepest else (1 if len(parts) > 2 else len(parts) - 1)
+        for cut in range(len(parts), max(last, 1), -1):
+            if self._module(".".join(parts[:cut]), const.lineno, rule, confidence=LIKELY):
+                return cut
+        return 0
 
     def _setup(self, node: ast.Call) -> None:
         from .entrypoints import setup_keywords
