@@ -623,8 +623,10 @@ class PyScan:
             installed = any(isinstance(t, ast.Name) and t.id == "INSTALLED_APPS" for t in targets)
             for const in ast.walk(node.value):
                 cut = self._dotted(const, "django-settings")
-                if installed and cut and cut == len(_dotted_constant(const).split(".")):
-                    apps.append((_dotted_constant(const), const.lineno))
+                name = _dotted_constant(const)
+                if installed and cut and cut == len(name.split(".")) \
+                        and isinstance(const, ast.Constant):
+                    apps.append((name, const.lineno))
         admin = any(isinstance(c, ast.Constant) and c.value == "django.contrib.admin"
                     for c in ast.walk(tree))
         for app, line in apps:
