@@ -49,4 +49,3 @@ def _report(results: Iterator[list[R]], chunks: list[Sequence[T]], stage: str,
         if progress:
             progress(stage, done, total)
         yield from part
-

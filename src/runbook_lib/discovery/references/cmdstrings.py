@@ -38,14 +38,14 @@ _INTERPRETERS = re.compile(r"^(?:python[\d.]*|pypy\d*|perl|ruby|node|" +
 
 def handed(node: shparse.Node, head: Word, sh: Shell) -> None:
     """Rows for the quoted command lines among the arguments of a command (module doc)."""
-    args = [a for a in node.children_by_field_name("argument") if a.type == "string"]
-    if not args:
-        return
     name = (head.value or "").rpartition("/")[2]
     quiet = _QUIET.get(name)
     if quiet is None:
         quiet = _QUIET[name] = not name or _TEXT.match(name) is not None
-    if quiet:
+    if quiet:  # before the arguments are read: most commands are `echo`, `grep`, `rm`...
+        return
+    args = [a for a in node.children_by_field_name("argument") if a.type == "string"]
+    if not args:
         return
     from .shwalk import nested, word
 

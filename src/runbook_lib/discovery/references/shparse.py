@@ -46,7 +46,7 @@ def nodes(root: Node) -> list[Node]:
 
 
 def text(node: Node) -> str:
-    return bytes(node.text).decode("utf-8", errors="replace")
+    return node.text.decode("utf-8", errors="replace")  # type: ignore[no-any-return]
 
 
 def row(node: Node) -> int:
