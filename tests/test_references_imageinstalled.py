@@ -159,3 +159,40 @@ def test_of_several_images_the_one_built_nearest_the_launcher(tmp_path: Path) ->
                                     "/u01/scripts/start.sh\n"}
     assert rules(tmp_path, files, "shop/samples/run.sh") == {
         (2, "shop/scripts/start.sh", "script", "docker-run+image", "likely", True)}
+
+
+CI_FILES = {"Dockerfile": "FROM python:3.12\nCOPY ci/ /opt/ci/\n",
+            "ci/run-tests.sh": "#!/bin/sh\necho test\n", "ci/env.sh": "#!/bin/sh\necho env\n",
+            "scripts/run.sh": "#!/bin/sh\necho run\n"}
+
+
+def test_the_container_command_is_found_past_its_own_options(tmp_path: Path) -> None:
+    # the image a variable: the command's own options (`-j 4`, `--env-file PATH`) are no
+    # `docker run` options; nothing after the image (`docker run --help`) breaks nothing
+    files = {**CI_FILES, "test.sh": text("""
+        #!/bin/sh
+        IMAGE=$1
+        ./scripts/run.sh
+        docker run --help
+        docker run --rm "$IMAGE" /opt/ci/run-tests.sh -j 4
+        docker run --rm "$IMAGE" /opt/ci/run-tests.sh --env-file /opt/ci/env.sh
+        docker run -it
+    """)}
+    assert rules(tmp_path, files, "test.sh") == {
+        (3, "scripts/run.sh", "script", "command", "certain", True),
+        (5, "ci/run-tests.sh", "script", "docker-run+image", "likely", True),
+        (6, "ci/run-tests.sh", "script", "docker-run+image", "likely", True),
+    }
+
+
+def test_trap_a_bound_path_and_an_upstream_image_are_not_the_repo_images(tmp_path: Path
+                                                                          ) -> None:
+    # a path a bind explains is the bound file's (docker-run); an image a repo Dockerfile is
+    # built FROM (python:3.12) runs upstream's files, not what the repo's image adds
+    files = {**CI_FILES, "test.sh": text("""
+        #!/bin/sh
+        docker run --rm -v "$PWD/scripts:/opt/ci" myimage /opt/ci/run.sh
+        docker run --rm python:3.12 /opt/ci/run-tests.sh
+    """)}
+    assert rules(tmp_path, files, "test.sh") == {
+        (2, "scripts/run.sh", "script", "docker-run", "likely", True)}

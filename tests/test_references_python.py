@@ -186,6 +186,19 @@ def test_dotted_strings_of_a_module_that_imports_a_name_known_at_run_time(
                              (found, "import_module-registry"))}
 
 
+def test_trap_dotted_strings_handed_to_a_call_are_no_registry(tmp_path: Path) -> None:
+    # a logger's name and a configuration key read like module paths, but nothing imports them
+    files = {**REGISTRY, "app/loader.py": text("""
+        import logging
+        from importlib import import_module
+        log = logging.getLogger("app.plugins.mail")
+        def load(config, name):
+            timeout = config.get("app.plugins.chat")
+            return import_module(name)
+        """)}
+    assert rules(tmp_path, files, "app/loader.py") == set()
+
+
 def test_trap_dotted_strings_where_every_import_is_named(tmp_path: Path) -> None:
     # the same table, but the module only imports literal names: the table is data
     files = {**REGISTRY, "app/models.py": text("""

@@ -62,3 +62,22 @@ def test_run_parts_runs_what_an_image_built_from_it_adds_to_the_folder(tmp_path:
     rows = live_rows(tmp_path, files)
     got = {t for s, line, t, rule in rows if s == "base/etc/runit/1" and rule == "run-parts"}
     assert got == {"base/etc/runit/1.d/cleanup-pids", "dev/ensure-database"}
+
+
+def test_trap_files_copied_over_or_renamed_out_of_run_parts_reach(tmp_path: Path) -> None:
+    # a later COPY to the same path replaces the first; a RUN writes over another; run-parts
+    # skips a name with a dot where it runs (`cleanup.disabled`) and runs `10-hook` whatever
+    # the repo file is called
+    files = {"Dockerfile": "FROM debian:12\nCOPY boot.sh /boot.sh\n"
+                           "COPY old-hook.sh /etc/hooks.d/hook\n"
+                           "COPY new-hook.sh /etc/hooks.d/hook\n"
+                           "COPY gone-hook.sh /etc/hooks.d/gone\n"
+                           "RUN echo 'exit 0' > /etc/hooks.d/gone\n"
+                           "COPY cleanup /etc/hooks.d/cleanup.disabled\n"
+                           "COPY ten-hook.sh /etc/hooks.d/10-hook\n",
+             "boot.sh": "#!/bin/sh\nrun-parts /etc/hooks.d\n",
+             "old-hook.sh": SH, "new-hook.sh": SH, "gone-hook.sh": SH, "cleanup": SH,
+             "ten-hook.sh": SH}
+    rows = live_rows(tmp_path, files)
+    got = {t for s, line, t, rule in rows if s == "boot.sh" and rule == "run-parts"}
+    assert got == {"new-hook.sh", "ten-hook.sh"}

@@ -127,6 +127,15 @@ def test_commands_make_runs_as_it_reads_the_makefile(tmp_path: Path) -> None:
         "Makefile", (2, "scripts/build.sh"), (3, "build.sh"), (8, "scripts/ops/backup.sh"))
 
 
+def test_trap_make_comments_and_escaped_shell_calls_run_nothing(tmp_path: Path) -> None:
+    files = {**SCRIPTS, "Makefile": text("""
+        # OLD := $(shell ./scripts/build.sh)
+        V := 1  # was: $(shell ./scripts/test.sh)
+        W = $$(shell ./scripts/ops/backup.sh)
+        """)}
+    assert scan_repo(tmp_path, files, only="Makefile") == set()
+
+
 def test_circleci_working_directory(tmp_path: Path) -> None:
     files = {**SCRIPTS, ".circleci/config.yml": text("""
         jobs:

@@ -355,11 +355,20 @@ def test_an_installer_that_clones_its_own_repo_runs_the_clone(tmp_path: Path) ->
 
 
 def test_trap_a_clone_of_another_repo_into_a_folder(tmp_path: Path) -> None:
+    # another name; the repo's own name but not its origin (a namesake); a mirror
     files = {"setup.sh": "", "install.sh": text("""
         #!/bin/bash
         git clone https://example.com/acme/other.git /var/app
         cd /var/app && ./setup.sh
+        git clone git@example.com:someone/repo.git /opt/theirs
+        sh /opt/theirs/setup.sh
+        git clone --mirror https://example.com/acme/repo.git /srv/mirror
+        sh /srv/mirror/setup.sh
     """)}
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text(
+        '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://example.com/acme/repo.git\n')
     assert rules(tmp_path, files, "install.sh") == set()
 
 

@@ -17,10 +17,11 @@ from .argv import ENGINES, Word, interpret, program
 from .installed import host
 from .lines import Hit
 from .model import LIKELY, RESOLVED
-from .resolve import Maps, Where, locate
+from .resolve import Maps, Where, locate, through_maps
 from .shwalk import Shell, act
 from .values import ANCHOR, norm
 
+IMAGE_PREFIX = "in-image:"  # a pending row: a container path, then the image word if literal
 _ENGINE_VAR = re.compile(r"DOCKER|PODMAN|CONTAINER_ENGINE|CONTAINER_CLI|ENGINE", re.I)
 # `docker run` options that take a value as the next word
 _VALUED = frozenset({
@@ -60,9 +61,10 @@ def container_run(words: list[Word], sh: Shell) -> None:
     command = words[i + 1:]
     entry = options.get("--entrypoint", [])[-1:]
     command = [*entry, *command]
-    _in_image([*entry, *_tail(words, i)], sh)
     binds = _binds(options, sh)
     maps: Maps = sorted(((t, r) for t, r, _ in binds), key=lambda m: len(m[0]), reverse=True)
+    image, tail = _tail(words, i)
+    _in_image(image, [*entry, *tail], maps, sh)
     if not command or not maps:
         return
     workdir = next((w.value for w in reversed(options.get("-w", []) + options.get(
@@ -82,42 +84,54 @@ def container_run(words: list[Word], sh: Shell) -> None:
     sh.hits[start:] = [replace(h, line=files.get(h.target, h.line)) for h in sh.hits[start:]]
 
 
-IMAGE_PREFIX = "in-image:"
-
-
-def _tail(words: list[Word], i: int) -> list[Word]:
-    """The container's command line: after the image at `i`; or, where `i` is an unknown word
-    and a literal option follows it (`$links --name x $image /sbin/boot`: the unknown words may
-    be options), after the last literal option, its value, the unknown words after them and the
-image, when a known word is there."""
-    last = max((k for k in range(i + 1, len(words)) if (words[k].value or "").startswith("-")),
-               default=None)
-    if words[i].value is not None or last is None:
-        return words[i + 1:]
-    k = last + 1
-    flag = (words[last].value or "").partition("=")
-    if flag[0] in _VALUED and not flag[1]:
+def _tail(words: list[Word], i: int) -> tuple[Word | None, list[Word]]:
+    """The image word (None where unknown) and the container's command line: after the image
+    at `i`; or, where `i` is an unknown word and a literal option follows it before the
+    command (`$links --name x $image /sbin/boot`: the unknown words may be options), after the
+    last such option, its value, the unknown words after them and the image, when a known word
+    is there. The command starts at the first absolute path that is no option's value."""
+    last = None
+    k = i + 1
+    while k < len(words):
+        value = words[k].value or ""
+        if value.startswith("-"):
+            last = k
+            k += 2 if value in _VALUED else 1
+            continue
+        if value.startswith("/"):
+            break
         k += 1
+    if i >= len(words) or words[i].value is not None or last is None:
+        return (words[i] if i < len(words) and words[i].value is not None else None,
+                words[i + 1:])
+    k = last + (2 if words[last].value in _VALUED else 1)
     while k < len(words) and words[k].value is None:
         k += 1
+    image = None
     if k < len(words) and not (words[k].value or "").startswith("/"):
-        k += 1  # a known word there is the image (an image is never an absolute path)
-    return words[k:]
+        image = words[k]  # a known word there is the image (an image is never an absolute path)
+        k += 1
+    return image, words[k:]
 
 
-def _in_image(command: list[Word], sh: Shell) -> None:
-    """The absolute paths the container's command runs, kept for the end: a script a Dockerfile
-    of the repo puts there is what the container runs, if the image is one the repo builds
-    (imageinstalled.py; the image is rarely known, so the row is `likely`)."""
+def _in_image(image: Word | None, command: list[Word], binds: Maps, sh: Shell) -> None:
+    """The absolute paths the container's command runs that no bind explains, kept for the end
+    with the image word if it is literal: a script a Dockerfile of the repo puts there is what
+    the container runs, if the image is one the repo builds (imageinstalled.py, `likely`)."""
     if not command or not host(sh):
         return
+    name = image.value if image is not None and image.value else ""
     for action in interpret(command, "docker-run"):
         w = action.words[0] if action.what in ("run", "source", "run-file") else None
-        if w is not None and (w.value or "").startswith("/"):
-            path = posixpath.normpath(w.value or "")
-            sh.hits.append(Hit(w.line, RESOLVED, path, False, f"{sh.rule}>{action.rule}"
-                               if sh.rule else action.rule, LIKELY, sh.kind, True,
-                               via=IMAGE_PREFIX + path))
+        if w is None or not (w.value or "").startswith("/"):
+            continue
+        path = posixpath.normpath(w.value or "")
+        if through_maps(path, binds, sh.lk) is not None:
+            continue  # a bound repo file: the bind's row (container_run)
+        rule = f"{sh.rule}>{action.rule}" if sh.rule else action.rule
+        sh.hits.append(Hit(line=w.line, status=RESOLVED, target=path, comment=False,
+                           rule=rule, confidence=LIKELY, kind=sh.kind, live=True,
+                           via=f"{IMAGE_PREFIX}{path}\n{name}"))
 
 
 def _binds(options: dict[str, list[Word]], sh: Shell) -> list[tuple[str, str, int]]:

@@ -16,9 +16,11 @@ image holds, and a command run by name are none.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from .baseimage import published, untagged
 from .dockerrun import IMAGE_PREFIX
 from .facts import Image
 from .installed import BARE, PREFIX
@@ -27,6 +29,9 @@ from .lookup import Lookup
 from .model import Reference
 from .resolve import GONE, through_maps
 
+_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.MULTILINE | re.IGNORECASE)
+_TAGGED = re.compile(r"(?:docker|podman|buildah)\s+(?:image\s+)?(?:build|buildx\s+build|bud)\b"
+                     r"[^\n]*?\s(?:-t|--tag)[= ]\s*[\"']?([^\s\"']+)")
 Copies = dict[str, dict[str, str | None]]  # Dockerfile -> {image path: script its RUN put there}
 
 
@@ -49,8 +54,9 @@ def image_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
     out = []
     for via, row in pending_rows:
         if via.startswith(IMAGE_PREFIX):  # a container's command: an image the repo builds
-            path = via[len(IMAGE_PREFIX):]
-            running = _nearest(source, [i for i in images if _held(path, copies, [i], lk)])
+            path, _, name = via[len(IMAGE_PREFIX):].partition("\n")
+            running = _nearest(source, _named(name, [i for i in images
+                                                    if _held(path, copies, [i], lk)], lk))
         elif not via.startswith(PREFIX) or via[len(PREFIX):] in host or row.rule.endswith(BARE):
             continue  # a name run on the host's PATH is not looked up in an image
         else:
@@ -60,6 +66,52 @@ def image_rows(pending_rows: Iterable[tuple[str, Reference]], source: str,
             out.append(replace(row, target=target,
                                rule=row.rule.removesuffix("+installed") + "+image"))
     return out
+
+
+def _named(name: str, images: list[Image], lk: Lookup) -> list[Image]:
+    """The images `docker run NAME` may run: the one the repo builds under that name (a
+    compose service's `image:`, the one Dockerfile in a folder of that name); none for an
+    upstream image a repo Dockerfile is built FROM (`postgres:15`: upstream's own files); else
+    any (an unknown image, or one a build script tags: `docker build -t NAME .`)."""
+    if not name:
+        return images
+    facts = lk.facts
+    built = published(name, facts.built_as, lk) if facts is not None else None
+    if built is not None:
+        return [img for img in images if img.dockerfile == built]
+    return [] if untagged(name) in _upstream(lk) else images
+
+
+def _upstream(lk: Lookup) -> frozenset[str]:
+    """The images the repo's Dockerfiles are built FROM (untagged) that no build script beside
+    a Dockerfile tags (`docker build -t 12213-domain .` makes a base of the repo's own), read
+    once per run."""
+    found: frozenset[str] | None = lk.memo.get("image-upstream")
+    if found is None:
+        bases: set[str] = set()
+        tags: set[str] = set()
+        dockerfiles = {p for p in lk.index.files if source_kind(p) == "dockerfile"}
+        folders = {posixpath.dirname(p) for p in dockerfiles}
+        for path in sorted(lk.index.files):
+            if posixpath.dirname(path) not in folders:
+                continue
+            text = _text(lk, path)
+            if path in dockerfiles:
+                bases |= {untagged(m) for m in _FROM.findall(text)}
+            else:
+                tags |= {untagged(m) for m in _TAGGED.findall(text)}
+        found = lk.memo["image-upstream"] = frozenset(bases - tags)
+    return found
+
+
+def _text(lk: Lookup, path: str) -> str:
+    root = lk.root
+    if root is None:
+        return ""
+    try:
+        return (root / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _nearest(source: str, images: list[Image]) -> list[Image]:

@@ -19,6 +19,7 @@ _REF = re.compile(r"\$[({]([A-Za-z_][\w.-]*)[)}]")
 _HERE = re.compile(r"\$[({](?:CURDIR|dir\s+\$[({](?:lastword|firstword)\s+\$[({]MAKEFILE_LIST"
                    r"[)}][)}]|shell\s+pwd)[)}]/?")
 _UNKNOWN = re.compile(r"\$\(([^()]*)\)")
+_COMMENT = re.compile(r"(?<!\\)#")
 
 
 def extract_make(src: Source) -> Iterator[Hit]:
@@ -48,20 +49,26 @@ def extract_make(src: Source) -> Iterator[Hit]:
 
 def shell_calls(line: str) -> list[str]:
     """The commands of make's `$(shell CMD)` calls on a line (`VERSION := $(shell bin/tool
-    --version)`), parentheses balanced; `!=` assignments are shell commands too."""
+    --version)`), parentheses balanced; `!=` assignments are shell commands too. Outside a
+    recipe `#` starts a comment (`\\#` does not); `$$(shell ...)` is text for the shell."""
+    recipe = line.startswith("\t")
+    if not recipe:
+        line = _COMMENT.split(line, 1)[0]
     out = []
-    start = line.find("$(shell ")
+    start = line.find("(shell ")
     while start >= 0:
-        depth, i = 0, start + 1  # at the `(`
+        dollars = len(line[:start]) - len(line[:start].rstrip("$"))
+        depth, i = 0, start  # at the `(`
         while i < len(line):
             depth += {"(": 1, ")": -1}.get(line[i], 0)
             if depth == 0:
                 break
             i += 1
-        out.append(line[start + len("$(shell "):i].strip())
-        start = line.find("$(shell ", i)
+        if dollars % 2:
+            out.append(line[start + len("(shell "):i].strip())
+        start = line.find("(shell ", i)
     match = _ASSIGN.match(line)
-    if match is not None and match.group(2) == "!=" and not line.startswith("\t"):
+    if match is not None and match.group(2) == "!=" and not recipe:
         out.append(match.group(3))
     return out
 

@@ -79,8 +79,7 @@ def scan_python(src: Source) -> tuple[list[Hit], FileNotes]:
     except (SyntaxError, ValueError, RecursionError):
         return _import_statements(src), FileNotes()
     loaders = folder_loaders(tree) if any(t in text for t in LOADS_TEXT) else set()
-    scan = PyScan(src, _direct(src, tree), loaders)
-    scan._hot = hot
+    scan = PyScan(src, _direct(src, tree), loaders, hot)
     scan.scope.tree = tree
     scan.visit(tree)
     if _django_settings(tree):
@@ -225,7 +224,8 @@ def _parse_import(scan: PyScan, statement: str, line: int) -> None:
 
 
 class PyScan:
-    def __init__(self, src: Source, direct: bool, loaders: set[str] | None = None) -> None:
+    def __init__(self, src: Source, direct: bool, loaders: set[str] | None = None,
+                 hot: list[int] | None = None) -> None:
         self.src = src
         self.direct = direct
         self.loaders = loaders or set()  # this module's folder loaders (pyloaders.py)
@@ -240,7 +240,7 @@ class PyScan:
         self._roots: list[Root] | None = None
         self._extra = 0
         self.setup = src.path.endswith("setup.py")
-        self._hot: list[int] | None = None
+        self._hot = hot  # the lines that name something able to run a file (_hot_lines)
         self._imports: list[int] | None = None  # lines naming `import` anywhere
         self.dynamic = False  # imports a module whose name is known only at run time
 
@@ -637,9 +637,21 @@ class PyScan:
         """A module that imports a module named at run time (`import_module(modulename)`, the
         name split from a table's `"pkg.integrations.zulip.transport.Zulip"`): each dotted
         string of the module that names a repo module, or a name in one, may be what it
-        imports (`likely`, rule import_module-registry)."""
-        for const in ast.walk(tree):
-            self._dotted(const, "import_module-registry", deepest=True)
+        imports (`likely`, rule import_module-registry). Only data counts: an element of a
+        dict, list, tuple or set, or an assigned value; not a call's argument
+        (`getLogger("pkg.worker")`, `config.get("pkg.settings")`)."""
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Dict):
+                items: list[ast.expr | None] = [*node.keys, *node.values]
+            elif isinstance(node, ast.List | ast.Tuple | ast.Set):
+                items = list(node.elts)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                items = [node.value]
+            else:
+                continue
+            for item in items:
+                if item is not None:
+                    self._dotted(item, "import_module-registry", deepest=True)
 
     def _dotted(self, const: ast.AST, rule: str, deepest: bool = False) -> int:
         """Rows to the repo module a dotted string constant names, or the module holding the

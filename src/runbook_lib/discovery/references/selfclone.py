@@ -6,11 +6,13 @@ From there on in the file that absolute folder stands for the repo root, as a de
 clone is of the remote, perhaps of another branch (`--branch "$BRANCH"`), whose files a
 rewrite of this file's lines would not match. A clone of another repository, or into a
 relative folder (resolve.py's own_checkout reads a relative path that starts with the repo's
-name), adds nothing."""
+name), adds nothing; so does a clone of a repository of the same name that is not this
+checkout's `origin` (where the origin is a hosted URL), and a `--bare` or `--mirror` clone."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
 from .argv import Word
@@ -18,11 +20,37 @@ from .argv import Word
 if TYPE_CHECKING:
     from .shwalk import Shell
 
+_HOSTED = re.compile(r"^(?:[a-z+]+://(?:[^@/]+@)?[^/]+/|[^@\s]+@[^:\s]+:)(?:.*/)?"
+                     r"([^/\s]+)/([^/\s]+?)(?:\.git)?/?$")
 # `git clone` options that take the next word as their value
 _VALUED = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config",
                      "--reference", "--reference-if-able", "-j", "--jobs", "--filter",
                      "--template", "--separate-git-dir", "-u", "--upload-pack",
                      "--shallow-since", "--shallow-exclude", "--server-option"})
+
+
+def _owner_name(url: str) -> tuple[str, str] | None:
+    """(owner, name) of a hosted repository's URL (`https://host/owner/name.git`,
+    `git@host:owner/name.git`), lower case; None for a local path or anything else."""
+    match = _HOSTED.match(url.strip())
+    return (match.group(1).lower(), match.group(2).lower()) if match else None
+
+
+def _origin(sh: Shell) -> tuple[str, str] | None:
+    """The checkout's own `origin` (owner, name), read once per run from its git config."""
+    memo = sh.lk.memo
+    if "origin" not in memo:
+        memo["origin"] = None
+        root = sh.lk.root
+        config = root / ".git" / "config" if root is not None else None
+        if config is not None and config.is_file():
+            text = config.read_text(encoding="utf-8", errors="replace")
+            section = text.partition('[remote "origin"]')[2].partition("\n[")[0]
+            url = next((line.partition("=")[2] for line in section.splitlines()
+                        if line.strip().startswith("url")), "")
+            memo["origin"] = _owner_name(url)
+    found: tuple[str, str] | None = memo["origin"]
+    return found
 
 
 def cloned(words: list[Word], sh: Shell) -> None:
@@ -39,6 +67,8 @@ def cloned(words: list[Word], sh: Shell) -> None:
         if value == "--":
             plain += words[i + 1:]
             break
+        if value in ("--bare", "--mirror"):
+            return  # no work tree: nothing there runs
         if value.startswith("-"):
             i += 2 if value in _VALUED else 1
             continue
@@ -48,6 +78,9 @@ def cloned(words: list[Word], sh: Shell) -> None:
         return
     name = plain[0].value.rstrip("/").rpartition("/")[2].rpartition(":")[2]
     dest = plain[1].value
+    origin, url = _origin(sh), _owner_name(plain[0].value)
+    if origin is not None and url is not None and origin != url:
+        return  # a repository of the same name, elsewhere (a fork's upstream, a namesake)
     if name.removesuffix(".git") in sh.lk.repo_names and dest.startswith("/"):
         folder = posixpath.normpath(dest)
         if folder != "/" and folder not in sh.where.clones:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .resolve import GONE, OUTSIDE, absolute
+from .resolve import GONE, OUTSIDE, absolute, through_maps
 from .values import ANCHOR, norm
 
 if TYPE_CHECKING:
@@ -24,8 +25,10 @@ GLOB_MAX = 40  # a glob or a partly known path matching more than this is not fo
 _MAGIC = "*?["
 
 
-def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
-    """Scripts a glob value matches (relative ones against the working folder)."""
+def glob(pattern: str, sh: Shell, strict: bool = False,
+         accept: Callable[[str], object] | None = None) -> list[str]:
+    """Scripts a glob value matches (relative ones against the working folder); with `accept`,
+    only those whose name where they run passes it (run-parts' naming rule)."""
     anchored = pattern.startswith(ANCHOR)
     path = pattern[1:] if anchored else pattern
     folder, _, name = path.rpartition("/")
@@ -37,26 +40,31 @@ def glob(pattern: str, sh: Shell, strict: bool = False) -> list[str]:
     out: list[str] = []
     for repo in _repo_folders(folder, anchored, sh):
         out += [p for p in _scripts_in(repo, deep, sh)
-                if fnmatch.fnmatchcase(posixpath.basename(p), name)]
+                if fnmatch.fnmatchcase(posixpath.basename(p), name)
+                and (accept is None or accept(posixpath.basename(p)))]
         if out:
             break
     if folder.startswith("/") and not anchored and not deep:
-        out += _copied_into(posixpath.normpath(folder), name, sh)
+        out += _copied_into(posixpath.normpath(folder), name, sh, accept)
     found = sorted(set(out))
     return found if len(found) <= GLOB_MAX else []
 
 
-def _copied_into(folder: str, name: str, sh: Shell) -> list[str]:
+def _copied_into(folder: str, name: str, sh: Shell,
+                 accept: Callable[[str], object] | None) -> list[str]:
     """Scripts an image copies one by one into a container folder (`ADD ensure-database
     /etc/runit/1.d/ensure-database`, perhaps in an image built FROM the one whose folder copy
-    the glob also reaches), matched by the name they have there."""
+    the glob also reaches), matched by the name they have there, and only where no later copy
+    or RUN replaced them."""
     out = []
     for prefix, repo in sh.where.maps:
-        if repo is not None and posixpath.dirname(prefix) == folder \
-                and fnmatch.fnmatchcase(posixpath.basename(prefix), name):
-            target = sh.lk.find(repo)
-            if target is not None:
-                out.append(target)
+        there = posixpath.basename(prefix)
+        if repo is None or posixpath.dirname(prefix) != folder \
+                or not fnmatch.fnmatchcase(there, name) or (accept and not accept(there)):
+            continue
+        target = sh.lk.find(repo)
+        if target is not None and through_maps(prefix, sh.where.maps, sh.lk) == repo:
+            out.append(target)
     return out
 
 

@@ -495,9 +495,8 @@ def _run_parts(w: Word, rule: str, sh: Shell) -> None:
     executable bit and the options decide at run time)."""
     if w.value is None or any(c in w.value for c in "*?["):
         return
-    for target in glob(w.value.rstrip("/") + "/*", sh):
-        if _RUN_PARTS_NAME.match(target.rpartition("/")[2]):
-            sh.add(w.line, Found(RESOLVED, target, LIKELY), rule)
+    for target in glob(w.value.rstrip("/") + "/*", sh, accept=_RUN_PARTS_NAME.match):
+        sh.add(w.line, Found(RESOLVED, target, LIKELY), rule)
 
 
 def _bare(w: Word, rule: str, sh: Shell) -> None:
