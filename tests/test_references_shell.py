@@ -354,6 +354,20 @@ def test_an_installer_that_clones_its_own_repo_runs_the_clone(tmp_path: Path) ->
     }
 
 
+def test_a_clone_made_with_sudo_and_a_cron_line_written_after_it(tmp_path: Path) -> None:
+    files = {"backup.sh": "", "setup.sh": "", "install.sh": text("""
+        #!/bin/bash
+        sudo -u app git clone https://example.com/acme/repo.git /srv/app
+        /srv/app/setup.sh
+        cat > /etc/cron.d/app <<EOF
+        0 3 * * * app /srv/app/backup.sh
+        EOF
+    """)}
+    assert {(line, target, confidence) for line, target, _, _, confidence, _
+            in rules(tmp_path, files, "install.sh")} == {
+        (3, "setup.sh", "likely"), (5, "backup.sh", "likely")}
+
+
 def test_trap_a_clone_of_another_repo_into_a_folder(tmp_path: Path) -> None:
     # another name; the repo's own name but not its origin (a namesake); a mirror
     files = {"setup.sh": "", "install.sh": text("""

@@ -54,7 +54,15 @@ def _origin(sh: Shell) -> tuple[str, str] | None:
 
 
 def cloned(words: list[Word], sh: Shell) -> None:
-    """Note the folder a `git clone` of this repo puts its checkout in (words[0] is `git`)."""
+    """Note the folder a `git clone` of this repo puts its checkout in (words[0] is `git`, or
+    `sudo` with its options before it)."""
+    if words and words[0].value == "sudo":
+        i = 1
+        while i < len(words) and (words[i].value or "").startswith("-"):
+            i += 2 if words[i].value in ("-u", "-g") else 1
+        words = words[i:]
+    if not words or words[0].value != "git":
+        return
     i = 1
     while i < len(words) and (words[i].value or "").startswith("-"):  # `git -C DIR clone`
         i += 2 if words[i].value in ("-C", "-c") else 1

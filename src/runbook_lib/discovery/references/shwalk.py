@@ -252,7 +252,7 @@ def _command(node: Node, sh: Shell) -> None:
         if is_engine(head):
             container_run([head, *(word(a, sh) for a in node.children_by_field_name("argument"))],
                           sh)
-    if head.value == "git":
+    if head.value in ("git", "sudo"):
         from .selfclone import cloned
 
         cloned([head, *(word(a, sh) for a in node.children_by_field_name("argument"))], sh)

@@ -182,7 +182,7 @@ def _code(code: str, row: int, sh: Shell, rule: str, confidence: str, remote: bo
         nested(code, sh.fixed or row + sh.line0 + 1, sh, rule, confidence)
         return
     where = Where(sh.where.file, sh.where.bases, {} if fresh else dict(sh.where.variables),
-                  sh.where.maps, sh.where.workdir)
+                  sh.where.maps, sh.where.workdir, clones=sh.where.clones)
     inner = Shell(where, sh.lk, cd=() if fresh else sh.cd, line0=row + sh.line0,
                   remote=sh.remote or remote, confidence=LIKELY if LIKELY in (
                       confidence, sh.confidence) else sh.confidence,
