@@ -110,10 +110,13 @@ def published(name: str, built_as: dict[str, str], lk: Lookup) -> str | None:
 def lower_named(hits: list[Hit], images: list[Image], path: str) -> None:
     """Rows of a script in `images` that reach a folder only a service running the image by
     name mounts (`image: org/app` with `./conf/:/etc/app/`) become `likely`: that the service
-    runs this image is a guess. Rows of a script inside that folder keep their own."""
+    runs this image is a guess. Rows of a script inside that folder keep their own. So are the
+    rows to any file an image whose build context is itself a guess (copycontext.py) copies."""
     folders = {repo.rstrip("/") for image in images for _, repo in image.named_mounts
                if repo is not None}
     folders = {f for f in folders if f and path != f and not path.startswith(f + "/")}
+    folders |= {repo.rstrip("/") for image in images if image.guessed
+                for _, repo in image.copies if repo}
     for i, hit in enumerate(hits):
         if any(hit.target == f or hit.target.startswith(f + "/") for f in folders):
             hits[i] = replace(hit, confidence=LIKELY)

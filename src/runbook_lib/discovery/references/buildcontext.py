@@ -21,6 +21,7 @@ import shlex
 from collections.abc import Callable, Iterator
 
 from .composefile import compose_contexts
+from .copycontext import inferred_contexts
 from .kinds import is_tox, source_kind
 from .lookup import Lookup
 from .values import norm
@@ -40,8 +41,10 @@ _OPERATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;"})
 
 
 def all_contexts(lk: Lookup, read: Callable[[str], str | None]) -> dict[str, str]:
-    """Dockerfile path -> its build context; a compose file's `build:` wins over a command line."""
-    return {**build_contexts(lk, read), **compose_contexts(lk, read)}
+    """Dockerfile path -> its build context; a compose file's `build:` wins over a command line,
+    and either over the folder the Dockerfile's own sources are named from (copycontext.py)."""
+    known = {**build_contexts(lk, read), **compose_contexts(lk, read)}
+    return {**inferred_contexts(lk, read, known), **known}
 
 
 def build_contexts(lk: Lookup, read: Callable[[str], str | None]) -> dict[str, str]:

@@ -15,12 +15,13 @@ from typing import Any
 from .argv import SHELLS, Word, interpret, program
 from .baseimage import lower, repo_image
 from .buildcontext import all_contexts
+from .copycontext import guessed
 from .dockercopy import Stage, copied, line_of, map_copy
 from .facts import FileNotes
 from .imagepath import DEFAULT_PATH, path_commands, search_path
 from .lines import Hit
 from .lookup import Lookup
-from .model import CERTAIN
+from .model import CERTAIN, LIKELY
 from .resolve import GONE, OUTSIDE, Where, absolute
 from .shwalk import Shell, act, walk
 from .source import Source
@@ -63,6 +64,8 @@ def scan_dockerfile(src: Source) -> tuple[list[Hit], FileNotes]:
     (`installs`, read by imageinstalled.py for the host code that runs those paths)."""
     context = context_of(src.path, src.lookup, src)
     shell = src.shell(src.where())
+    if guessed(src.path, src.lookup):  # a context inferred from its sources (copycontext.py)
+        shell.confidence = LIKELY
     later: list[tuple[Any, Stage]] = []
     for command, stage in walk_stages(parse("\n".join(src.lines)), context, src.lookup):
         if command.cmd in ("COPY", "ADD"):

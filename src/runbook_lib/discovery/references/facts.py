@@ -54,6 +54,7 @@ class Image:
     # bind mounts of compose services that run it by name without building it (`image:
     # owner/app`): a guess that this is that image, so rows through them are `likely`
     named_mounts: Maps = field(default_factory=list)
+    guessed: bool = False  # its build context is inferred from its sources (copycontext.py)
 
 
 @dataclass(slots=True)

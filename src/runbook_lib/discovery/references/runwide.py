@@ -14,6 +14,7 @@ from pathlib import Path
 from .baseimage import published, untagged
 from .bats import make_exports
 from .composefile import Service, read_services
+from .copycontext import guessed
 from .dockerfile import image, parse
 from .facts import Facts, Image
 from .imagepath import path_commands, search_path
@@ -57,6 +58,8 @@ def prepare_lookup(lk: Lookup, root: Path) -> None:
     lk.facts = facts
     pythonpath: list[tuple[str, str]] = []
     for img in facts.images:
+        if img.guessed:  # its WORKDIR's folder in the repo is a guess: no certain import root
+            continue
         where = Where(img.dockerfile, (), maps=[m for m in img.maps if m not in img.named_mounts])
         for folder in (img.workdir, *img.pythonpath):
             mapped = absolute(folder, where, lk)
@@ -92,7 +95,8 @@ def _images(lk: Lookup, root: Path) -> tuple[list[Image], dict[str, str]]:
         commands = path_commands(search_path(stage.env.get("PATH")), stage.maps, lk)
         own = len(stage.maps) - stage.inherited
         images[path] = Image(path, context, list(stage.maps), stage.workdir, env_path, pythonpath,
-                             commands, stage.maps[:own], stage.maps[own:])
+                             commands, stage.maps[:own], stage.maps[own:],
+                             guessed=guessed(path, lk))
     composed = [(path, read_services(_read(root, path) or "", posixpath.dirname(path)))
                 for path in sorted(lk.index.files) if source_kind(path) == "compose"]
     built_as: dict[str, str] = {}
