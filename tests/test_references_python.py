@@ -210,6 +210,26 @@ def test_trap_dotted_strings_where_every_import_is_named(tmp_path: Path) -> None
         (3, "app/__init__.py"), (3, "app/plugins/__init__.py"), (3, "app/plugins/sms.py")}
 
 
+def test_a_script_python_copies_is_needed_where_the_copy_runs(tmp_path: Path) -> None:
+    # `shutil.copyfile` into a folder a container mounts, then run there: the source is a
+    # file command's (file-op, likely), as `cp` in shell; other copies and strings are not
+    files = {"tests/fixtures/probe.py": "", "tools/dag_template.py": "",
+             "tests/test_ca.py": text("""
+        import shutil
+        from pathlib import Path
+        TEMPLATE = "tools/dag_template.py"
+        def test_ca(tmp_path):
+            shutil.copyfile("tests/fixtures/probe.py", "conf/probe.py")
+            shutil.copy(TEMPLATE, tmp_path / "dag.py")
+            settings = {"a": 1}.copy()
+            shutil.copyfile("/etc/hosts", tmp_path / "hosts")
+            Path("tools/dag_template.py").read_text()
+        """)}
+    assert rules(tmp_path, files, "tests/test_ca.py") == {
+        (5, "tests/fixtures/probe.py", "python", "file-op>shutil.copyfile", "likely", True),
+        (6, "tools/dag_template.py", "python", "file-op>shutil.copy", "likely", True)}
+
+
 def test_setup_py_scripts_modules_and_entry_points(tmp_path: Path) -> None:
     files = {"t/bqutil/__init__.py": "", "t/bqutil/explain.py": "", "t/cli.py": "",
              "t/single.py": "", "t/setup.py": text("""

@@ -22,6 +22,7 @@ from itertools import accumulate
 from .argv import Word, interpret
 from .baseimage import lower_named
 from .facts import FileNotes, Image
+from .fileops import COPIED, copied
 from .lines import Hit
 from .model import LIKELY, RESOLVED
 from .modules import Root, resolve_module, roots_for
@@ -43,6 +44,9 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "comm
                           "subprocess.getstatusoutput", "asyncio.create_subprocess_shell",
                           "create_subprocess_shell", "system"})
 _TESTINFRA = frozenset({"run", "check_output", "run_test", "run_expect"})  # on `host`
+# copies and moves: the source is needed where the copy runs (fileops.py, `file-op`, likely)
+_FILE_OPS = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
+                       "shutil.move"})
 _EXEC = re.compile(r"^os\.(exec|spawn)(l|lp|le|lpe|v|vp|ve|vpe)$")
 _IMPORT_ROWS = re.compile(r"^[ \t]*(?:import|from)[ \t]", re.M)
 _IMPORT = re.compile(r"\bimport\b")
@@ -52,7 +56,7 @@ _TRIPLE = re.compile(r"\"\"\"|'''")
 # (three times faster over a module; the few more lines it finds are only looked at)
 _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|Popen\s*\(|"
                    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawn)\s*\(|from os import|"
-                   r"runpy|import_module|__import__|"
+                   r"runpy|import_module|__import__|shutil\.(?:copy|move)|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
                    r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
@@ -418,6 +422,8 @@ class PyScan:
                     lambda line, found, rule: self.shell.add(line, found, rule))
         if name in _SUBPROCESS:
             self._argv(node)
+        elif name in _FILE_OPS and node.args:
+            self._file_op(node, name)
         elif name in _SHELL_CALLS and node.args:
             self._shell_code(node.args[0], node.lineno, name)
         elif _EXEC.match(name):
@@ -563,6 +569,13 @@ class PyScan:
         else:
             rest = args[2:]
         self._words([args[0], *rest], node.lineno, name)
+
+    def _file_op(self, node: ast.Call, name: str) -> None:
+        """`shutil.copyfile("tests/x.py", "conf/x.py")`: the source as a file command's."""
+        value = value_of(node.args[0], self.variables, self.src.path)
+        if value is not None:
+            copied(Word(value, value.lstrip(ANCHOR), node.lineno), f"{COPIED}>{name}",
+                   self.shell)
 
     def _named_module(self, node: ast.Call, name: str) -> None:
         value = value_of(node.args[0], self.variables, self.src.path)
