@@ -230,6 +230,30 @@ def test_a_script_python_copies_is_needed_where_the_copy_runs(tmp_path: Path) ->
         (6, "tools/dag_template.py", "python", "file-op>shutil.copy", "likely", True)}
 
 
+MIGRATIONS = {"migrations/env.py": "", "migrations/versions/0001_init.py": "",
+              "migrations/versions/0002_tags.py": "", "migrations/0001_warning.py": "",
+              "db/alt/env.py": "", "db/alt/versions/0001_other.py": ""}
+
+
+def test_flask_migrate_runs_alembic_on_its_folder(tmp_path: Path) -> None:
+    # `Migrate(...)` with no directory: `migrations` in the nearest folder up that holds one
+    # (env.py and every revision, not other files); `directory=` names another
+    files = {**MIGRATIONS, "app/__init__.py": text("""
+        from flask_migrate import Migrate
+        migrate = Migrate(compare_type=True)
+        """), "tools/alt.py": text("""
+        import flask_migrate
+        flask_migrate.Migrate(app, db, directory="db/alt")
+        """)}
+    assert rules(tmp_path, files, "app/__init__.py") == {
+        (2, path, "python", "flask-migrate", "likely", True)
+        for path in ("migrations/env.py", "migrations/versions/0001_init.py",
+                     "migrations/versions/0002_tags.py")}
+    assert {(line, target) for line, target, *_ in rules(tmp_path / "alt", files,
+                                                         "tools/alt.py")} == {
+        (2, "db/alt/env.py"), (2, "db/alt/versions/0001_other.py")}
+
+
 def test_setup_py_scripts_modules_and_entry_points(tmp_path: Path) -> None:
     files = {"t/bqutil/__init__.py": "", "t/bqutil/explain.py": "", "t/cli.py": "",
              "t/single.py": "", "t/setup.py": text("""

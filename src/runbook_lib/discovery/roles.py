@@ -47,7 +47,7 @@ TEST_RULES = frozenset({"pytest", "py.test", "unittest", "discover", "unittest-l
                         "django-test", "pytest-config", "pytest-default"})
 ENTRY_RULES = frozenset({"entry-point", "setup-py-modules", "setup-scripts",
                          "fastapi-entrypoint"})
-PLUGIN_RULES = frozenset({"alembic", "django-migrate"})
+PLUGIN_RULES = frozenset({"alembic", "django-migrate", "flask-migrate"})
 _TASKS = re.compile(r"\bcelery\b|\bshared_task\b|@\w+\.task\b|\binvoke\b")
 # files a tool loads by their conventional name, from the folder it is run in or pointed at
 CONVENTIONAL = frozenset({

@@ -29,7 +29,7 @@ from .modules import Root, resolve_module, roots_for
 from .pyexpr import UNKNOWN_WORD, dotted, holes, text_of, value_of
 from .pyloaders import LOADS_TEXT, folder_loaders, folder_modules, image_relative
 from .pyloaders import RULE as LOADER_RULE
-from .pytests import collect_tests, unittest_patterns
+from .pytests import alembic_revisions, collect_tests, unittest_patterns
 from .pyvolumes import Scope, mounted
 from .resolve import Found, Where
 from .shwalk import Shell, act, nested
@@ -56,7 +56,7 @@ _TRIPLE = re.compile(r"\"\"\"|'''")
 # (three times faster over a module; the few more lines it finds are only looked at)
 _RUNS = re.compile(r"subprocess\.\w+\s*\(|from subprocess import|Popen\s*\(|"
                    r"os\.(?:system|popen|exec\w*|spawn\w*|posix_spawn)\s*\(|from os import|"
-                   r"runpy|import_module|__import__|shutil\.(?:copy|move)|"
+                   r"runpy|import_module|__import__|shutil\.(?:copy|move)|Migrate\s*\(|"
                    r"spec_from_file|sys\.path|patch\s*\(|check_(?:call|output)\s*\(|"
                    r"create_subprocess|pexpect|getoutput|system\s*\(|run_path|run_module|"
                    r"\.discover\s*\(|"  # unittest's TestLoader().discover(start, pattern)
@@ -424,6 +424,8 @@ class PyScan:
             self._argv(node)
         elif name in _FILE_OPS and node.args:
             self._file_op(node, name)
+        elif name in ("Migrate", "flask_migrate.Migrate"):
+            self._flask_migrate(node)
         elif name in _SHELL_CALLS and node.args:
             self._shell_code(node.args[0], node.lineno, name)
         elif _EXEC.match(name):
@@ -576,6 +578,29 @@ class PyScan:
         if value is not None:
             copied(Word(value, value.lstrip(ANCHOR), node.lineno), f"{COPIED}>{name}",
                    self.shell)
+
+    def _flask_migrate(self, node: ast.Call) -> None:
+        """Flask-Migrate's `Migrate(app, db, directory="migrations")` runs alembic on that
+        folder (relative to the working folder: the nearest one up from this module that holds
+        it): its env.py and every revision (`flask-migrate`, likely)."""
+        directory = "migrations"
+        for kw in node.keywords:
+            if kw.arg == "directory":
+                value = value_of(kw.value, self.variables, self.src.path)
+                if value is None or value.startswith((ANCHOR, "/")):
+                    return
+                directory = value
+        folder = self.src.folder
+        while True:
+            base = norm(f"{folder}/{directory}" if folder else directory)
+            env = f"{base}/env.py" if base else "env.py"
+            if base is not None and self.src.lookup.find(env) is not None:
+                for path in alembic_revisions(base, self.src.lookup):
+                    self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY), "flask-migrate")
+                return
+            if not folder:
+                return
+            folder = posixpath.dirname(folder)
 
     def _named_module(self, node: ast.Call, name: str) -> None:
         value = value_of(node.args[0], self.variables, self.src.path)

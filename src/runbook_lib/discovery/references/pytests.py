@@ -171,8 +171,11 @@ def alembic_files(words: Sequence[Word], folder: str, lk: Lookup) -> list[str]:
             config = values[i + 1]
     text = read(lk, norm(folder + "/" + config) or config)
     base = alembic_location(text, folder)
-    if base is None:
-        return []
+    return [] if base is None else alembic_revisions(base, lk)
+
+
+def alembic_revisions(base: str, lk: Lookup) -> list[str]:
+    """What alembic runs of a script folder: its env.py and every revision under versions/."""
     return [p for p in under(base, lk)
             if p == base + "/env.py" or p.startswith(base + "/versions/")]
 
