@@ -50,3 +50,27 @@ def test_a_matrix_value_only_echoed_or_of_another_job_is_no_call(tmp_path: Path)
     got = rules(tmp_path, FILES, ".github/workflows/build.yml")
     assert not any(target == "tools/lint.sh" for _, target, *_ in got)
     assert {line for line, *_ in got} == {8, 9, 12}
+
+
+def test_a_matrix_value_that_is_only_an_argument_gives_no_row_of_its_own(tmp_path: Path
+                                                                         ) -> None:
+    # `bin/tool install ${{ matrix.version }}` runs bin/tool whatever the value: its row is on
+    # the step's line, not on each version's; a value that is part of the path
+    # (`./${{ matrix.os }}-build.sh`) keeps its own row beside the step's
+    files = {"bin/tool": "#!/bin/sh\necho tool\n", "alpine-build.sh": "#!/bin/sh\necho a\n",
+             ".github/workflows/versions.yml": """name: versions
+on: push
+jobs:
+  build:
+    strategy:
+      matrix:
+        version: ["3.10", "3.11"]
+        os: [alpine]
+    runs-on: ubuntu-latest
+    steps:
+      - run: bin/tool install ${{ matrix.version }}
+      - run: ./${{ matrix.os }}-build.sh
+"""}
+    got = {(line, target) for line, target, *_ in
+           rules(tmp_path, files, ".github/workflows/versions.yml")}
+    assert got == {(11, "bin/tool"), (8, "alpine-build.sh"), (12, "alpine-build.sh")}

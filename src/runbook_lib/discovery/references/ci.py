@@ -93,8 +93,9 @@ def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell, matrix: Matrix)
     for key in _RUN_KEYS:
         node = keys.get(key)
         if isinstance(node, yaml.ScalarNode) and node.value:
+            start = len(shell.hits)
             _code(node, src, shell)
-            _matrix_code(node, matrix, shell)
+            _matrix_code(node, matrix, shell, {h.target for h in shell.hits[start:]})
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:  # one shell for the whole list (GitLab)
                 if isinstance(item, yaml.ScalarNode):
@@ -127,9 +128,11 @@ def _code(node: yaml.ScalarNode, src: Source, shell: Shell, keep: bool = False) 
     walk(text, shell)
 
 
-def _matrix_code(node: yaml.ScalarNode, matrix: Matrix, shell: Shell) -> None:
+def _matrix_code(node: yaml.ScalarNode, matrix: Matrix, shell: Shell, own: set[str]) -> None:
     """`run: ${{ matrix.cmd }}`: the step runs each value of the job's matrix, and the row is
-    on the value's own line, where the path is written."""
+    on the value's own line, where the path is written; a file the step runs whatever the
+    value (`own`: `bin/tool install ${{ matrix.version }}`) has its row on the step alone,
+    unless the value is part of its path (`./${{ matrix.os }}-build.sh`)."""
     names = {m.group(1)[len("matrix."):] for m in _GHA.finditer(node.value)
              if m.group(1).startswith("matrix.")}
     for name in sorted(names & matrix.keys()):
@@ -139,7 +142,10 @@ def _matrix_code(node: yaml.ScalarNode, matrix: Matrix, shell: Shell) -> None:
                                                      node.value))
             saved, shell.rule = shell.rule, "matrix"
             shell.cd, shell.line0, shell.fixed = (), 0, item.start_mark.line + 1
+            start = len(shell.hits)
             walk(text, shell)
+            shell.hits[start:] = [h for h in shell.hits[start:]
+                                  if h.target not in own or item.value in h.target]
             shell.rule, shell.fixed = saved, 0
 
 
