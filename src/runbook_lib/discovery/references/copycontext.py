@@ -14,16 +14,13 @@ Dockerfile's own folder; so does a Dockerfile with no source or a source held in
 from __future__ import annotations
 
 import fnmatch
-import json
 import posixpath
-import re
 from collections.abc import Callable
 
 from .kinds import source_kind
 from .lookup import Lookup
 from .values import norm
 
-_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(.*?)\s*$", re.IGNORECASE | re.MULTILINE)
 INFERRED = "inferred-contexts"  # Lookup.memo key: the Dockerfiles whose context is guessed
 
 
@@ -53,32 +50,21 @@ def guessed(path: str, lk: Lookup) -> bool:
 
 
 def _sources(text: str) -> list[str]:
-    """The sources of each COPY/ADD line read from the build context (not a stage, not a URL);
-    [] where a line's sources cannot be read (a variable, a heredoc, broken JSON)."""
+    """The sources of each COPY/ADD read from the build context (not a stage, a heredoc or a
+    URL), through the Dockerfile parser; [] where a source is held in a variable."""
+    from .dockerfile import parse  # it imports this module's caller (buildcontext.py)
+
     found: list[str] = []
-    for rest in _COPY.findall(text.replace("\\\n", " ")):
-        if rest.startswith("--from") or " --from" in rest or "<<" in rest:
+    for command in parse(text):
+        if command.cmd not in ("COPY", "ADD") or any(
+                f.startswith("--from") for f in command.flags):
             continue
-        words = _words(rest)
-        if words is None:
-            return []
-        words = [w for w in words if not w.startswith("--")]
-        for source in words[:-1]:
+        for source in command.value[:-1]:
             if "$" in source:
                 return []
-            if "://" not in source:
+            if "://" not in source and not source.startswith("<<"):
                 found.append(source)
     return found
-
-
-def _words(rest: str) -> list[str] | None:
-    if not rest.startswith("["):
-        return rest.split()
-    try:
-        value = json.loads(rest)
-    except ValueError:
-        return None
-    return [str(v) for v in value] if isinstance(value, list) else None
 
 
 def _found(folder: str, source: str, lk: Lookup) -> bool:

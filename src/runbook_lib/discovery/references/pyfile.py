@@ -590,17 +590,13 @@ class PyScan:
                 if value is None or value.startswith((ANCHOR, "/")):
                     return
                 directory = value
-        folder = self.src.folder
-        while True:
-            base = norm(f"{folder}/{directory}" if folder else directory)
-            env = f"{base}/env.py" if base else "env.py"
-            if base is not None and self.src.lookup.find(env) is not None:
-                for path in alembic_revisions(base, self.src.lookup):
-                    self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY), "flask-migrate")
-                return
-            if not folder:
-                return
-            folder = posixpath.dirname(folder)
+        lk = self.src.lookup
+        homes = {posixpath.dirname(p) for p in lk.index.files
+                 if posixpath.basename(p) == "env.py"}
+        base = _above(self.src.folder, directory, homes, inclusive=True)
+        if base is not None:
+            for path in alembic_revisions(base, lk):
+                self.shell.add(node.lineno, Found(RESOLVED, path, LIKELY), "flask-migrate")
 
     def _named_module(self, node: ast.Call, name: str) -> None:
         value = value_of(node.args[0], self.variables, self.src.path)
@@ -712,8 +708,14 @@ class PyScan:
         setup_keywords(self, node)
 
 
-def _above(folder: str, relative: str, dirs: Container[str]) -> str | None:
-    """The nearest folder above `folder` in which `relative` names a repo folder."""
+def _above(folder: str, relative: str, dirs: Container[str],
+           inclusive: bool = False) -> str | None:
+    """The nearest folder above `folder` (or `folder` itself, `inclusive`) in which `relative`
+    names one of `dirs`."""
+    if inclusive:
+        found = norm(f"{folder}/{relative}" if folder else relative)
+        if found is not None and found in dirs:
+            return found
     while folder:
         folder = posixpath.dirname(folder)
         found = norm(f"{folder}/{relative}")
