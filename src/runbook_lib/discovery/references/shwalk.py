@@ -245,23 +245,28 @@ def _command(node: Node, sh: Shell) -> None:
     if head.value == ":":
         _defaults(node, sh)
         return
+    words: list[Word] = []  # the command's words, evaluated once when a reader needs them
     if head.value is None or head.text.lstrip('"').startswith("$") \
             or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`, `$DOCKER run`
         from .dockerrun import container_run, is_engine
 
         if is_engine(head):
-            container_run([head, *(word(a, sh) for a in node.children_by_field_name("argument"))],
-                          sh)
+            words = _words(node, head, sh)
+            container_run(words, sh)
     if head.value in ("git", "sudo"):
         from .selfclone import cloned
 
-        cloned([head, *(word(a, sh) for a in node.children_by_field_name("argument"))], sh)
+        words = words or _words(node, head, sh)
+        cloned(words, sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         if not installed.installable(head.value or "", sh):
             return  # else: perhaps a copy an installer put on PATH (`_bare`), as well
-    words = [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
-    run_words(prefix + _split(words), sh)
+    run_words(prefix + _split(words or _words(node, head, sh)), sh)
+
+
+def _words(node: Node, head: Word, sh: Shell) -> list[Word]:
+    return [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
 
 
 _SET_DEFAULT = re.compile(r"\$\{(\w+):?=([^}]*)\}")
