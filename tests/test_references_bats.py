@@ -58,3 +58,18 @@ def test_a_makefile_that_does_not_run_bats_exports_nothing_to_the_tests(tmp_path
     files = {**FILES, "Makefile": "export REPO_ROOT := $(CURDIR)\n\nall:\n\t@ echo done\n"}
     got = rules(tmp_path, files, "test/unit.bats")
     assert {target for _, target, *_ in got} == {"test/local_helper.bash", "cli.sh"}
+
+
+def test_a_name_the_test_stubs_is_the_stub_not_the_repo_script(tmp_path: Path) -> None:
+    files = {"libexec/kit-hooks": "#!/bin/bash\necho hooks\n",
+             "libexec/kit-install": "#!/bin/bash\nkit-hooks install\n",
+             "test/helper.bash": "PATH=\"${BATS_TEST_DIRNAME}/../libexec:$PATH\"\n",
+             "test/install.bats": "load helper\n\n@test 'installs' {\n  kit-hooks install\n"
+                                  "  run kit-install\n  unstub kit-hooks\n}\n\n"
+                                  "setup() {\n  stub kit-hooks 'install : true'\n}\n"}
+    got = rules(tmp_path, files, "test/install.bats")
+    assert {(line, target) for line, target, *_ in got} == {
+        (1, "test/helper.bash"), (5, "libexec/kit-install")}
+    # the script under test still calls the real one
+    got = rules(tmp_path, files, "libexec/kit-install")
+    assert {(line, target) for line, target, *_ in got} == {(2, "libexec/kit-hooks")}

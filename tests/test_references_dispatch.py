@@ -101,9 +101,49 @@ def test_a_lookup_by_name_needs_a_repo_path_folder(tmp_path: Path) -> None:
     assert rules(tmp_path, files, "tools/check.sh") == set()
     files["tools/check.sh"] = "#!/bin/bash\nPATH=\"$(dirname \"$0\"):$PATH\"\n" + \
         files["tools/check.sh"].partition("\n")[2]
+    # the script prints what it found: its caller may run it
     assert rules(tmp_path, files, "tools/check.sh") == {
         (3, "tools/kit-name", "script", "lookup+PATH", "likely", True),
         (4, "tools/kit-name", "script", "lookup+PATH+variable", "likely", True)}
+
+
+HELP = text("""
+    #!/usr/bin/env bash
+    PATH="$(dirname "$0"):$PATH"
+    command_path() {
+      command -v kit-"$1" || command -v kit-sh-"$1" || true
+    }
+    usage() {
+      local filename
+      filename="$(command_path "$1")"
+      [ -n "$filename" ] && sed -n 's/^# Usage: //p' < "$filename"
+      $(type -P gawk awk | head -n1) '{ print }' /dev/null
+    }
+    usage "$1"
+""")
+
+
+def test_a_lookup_whose_found_file_is_only_read_is_evidence(tmp_path: Path) -> None:
+    files = {"libexec/kit-help": HELP, "libexec/kit-name": "#!/bin/bash\n# Usage: kit name\n"}
+    got = rules(tmp_path / "a", files, "libexec/kit-help")
+    assert {(line, target, live) for line, target, *_, live in got} == {
+        (4, "libexec/kit-name", False)}
+    # the same function's output run by the file: a call
+    files["libexec/kit-help"] = HELP.replace('usage "$1"', 'exec "$(command_path "$1")"')
+    got = rules(tmp_path / "b", files, "libexec/kit-help")
+    assert {(line, target, live) for line, target, *_, live in got if line == 4} == {
+        (4, "libexec/kit-name", True)}
+    files["libexec/kit-help"] = HELP.replace('usage "$1"', 'p="$(command_path x)"\n"$p"')
+    got = rules(tmp_path / "c", files, "libexec/kit-help")
+    assert {live for line, *_, live in got if line == 4} == {True}
+
+
+def test_a_lookup_whose_result_the_file_runs_is_a_call(tmp_path: Path) -> None:
+    files = {"tools/check.sh": "#!/bin/bash\nPATH=\"$(dirname \"$0\"):$PATH\"\n"
+                               "found=\"$(type -P \"kit-$1\")\"\nexec \"$found\" \"$@\"\n",
+             "tools/kit-name": "#!/bin/bash\n"}
+    assert rules(tmp_path, files, "tools/check.sh") == {
+        (3, "tools/kit-name", "script", "lookup+PATH+variable", "likely", True)}
 
 
 def test_a_subcommand_finds_its_siblings_on_the_path_its_dispatcher_set(tmp_path: Path) -> None:
@@ -157,3 +197,40 @@ def test_a_function_that_sets_path_hands_it_to_no_one(tmp_path: Path) -> None:
                          "source $TOP/lib/common.sh\ncloud server list\n",
              "tools/shim/cloud": "#!/usr/bin/env python3\nprint('shim')\n"}
     assert {target for _, target, *_ in rules(tmp_path, files, "stack.sh")} == {"lib/common.sh"}
+
+
+CASE_ARMS = text("""
+    #!/usr/bin/env bash
+    export PATH="$(dirname "$0"):$PATH"
+    command="$1"
+    case "$command" in
+    "" | "-h" ) exec kit-help ;;
+    -v | --version ) exec kit---version ;;
+    --* ) echo "unknown option" ;;
+    * ) exec "kit-$command" "$@" ;;
+    esac
+    program="$(type -P "kit-$command")"
+""")
+ARM_FILES = {"libexec/kit": CASE_ARMS, "libexec/kit---version": "#!/bin/bash\necho 1.0\n",
+             "libexec/kit-help": "#!/bin/bash\necho usage\n",
+             "libexec/kit--x": "#!/bin/bash\necho x\n",
+             "libexec/kit-list": "#!/bin/bash\necho list\n"}
+
+
+def test_a_dispatch_arm_never_runs_the_names_earlier_arms_took(tmp_path: Path) -> None:
+    got = rules(tmp_path, ARM_FILES, "libexec/kit")
+    # the `*` arm: $command is not "", -h, -v nor --version; `--*` rules out nothing sure
+    assert {target for line, target, *_ in got if line == 8} == {
+        "libexec/kit--x", "libexec/kit-help", "libexec/kit-list"}
+    # after `esac` the variable may hold any value again
+    assert {target for line, target, *_ in got if line == 10} == {
+        "libexec/kit---version", "libexec/kit--x", "libexec/kit-help", "libexec/kit-list"}
+    assert (6, "libexec/kit---version", "script", "exec+PATH", "certain", True) in got
+
+
+def test_an_arm_that_falls_through_rules_nothing_out(tmp_path: Path) -> None:
+    files = {**ARM_FILES, "libexec/kit": CASE_ARMS.replace("exec kit---version ;;",
+                                                           "exec kit---version ;&")}
+    got = rules(tmp_path, files, "libexec/kit")
+    assert {target for line, target, *_ in got if line == 8} == {
+        "libexec/kit---version", "libexec/kit--x", "libexec/kit-help", "libexec/kit-list"}

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 
 from .argv import Word
+from .lines import Hit
+from .model import RESOLVED
 from .values import ANCHOR
 
 _EXPORT_HERE = re.compile(
@@ -51,6 +53,14 @@ def test_variables(path: str, exports: list[tuple[str, str]]) -> dict[str, str |
         if not top or folder == top or folder.startswith(top + "/"):
             found[name] = ANCHOR + top
     return found
+
+
+def unstubbed(hits: list[Hit], stubs: set[str]) -> list[Hit]:
+    """Without the rows of a name the test stubs (bats-mock's `stub pyenv-hooks ...` puts a
+    stub of that name first on PATH, wherever in the file the stub is made): a bare call of
+    it runs the stub, not the repo's script."""
+    return [h for h in hits if not (h.rule.endswith("+PATH") and h.status == RESOLVED
+                                    and h.target.rpartition("/")[2] in stubs)]
 
 
 def load_target(w: Word) -> Word:

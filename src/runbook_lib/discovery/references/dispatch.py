@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .argv import SHELLS, Action, Word
+from .casearms import ruled_out
 from .model import LIKELY, RESOLVED, Reference
 from .resolve import Found
 from .values import evaluate, norm
@@ -64,8 +65,10 @@ def family(pattern: str, w: Word, rule: str, sh: Shell) -> None:
     if len(pattern.replace("*", "")) < _MIN_LITERAL or " " in pattern:
         return
     found = _on_path(pattern, sh)
+    never = ruled_out(pattern, w, sh)  # the family stays whole: other callers name any member
     for target in found:
-        sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+PATH+variable")
+        if target.rpartition("/")[2] not in never:
+            sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+PATH+variable")
     if found and pattern.count("*") == 1:
         sh.families.setdefault(pattern, [])
         sh.families[pattern] += [t for t in found if t not in sh.families[pattern]]

@@ -24,7 +24,7 @@ def parse(code: str) -> Node:
 # the nodes the walker acts on; everything else is only structure between them
 _WANTED = ("command", "variable_assignment", "for_statement", "function_definition",
            "redirected_statement", "pipeline", "subshell", "command_substitution",
-           "process_substitution")
+           "process_substitution", "case_item")
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import bats, installed, members, shparse
+from . import bats, casearms, installed, members, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import ENGINES, Action, Word, interpret, program
 from .cmdstrings import handed
@@ -23,6 +23,7 @@ from .dispatch import LOOKUPS, family, looked_up, program_word, subcommand
 from .fileops import COPIED, copied
 from .lines import Hit
 from .lookup import Lookup
+from .lookupuse import Uses
 from .model import CERTAIN, LIKELY, MISSING, RESOLVED
 from .resolve import OUTSIDE, Found, Where, cd_value, locate
 from .runargs import ALL_ARGS as _ALL_ARGS
@@ -76,6 +77,10 @@ class Shell:
     defaults: set[str] = field(default_factory=set)  # `X=${X:-value}`: the caller may choose
     runs_args: bool = False  # the file's own code runs its arguments (`exec "$@"`)
     shifted: bool = False  # the file's own code shifted its arguments
+    excluded: dict[str, frozenset[str]] = field(default_factory=dict)  # values earlier `case`
+    # arms took: the variable is none of them here (casearms.py)
+    stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
+    uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -101,8 +106,11 @@ def _visit(root: Node, sh: Shell) -> None:
     function's `cd` with its body."""
     scopes: list[tuple[int, tuple[str, ...], dict[str, str | None] | None]] = []
     functions: list[list[Any]] = []  # [end, name, shifts]
+    arms: list[tuple[int, tuple[str, frozenset[str] | None]]] = []  # [end, what to restore]
     for node in shparse.nodes(root):
         start = node.start_byte
+        while arms and arms[-1][0] <= start:
+            casearms.leave(arms.pop()[1], sh)
         while scopes and scopes[-1][0] <= start:
             _, sh.cd, variables = scopes.pop()
             if variables is not None:
@@ -127,6 +135,10 @@ def _visit(root: Node, sh: Shell) -> None:
                 _assign(node, sh, top=not functions)
         elif kind == "for_statement":
             _for(node, sh)
+        elif kind == "case_item":
+            saved = casearms.enter(node, sh)
+            if saved is not None:
+                arms.append((node.end_byte, saved))
         elif kind == "redirected_statement":
             from .stdin import fed
             from .writers import written
@@ -168,6 +180,7 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
+    sh.uses.assigned(name, raw)
     if value is None and raw:  # `ALL=$(find "$ENABLED" -name commands)`, `ONE+="$cmd "`
         listed = _listed(raw, sh)
         if listed is not None:
@@ -258,11 +271,16 @@ def _command(node: Node, sh: Shell) -> None:
 
         words = words or _words(node, head, sh)
         cloned(words, sh)
+    if head.value == "stub" and bats.loads(sh.where.file):  # bats-mock: a stub of that name
+        sh.stubs.update(w.value or "" for w in _words(node, head, sh)[1:2])  # first on PATH
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         if not installed.installable(head.value or "", sh):
             return  # else: perhaps a copy an installer put on PATH (`_bare`), as well
+    start = len(sh.hits)
     run_words(prefix + _split(words or _words(node, head, sh)), sh)
+    if head.value in LOOKUPS:
+        sh.uses.note(start, len(sh.hits), node)
 
 
 def _words(node: Node, head: Word, sh: Shell) -> list[Word]:
@@ -385,6 +403,9 @@ def act(action: Action, sh: Shell, confidence: str = CERTAIN) -> None:
 def _act(action: Action, sh: Shell) -> None:
     what = action.what
     start = len(sh.hits)
+    if what in ("run", "source", "run-file", "shell") and action.words:
+        sh.uses.ran(" ".join(w.text for w in action.words) if what == "shell"
+                    else action.words[0].text)  # `exec "$command_path"`: what a lookup found
     if what in ("run", "source", "run-file"):
         _path_word(action.words[0], action.rule, sh, what == "source")
     elif what == "bare":
