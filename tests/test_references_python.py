@@ -91,10 +91,11 @@ def test_relative_star_multiline_function_and_try_imports(tmp_path: Path) -> Non
     got = targets(tmp_path, files, "pkg/sub/job.py")
     assert {(1, "pkg/sub/helpers.py"), (2, "pkg/util.py"), (3, "pkg/sub/nav.py"),
             (6, "pkg/metrics.py"), (8, "pkg/util.py"), (10, "pkg/metrics.py")} <= got
-    # a relative import runs the markers of the packages it reaches: its own, and one level up
-    # for `..`
-    assert {(1, "pkg/sub/__init__.py"), (2, "pkg/sub/__init__.py"), (2, "pkg/__init__.py")} <= got
+    # a relative import runs the marker of the package its dots name: its own for `.`, the
+    # one above for `..`; the importer's own package is run by whoever imports the importer
+    assert {(1, "pkg/sub/__init__.py"), (2, "pkg/__init__.py")} <= got
     assert (1, "pkg/__init__.py") not in got
+    assert (2, "pkg/sub/__init__.py") not in got
 
 
 def test_stdlib_and_declared_dependencies_are_not_repo_files(tmp_path: Path) -> None:

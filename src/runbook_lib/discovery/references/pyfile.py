@@ -397,17 +397,17 @@ class PyScan:
                 self.imported.update({n: (files[-1], n) for n in names})
 
     def _own_packages(self, level: int) -> list[str]:
-        """The package markers of the importer's own package and of the `level - 1` packages
-        above it: a relative import runs only inside them."""
-        out = []
+        """The package marker of the package the dots name (`from .. import x` in `a/b/c.py`:
+        `a/__init__.py`), which the import runs; not the packages between it and the importer
+        (`a/b/__init__.py` is run by whoever imports `a.b.c`, not by this line). Each folder on
+        the way must be a package, else the import fails and names nothing."""
         folder = self.src.folder
-        for _ in range(level):
-            marker = self.src.lookup.find(norm(folder + "/__init__.py"))
-            if marker is None:
-                break
-            out.append(marker)
+        for _ in range(level - 1):
+            if self.src.lookup.find(norm(folder + "/__init__.py")) is None:
+                return []
             folder = folder.rpartition("/")[0]
-        return out
+        marker = self.src.lookup.find(norm(folder + "/__init__.py"))
+        return [] if marker is None else [marker]
 
     def _add(self, line: int, files: tuple[str, ...], rule: str) -> None:
         for i, path in enumerate(files):

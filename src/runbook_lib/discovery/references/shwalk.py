@@ -29,7 +29,7 @@ from .resolve import OUTSIDE, Found, Where, cd_value, locate
 from .runargs import ALL_ARGS as _ALL_ARGS
 from .runargs import own_arguments, through
 from .shglob import glob, services
-from .values import ANCHOR, evaluate, expand_known, norm
+from .values import ANCHOR, CANONICAL, evaluate, expand_known, norm
 from .words import has_extension
 
 Node = shparse.Node
@@ -81,6 +81,7 @@ class Shell:
     # arms took: the variable is none of them here (casearms.py)
     stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
+    loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -124,6 +125,8 @@ def _visit(root: Node, sh: Shell) -> None:
             scopes.append((node.end_byte, sh.cd, None))
             name = node.child_by_field_name("name")
             functions.append([node.end_byte, shparse.text(name) if name else "", 0])
+            if name is not None and _canonical(node):
+                sh.where.variables[CANONICAL + shparse.text(name)] = ""
         elif kind == "command":
             if functions:
                 _runner(node, functions[-1], sh)
@@ -149,6 +152,22 @@ def _visit(root: Node, sh: Shell) -> None:
             from .writers import piped
 
             piped(node, sh)
+
+
+_CANONICAL_BODY = re.compile(r"\b(?:readlink|realpath|pwd\s+-P)\b")
+_PRINTS = re.compile(r"\b(?:echo|printf)\b")
+
+
+def _canonical(node: Node) -> bool:
+    """A function that prints its argument as a canonical path (`readlink_f() { ... cd ...;
+    readlink ...; echo "$(pwd -P)/$name"; }`, the portable `readlink -f`): `$(f "$0")` is the
+    script's own path, as `$(readlink -f "$0")` is."""
+    body = node.child_by_field_name("body")
+    if body is None or body.end_byte - body.start_byte > 2000:
+        return False
+    code = shparse.text(body)
+    return bool(_CANONICAL_BODY.search(code)) and bool(_PRINTS.search(code)) and "$1" in \
+        code.replace("${1}", "$1")
 
 
 def _runner(node: Node, function: list[Any], sh: Shell) -> None:
@@ -209,13 +228,28 @@ def _in_case(node: Node) -> bool:
 
 def _path(value: str, sh: Shell, top: bool) -> None:
     for part in value.strip("\"'").split(":"):
-        folder = _folder(evaluate(part, sh.where.variables, sh.where.file), sh)
-        if folder is not None and (folder, CERTAIN) not in sh.path_dirs:
-            sh.path_dirs.insert(0, (folder, CERTAIN))
-        # only the file's own code hands PATH on (pathflow.py): a function that sets it does
-        # so when it is called, which sourcing the file does not do
-        if top and folder is not None and (folder, CERTAIN) not in sh.set_path:
-            sh.set_path.insert(0, (folder, CERTAIN))
+        for folder in _path_folders(part, sh):
+            _path_folder(folder, sh, top)
+
+
+def _path_folders(part: str, sh: Shell) -> list[str | None]:
+    """The folder a PATH entry names; in `for d in libexec bin; do PATH="$ROOT/$d:$PATH"` one
+    for each value of the loop's variable."""
+    folder = _folder(evaluate(part, sh.where.variables, sh.where.file), sh)
+    looped = [v for v in sh.loops if "$" + v in part or "${" + v + "}" in part]
+    if folder is not None or len(looped) != 1:
+        return [folder]
+    return [_folder(evaluate(part, {**sh.where.variables, looped[0]: value}, sh.where.file), sh)
+            for value in sh.loops[looped[0]]]
+
+
+def _path_folder(folder: str | None, sh: Shell, top: bool) -> None:
+    if folder is not None and (folder, CERTAIN) not in sh.path_dirs:
+        sh.path_dirs.insert(0, (folder, CERTAIN))
+    # only the file's own code hands PATH on (pathflow.py): a function that sets it does
+    # so when it is called, which sourcing the file does not do
+    if top and folder is not None and (folder, CERTAIN) not in sh.set_path:
+        sh.set_path.insert(0, (folder, CERTAIN))
 
 
 def _folder(value: str | None, sh: Shell) -> str | None:
@@ -548,6 +582,11 @@ def _for(node: Node, sh: Shell) -> None:
     name = shparse.text(var)
     sh.where.variables[name] = None
     sh.globs.pop(name, None)
+    words = [shparse.text(v).strip("\"'") for v in node.children_by_field_name("value")]
+    if words and all(w and not any(c in w for c in "$*?[`") for w in words):
+        sh.loops[name] = tuple(words)
+    else:
+        sh.loops.pop(name, None)
     for value in node.children_by_field_name("value"):
         got = evaluate(shparse.text(value), sh.where.variables, sh.where.file)
         if got is not None and any(c in got for c in "*?["):

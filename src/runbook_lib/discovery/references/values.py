@@ -32,7 +32,12 @@ _CD_PWD = re.compile(
 _DIRNAME = re.compile(r"dirname\s+(?:--\s+)?(.+)")
 _REALPATH = re.compile(r"(?:realpath|readlink\s+-[fem]+)(?:\s+-[-\w]+)*\s+(.+)")
 # `${X:?message}` is X or the shell stops: the value where the script goes on
-_BRACED = re.compile(r"([A-Za-z_]\w*|\d)(\[[0-9@*]\])?(?:(%/\*|%%/\*)|:?-(.*)|:?\?.*)?")
+# `${X%/*/*}` drops one folder per `/*`; `${X%/}` only a trailing slash
+_BRACED = re.compile(
+    r"([A-Za-z_]\w*|\d)(\[[0-9@*]\])?(?:(%(?:/\*)+|%%/\*|%/)|:?-(.*)|:?\?.*)?")
+# a function of the file that prints its argument as a canonical path (`readlink_f "$0"`):
+# the walker marks it in the variables under this prefix (shwalk.py, canonical functions)
+CANONICAL = "\x00canonical:"
 _SELF = frozenset({"0", "BASH_SOURCE"})
 _ROOTS = frozenset({"GITHUB_WORKSPACE", "CI_PROJECT_DIR", "WORKSPACE", "CIRCLE_WORKING_DIRECTORY"})
 
@@ -114,10 +119,16 @@ def _braced(body: str, variables: Vars, file: str) -> str | None:
         return None
     name, _index, strip, default = match.groups()
     value = _variable(name, variables, file)
+    if strip == "%/":
+        return value if value is None or value in ("/", ANCHOR) else value.rstrip("/")
     if strip:
-        return parent(value)
+        for _ in range(max(1, strip.count("/*"))):
+            value = parent(value)
+        return value
     if value is None and default is not None:
-        return evaluate(default, variables, file)
+        got = evaluate(default, variables, file)
+        # `${1:-""}`: the caller's argument, empty only when none is given; unknown
+        return None if got == "" and name.isdigit() else got
     return value
 
 
@@ -135,6 +146,9 @@ def _command(inner: str, variables: Vars, file: str) -> str | None:
     match = _REALPATH.fullmatch(inner)
     if match:
         return evaluate(match.group(1).strip(), variables, file)
+    name, _, arg = inner.partition(" ")
+    if CANONICAL + name in variables and arg.strip() and " " not in arg.strip():
+        return evaluate(arg.strip(), variables, file)
     return None
 
 
