@@ -47,3 +47,20 @@ def test_a_path_no_bind_covers_or_a_bound_file_only_read_gives_no_row(tmp_path: 
         docker run --rm -v cache:/jobs alpine:3 sh /jobs/cleanup.sh
         """)}
     assert rules(tmp_path, files, "check.sh") == set()
+
+
+def test_shell_code_and_a_test_runner_in_the_container_reach_the_bound_tests(
+        tmp_path: Path) -> None:
+    files = {"tests/__init__.py": "", "tests/conftest.py": "import pytest\n",
+             "tests/anonmail/__init__.py": "", "tests/anonmail/test_a.py": "def test_a(): pass\n",
+             "ci.sh": text("""
+                 #!/bin/bash
+                 docker run --rm -v "$PWD/tests:/app/tests:ro" -w /app admin:build \\
+                   sh -c "pip install pytest && python -m pytest -q tests/anonmail"
+                 docker run --rm admin:build sh -c "python -m pytest -q tests/anonmail"
+                 """)}
+    got = rules(tmp_path, files, "ci.sh")
+    assert {(line, target, rule) for line, target, _, rule, *_ in got} == {
+        (3, t, "docker-run>sh>python-m") for t in (
+            "tests/__init__.py", "tests/conftest.py", "tests/anonmail/__init__.py",
+            "tests/anonmail/test_a.py")}

@@ -292,6 +292,16 @@ def test_pytest_defaults_collect_a_projects_tests_from_its_project_file(tmp_path
     assert rules(tmp_path / "c", files, "q/requirements.txt") == set()
 
 
+def test_a_pin_beside_the_pytest_configuration_collects_nothing_itself(tmp_path: Path) -> None:
+    files = {"requirements-test.txt": "pytest==9.1.1\n", "tests/__init__.py": "",
+             "tests/test_x.py": "", "setup.cfg": "[metadata]\nname = x\n\n[tool:pytest]\n"
+                                                "addopts = -q\n"}
+    assert rules(tmp_path, files, "requirements-test.txt") == set()
+    assert {(line, target, rule) for line, target, _, rule, *_ in
+            rules(tmp_path / "b", files, "setup.cfg")} == {
+        (4, "tests/__init__.py", "pytest-config"), (4, "tests/test_x.py", "pytest-config")}
+
+
 def test_a_ci_template_away_from_the_root_runs_the_files_beside_it(tmp_path: Path) -> None:
     files = {"example/pipeline/plan.sh": "", "example/pipeline/.gitlab-ci.yml": text("""
         plan:

@@ -34,6 +34,12 @@ _VALUED = frozenset({
     "--label-file", "--link", "--runtime", "--uts", "--stop-timeout", "-a", "--attach"})
 
 
+# what a container's command may do with a bound repo file: run or source it, run shell code
+# (`sh -c "python -m pytest tests/x"`), run a module, an app or a test runner through it
+_IN_CONTAINER = frozenset({"run", "source", "run-file", "shell", "module", "app", "pytest",
+                           "python", "unittest"})
+
+
 def is_engine(head: Word) -> bool:
     """`docker`, `podman`, ... or a variable named so (whatever one branch set it to:
     `[ -n "$DRY" ] && docker_path=true` leaves it the engine on the other branch)."""
@@ -75,7 +81,7 @@ def container_run(words: list[Word], sh: Shell) -> None:
     start = len(sh.hits)
     try:
         for action in interpret(command, "docker-run"):
-            if action.what in ("run", "source", "run-file"):
+            if action.what in _IN_CONTAINER:
                 act(action, sh, LIKELY)
     finally:
         sh.where, sh.cd, sh.commands = saved

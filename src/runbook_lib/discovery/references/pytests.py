@@ -224,8 +224,9 @@ ANCHORS = ("pytest.ini", "tox.ini", "pyproject.toml", "setup.cfg", "setup.py")
 
 
 def anchor_of(folder: str, lk: Lookup) -> str | None:
-    """The file that stands for a Python project in `folder`, if any: one that declares pytest
-    first, then the first of ANCHORS, then a requirements file (where pytest would run from)."""
+    """The file that stands for a Python project in `folder`, if any: one that holds pytest's
+    configuration first, then one that declares pytest, then the first of ANCHORS, then a
+    requirements file (where pytest would run from)."""
     table = lk.memo.get("pytest-anchors")
     if table is None:
         table = {}
@@ -235,10 +236,14 @@ def anchor_of(folder: str, lk: Lookup) -> str | None:
                 len(ANCHORS) if is_requirements(base) else None)
             if rank is None:
                 continue
-            runs = base in ("pytest.ini", "tox.ini") or bool(
-                declares_pytest((read(lk, path) or "").split("\n")))
+            text = read(lk, path) or ""
+            # the file that holds pytest's configuration is where pytest runs from, before
+            # a requirements file that only pins it
+            configured = base in CONFIGS and _options(base, text) is not None
+            runs = configured or base in ("pytest.ini", "tox.ini") or bool(
+                declares_pytest(text.split("\n")))
             here = posixpath.dirname(path)
-            key = (0 if runs else 1, rank)
+            key = (0 if configured else 1 if runs else 2, rank)
             if here not in table or key < table[here][0]:
                 table[here] = (key, path, runs)
         lk.memo["pytest-anchors"] = table
