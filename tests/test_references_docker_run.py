@@ -55,7 +55,7 @@ def test_shell_code_and_a_test_runner_in_the_container_reach_the_bound_tests(
              "tests/anonmail/__init__.py": "", "tests/anonmail/test_a.py": "def test_a(): pass\n",
              "ci.sh": text("""
                  #!/bin/bash
-                 docker run --rm -v "$PWD/tests:/app/tests:ro" -w /app admin:build \\
+                 docker run --rm -v "$PWD/tests:/app/tests:ro" -w /app acme/admin:$TAG-build \\
                    sh -c "pip install pytest && python -m pytest -q tests/anonmail"
                  docker run --rm admin:build sh -c "python -m pytest -q tests/anonmail"
                  """)}
@@ -64,3 +64,23 @@ def test_shell_code_and_a_test_runner_in_the_container_reach_the_bound_tests(
         (3, t, "docker-run>sh>python-m") for t in (
             "tests/__init__.py", "tests/conftest.py", "tests/anonmail/__init__.py",
             "tests/anonmail/test_a.py")}
+
+
+def test_a_ci_step_runs_the_bound_tests_in_an_image_named_by_expressions(
+        tmp_path: Path) -> None:
+    files = {"tests/__init__.py": "", "tests/anonmail/test_a.py": "def test_a(): pass\n",
+             ".github/workflows/test.yml": text("""
+                 on: push
+                 jobs:
+                   t:
+                     runs-on: ubuntu-latest
+                     steps:
+                       - run: |
+                           docker run --rm \\
+                             -v ${{ github.workspace }}/tests:/app/tests:ro -w /app \\
+                             ghcr.io/${{ github.repository_owner }}/admin:${{ inputs.v }}-build \\
+                             sh -c "python -m pytest -q tests/anonmail"
+                 """)}
+    got = rules(tmp_path, files, ".github/workflows/test.yml")
+    assert {(line, target) for line, target, *_ in got} == {
+        (10, "tests/__init__.py"), (10, "tests/anonmail/test_a.py")}

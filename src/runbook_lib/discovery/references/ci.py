@@ -151,11 +151,12 @@ def _matrix_code(node: yaml.ScalarNode, matrix: Matrix, shell: Shell, own: set[s
 
 def _expression(match: re.Match[str]) -> str:
     name = match.group(1)
+    # braced: tree-sitter-bash reads `admin:$X-build` as two words, `admin:${X}-build` as one
     if name == "github.workspace":
-        return "$GITHUB_WORKSPACE"
+        return "${GITHUB_WORKSPACE}"
     if name == "github.action_path":
-        return "$GITHUB_ACTION_PATH"
-    return "$GITHUB_EXPRESSION"
+        return "${GITHUB_ACTION_PATH}"
+    return "${GITHUB_EXPRESSION}"
 
 
 def _argv(items: list[yaml.Node]) -> list[Word]:

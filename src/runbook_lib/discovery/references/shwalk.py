@@ -9,6 +9,7 @@ and a `for` loop over a glob runs or sources every script the glob matches.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Callable
@@ -264,7 +265,10 @@ def _value(node: Node, sh: Shell) -> str | None:
 
 
 def word(node: Node, sh: Shell) -> Word:
-    raw = shparse.text(node)
+    return _word(shparse.text(node), sh.line(node), sh)
+
+
+def _word(raw: str, line: int, sh: Shell) -> Word:
     value = evaluate(raw, sh.where.variables, sh.where.file)
     if value is not None and value.startswith("~"):
         value = None
@@ -275,7 +279,7 @@ def word(node: Node, sh: Shell) -> Word:
             var = bare[2:-1]
         elif bare.startswith("$"):
             var = bare[1:]
-    return Word(value, raw, sh.line(node), var if var.isidentifier() else "")
+    return Word(value, raw, line, var if var.isidentifier() else "")
 
 
 def _command(node: Node, sh: Shell) -> None:
@@ -318,7 +322,21 @@ def _command(node: Node, sh: Shell) -> None:
 
 
 def _words(node: Node, head: Word, sh: Shell) -> list[Word]:
-    return [head, *(word(arg, sh) for arg in node.children_by_field_name("argument"))]
+    args = node.children_by_field_name("argument")
+    if all(b.start_byte > a.end_byte for a, b in itertools.pairwise(args)):
+        return [head, *(word(arg, sh) for arg in args)]
+    # tree-sitter-bash splits `img:$TAG-build` after `:$`: parts with no space between them
+    # are one word to the shell
+    out = [head]
+    end = -1
+    for arg in args:
+        if arg.start_byte == end and len(out) > 1:
+            last = out.pop()
+            out.append(_word(last.text + shparse.text(arg), last.line, sh))
+        else:
+            out.append(word(arg, sh))
+        end = arg.end_byte
+    return out
 
 
 _SET_DEFAULT = re.compile(r"\$\{(\w+):?=([^}]*)\}")
