@@ -74,3 +74,13 @@ def test_a_function_that_prints_no_path_is_no_canonical_path(tmp_path: Path) -> 
     tool = TOOL.replace('echo "$(pwd -P)/${file_name}";', 'return 0;')
     got = rules(tmp_path, {**FILES, "bin/tool": tool}, "bin/tool")
     assert not any(target.startswith("lib/") for _, target, *_ in got)
+
+
+def test_words_tree_sitter_splits_after_a_dollar_are_one_word(tmp_path: Path) -> None:
+    files = {"tests/compose/core/00_create.sh": "#!/bin/bash\necho\n",
+             "run.sh": "#!/bin/bash\n./tests/compose/$X/$Y.sh\nDIR=\"$(command cd \"$(dirname "
+                       "\"$0\")\" && pwd)\"\n\\. \"$DIR/tests/compose/core/00_create.sh\"\n"}
+    got = rules(tmp_path, files, "run.sh")
+    assert {(line, target, rule) for line, target, _, rule, *_ in got} == {
+        (2, "tests/compose/core/00_create.sh", "command+variable"),
+        (4, "tests/compose/core/00_create.sh", "source")}

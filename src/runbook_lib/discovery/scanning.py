@@ -17,7 +17,12 @@ from runbook_lib.discovery import classify, inventory, roles, scancache
 from runbook_lib.discovery.probe import Probe, probe
 from runbook_lib.discovery.references import Reference, RepoIndex, prepare
 from runbook_lib.discovery.references.dispatch import DISPATCH, dispatched
-from runbook_lib.discovery.references.facts import FileNotes, inherit, runner_functions
+from runbook_lib.discovery.references.facts import (
+    FileNotes,
+    inherit,
+    runner_functions,
+    sourced_functions,
+)
 from runbook_lib.discovery.references.imageinstalled import image_copies, image_rows
 from runbook_lib.discovery.references.installed import install_table, installed_rows
 from runbook_lib.discovery.references.kinds import source_kind
@@ -95,12 +100,15 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     for _ in range(ROUNDS):
         inherited, runners = inherit(notes), runner_functions(notes)
         given = handed(notes, refs, shells)
+        functions = sourced_functions(notes)
         again = [p for p in scanned if p.kind == "script" and (
             inherited.get(p.path) != facts.inherited.get(p.path)
             or given.get(p.path) != facts.path_given.get(p.path)
+            or functions.get(p.path) != facts.sourced_functions.get(p.path)
             or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
                 and runners != facts.runners))]
         facts.inherited, facts.runners, facts.path_given = inherited, runners, given
+        facts.sourced_functions = functions
         if os.environ.get("RUNBOOK_DEBUG_RESCAN"):
             print(f"rescan {len(again)}", file=sys.stderr)
         if not again:
@@ -168,6 +176,9 @@ def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
     told = _digest(repr(sorted(inherited.items()))) if inherited else ""
     if given:  # PATH folders handed by other files (references/pathflow.py)
         told = _digest(told + repr(given))
+    functions = facts.sourced_functions.get(p.path)
+    if functions:  # functions of the files it sources
+        told = _digest(told + repr(sorted(functions)))
     return sha, p.kind, p.language, p.mode, _ROUND, told
 
 

@@ -98,7 +98,7 @@ FILE_OPS = frozenset({"cp", "mv", "install", "rsync", "scp", "ln"})
 # every command name interpret() does something with; other commands are never followed
 ENGINES = frozenset({"docker", "podman", "nerdctl"})  # container engines (dockerrun.py)
 ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRAPPERS,
-                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud", "run-parts",
+                    *_MODULE_RUNNERS, *FILE_OPS, "sys.executable", "gcloud", "run-parts", "urchin",
                     "runsv", "runsvdir"})
 
 
@@ -141,6 +141,9 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
         yield from _file_op(name, rest, chain, remote)
     elif name == "run-parts":
         yield from _run_parts(rest, chain, remote)
+    elif name == "urchin":  # a test runner: every executable file below each folder it is given
+        _, args = _options(rest, {"s", "shell", "t", "timeout"})
+        yield from (Action("run-tree", (a,), chain, remote) for a in args[:1])
     elif name in ("runsv", "runsvdir"):  # runit: a service folder, a folder of them
         args = [w for w in rest if not (w.value or "").startswith("-")]
         if args:

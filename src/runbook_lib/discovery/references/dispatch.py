@@ -43,6 +43,8 @@ def looked_up(words: list[Word], sh: Shell) -> None:
         if (w.value or "").startswith("-"):
             continue
         if w.value is not None:
+            if w.value in sh.functions:
+                continue  # `command -v nvm_ls`: a function of that name is what it finds
             found = _on_path(w.value, sh)
             for target in found[:1]:
                 sh.add(w.line, Found(RESOLVED, target, LIKELY), "lookup+PATH")

@@ -36,6 +36,8 @@ class FileNotes:
     loaders: set[str] = field(default_factory=set)
     # (host path, repo script) its file commands install there (installed.py)
     installs: list[tuple[str, str]] = field(default_factory=list)
+    # shell functions defined in the file or in the files it sources
+    functions: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -68,6 +70,8 @@ class Facts:
     bats_exports: list[tuple[str, str]] = field(default_factory=list)  # (Makefile folder, var)
     # PATH folders a script's sourced libraries and runners set (pathflow.py)
     path_given: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # functions a script gets from the files it sources (a command word naming one runs it)
+    sourced_functions: dict[str, frozenset[str]] = field(default_factory=dict)
     _by_path: dict[str, list[Image]] | None = None  # repo path an image holds -> images
 
     def images_of(self, script: str) -> list[Image]:
@@ -129,6 +133,19 @@ def _normal(value: str | None) -> str | None:
         path = norm(value[1:])
         return None if path is None else "\x00" + path
     return posixpath.normpath(value)
+
+
+def sourced_functions(notes: dict[str, FileNotes]) -> dict[str, frozenset[str]]:
+    """For each file, the functions the files it sources define (with what they source, as
+    their notes tell once they are scanned with theirs), and those of the files that source
+    it: a library's call of `nvm_ls` runs the function its caller got from another library."""
+    found: dict[str, set[str]] = {}
+    for path, note in notes.items():
+        for target, _, _ in note.sources:
+            if target in notes:
+                found.setdefault(path, set()).update(notes[target].functions)
+                found.setdefault(target, set()).update(note.functions)
+    return {path: frozenset(names) for path, names in found.items() if names}
 
 
 def runner_functions(notes: dict[str, FileNotes]) -> dict[str, int]:

@@ -29,7 +29,10 @@ def value_of(node: ast.AST, variables: Vars, file: str) -> str | None:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.Name):
-        return ANCHOR + file if node.id == "__file__" else variables.get(node.id)
+        if node.id == "__file__":
+            return ANCHOR + file
+        held = variables.get(node.id)  # a text with unknown parts (text_of) is no value
+        return None if held is None or UNKNOWN_WORD in held else held
     if isinstance(node, ast.Attribute) and node.attr == "parent":
         return parent(value_of(node.value, variables, file))
     if isinstance(node, ast.Subscript):
@@ -137,6 +140,8 @@ def text_of(node: ast.AST, variables: Vars, file: str) -> str:
     value = value_of(node, variables, file)
     if value is not None:
         return value
+    if isinstance(node, ast.Name):
+        return variables.get(node.id) or UNKNOWN_WORD
     if isinstance(node, ast.JoinedStr):
         return "".join(text_of(p, variables, file) for p in node.values)
     if isinstance(node, ast.FormattedValue):

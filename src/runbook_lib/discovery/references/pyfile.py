@@ -295,7 +295,17 @@ class PyScan:
                 if isinstance(item, ast.expr | ast.withitem | ast.arguments) and \
                         self._triggered(line, getattr(item, "end_lineno", None) or line):
                     self._calls(item)
-        self.visit(node)
+        guard = _suffix_guard(node)
+        if guard is None or not isinstance(node, ast.If) \
+                or self.variables.get(guard[0]) is not None:
+            self.visit(node)
+            return
+        # `if name.endswith(".py"):` the unknown name ends so in the branch (a listed folder's
+        # Python files run by `python3 DIR + name`)
+        self.variables[guard[0]] = UNKNOWN_WORD + guard[1]
+        self.visit(ast.Module(body=node.body, type_ignores=[]))
+        self.variables[guard[0]] = None
+        self.visit(ast.Module(body=node.orelse, type_ignores=[]))
 
     def _triggered(self, first: int, last: int) -> bool:
         if self.setup or self.loaders:  # a loader's calls need not name a program
@@ -706,6 +716,19 @@ class PyScan:
         from .entrypoints import setup_keywords
 
         setup_keywords(self, node)
+
+
+def _suffix_guard(node: ast.stmt) -> tuple[str, str] | None:
+    """(name, suffix) of `if name.endswith("suffix"):`, else None."""
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Call):
+        return None
+    call = node.test
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "endswith" \
+            and isinstance(call.func.value, ast.Name) and len(call.args) == 1 \
+            and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str) \
+            and "/" not in call.args[0].value:
+        return call.func.value.id, call.args[0].value
+    return None
 
 
 def _above(folder: str, relative: str, dirs: Container[str],

@@ -43,6 +43,8 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
         given = facts.path_given[src.path]
         shell.set_path = list(given)
         shell.path_dirs = [*given, *(d for d in shell.path_dirs if d not in given)]
+    if facts is not None:
+        shell.functions.update(facts.sourced_functions.get(src.path, ()))
     for image in images:
         for name, target in image.commands.items():
             shell.commands.setdefault(name, target)
@@ -56,4 +58,4 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
     return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
                                  path_dirs=tuple(shell.set_path), families=shell.families,
-                                 installs=shell.installs)
+                                 installs=shell.installs, functions=frozenset(shell.functions))

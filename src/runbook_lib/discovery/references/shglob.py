@@ -16,9 +16,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .resolve import GONE, OUTSIDE, absolute, through_maps
-from .values import ANCHOR, norm
+from .values import ANCHOR, evaluate, norm
 
 if TYPE_CHECKING:
+    from .argv import Word
     from .shwalk import Shell
 
 GLOB_MAX = 40  # a glob or a partly known path matching more than this is not followed
@@ -35,6 +36,8 @@ def glob(pattern: str, sh: Shell, strict: bool = False,
     deep = folder == "**" or folder.endswith("/**")
     if deep:
         folder = folder[:-2].rstrip("/") or ("/" if path.startswith("/") else "")
+    if any(c in folder for c in _MAGIC) and not deep and name:
+        return _in_matching_folders(folder, name, anchored, sh)
     if any(c in folder for c in _MAGIC) or not name or (strict and name == "*" and not folder):
         return []
     out: list[str] = []
@@ -48,6 +51,50 @@ def glob(pattern: str, sh: Shell, strict: bool = False,
         out += _copied_into(posixpath.normpath(folder), name, sh, accept)
     found = sorted(set(out))
     return found if len(found) <= GLOB_MAX else []
+
+
+def tree(w: Word, sh: Shell) -> list[str]:
+    """The scripts below a folder a test runner walks (`urchin test/fast`), at any depth; a
+    folder named by a value known only at run time (`test/$suite`) stands for each folder
+    below the known part (not the files beside them: `test/common.sh` is no suite)."""
+    value = w.value if w.value is not None else evaluate(
+        w.text, sh.where.variables, sh.where.file, unknown="*")
+    if value is None:
+        return []
+    anchored = value.startswith(ANCHOR)
+    path = (value[1:] if anchored else value).rstrip("/")
+    head, star, _ = path.partition("*")
+    head = head.rstrip("/") if star else path
+    if (star and not head) or any(c in head for c in _MAGIC):
+        return []
+    for repo in _repo_folders(head, anchored, sh):
+        if repo not in sh.lk.index.dirs:
+            continue
+        found = _scripts_in(repo, True, sh)
+        return [p for p in found if not star or posixpath.dirname(p) != repo]
+    return []
+
+
+def _in_matching_folders(folder: str, name: str, anchored: bool, sh: Shell) -> list[str]:
+    """`tests/compose/*/*.py` (a folder named by a value known only at run time): the scripts
+    of each repo folder the last part matches, below a known folder tried from the working
+    folder and then each folder above it (a program run from the repo root names paths from
+    there); a pattern with more than its last folder unknown matches nothing."""
+    head, _, last = folder.rpartition("/")
+    if not head or any(c in head for c in _MAGIC) or head.startswith("/"):
+        return []
+    bases = ("",) if anchored else (() if sh.cd == OUTSIDE else (sh.cd or sh.where.bases))
+    for base in bases:
+        top = norm(base + "/" + head)
+        if top is None or top not in sh.lk.index.dirs:
+            continue
+        folders = [d for d in sh.lk.index.dirs if posixpath.dirname(d) == top
+                   and fnmatch.fnmatchcase(posixpath.basename(d), last)]
+        found = sorted({p for d in folders for p in sh.lk.in_folder(d)
+                        if fnmatch.fnmatchcase(posixpath.basename(p), name)})
+        if found:
+            return found if len(found) <= GLOB_MAX else []
+    return []
 
 
 def _copied_into(folder: str, name: str, sh: Shell,

@@ -17,7 +17,13 @@ def _parser() -> Any:
 
 
 def parse(code: str) -> Node:
-    """The root node of `code`; tree-sitter never fails, broken input gives ERROR nodes."""
+    """The root node of `code`; tree-sitter never fails, broken input gives ERROR nodes.
+
+    tree-sitter-bash reads a line that starts with a backslash (`\\. lib.sh`, `\\rm x`: the
+    command without its alias) as more words of the line before; one space in front, which
+    the shell ignores, keeps it a command of its own (rows are unchanged)."""
+    if "\n\\" in code:
+        code = code.replace("\n\\", "\n \\")
     return _parser().parse(code.encode("utf-8", errors="replace")).root_node
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import bats, casearms, installed, members, shparse
+from . import bats, casearms, installed, members, shglob, shparse
 from .argv import ACTIVE as _ACTIVE
 from .argv import ENGINES, Action, Word, interpret, program
 from .cmdstrings import handed
@@ -83,6 +83,10 @@ class Shell:
     stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
     loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
+    # functions the file defines or gets from the files it sources: a command word naming one
+    # runs the function, never a file on PATH (the shell looks functions up first)
+    functions: set[str] = field(default_factory=set)
+    head: str = ""  # the command word of the command being read
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -109,7 +113,10 @@ def _visit(root: Node, sh: Shell) -> None:
     scopes: list[tuple[int, tuple[str, ...], dict[str, str | None] | None]] = []
     functions: list[list[Any]] = []  # [end, name, shifts]
     arms: list[tuple[int, tuple[str, frozenset[str] | None]]] = []  # [end, what to restore]
-    for node in shparse.nodes(root):
+    found = shparse.nodes(root)
+    sh.functions.update(shparse.text(name) for n in found if n.type == "function_definition"
+                        and (name := n.child_by_field_name("name")) is not None)
+    for node in found:
         start = node.start_byte
         while arms and arms[-1][0] <= start:
             casearms.leave(arms.pop()[1], sh)
@@ -293,6 +300,11 @@ def _command(node: Node, sh: Shell) -> None:
     if name_node is None:
         return
     head = word(name_node, sh)
+    if head.text[:1] == "\\" and head.value and head.value[:1] == "\\":  # `\. lib.sh`,
+        head = Word(head.value[1:], head.text, head.line)  # `\rm`: no alias, the command
+    first = node.child_by_field_name("argument")
+    if first is not None and first.start_byte == name_node.end_byte:  # `./d/$X/$Y.sh`: split
+        head = _word(shparse.text(name_node) + shparse.text(first), head.line, sh)  # after `$`
     if head.value == ":":
         _defaults(node, sh)
         return
@@ -323,6 +335,9 @@ def _command(node: Node, sh: Shell) -> None:
 
 def _words(node: Node, head: Word, sh: Shell) -> list[Word]:
     args = node.children_by_field_name("argument")
+    name = node.child_by_field_name("name")
+    if args and name is not None and args[0].start_byte == name.end_byte:
+        args = args[1:]  # joined to the command word (_command)
     if all(b.start_byte > a.end_byte for a, b in itertools.pairwise(args)):
         return [head, *(word(arg, sh) for arg in args)]
     # tree-sitter-bash splits `img:$TAG-build` after `:$`: parts with no space between them
@@ -414,6 +429,7 @@ def run_words(words: list[Word], sh: Shell) -> None:
         sh.cd = ()
         return
     lead = bats.assignments(words)  # `VAR=x run CMD`: the variables are CMD's
+    sh.head = words[lead].value or ""
     if words[lead].value == "run" and bats.loads(sh.where.file):  # bats' `run [-N] [!] CMD...`
         rest = bats.run_command(words[lead + 1:])
         if rest:
@@ -467,6 +483,9 @@ def _act(action: Action, sh: Shell) -> None:
             copied(w, f"{COPIED}>{action.rule}", sh)
         installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
         members.root(action.words, action.dest, sh)
+    elif what == "run-tree":
+        for target in shglob.tree(action.words[0], sh):
+            sh.add(action.words[0].line, Found(RESOLVED, target, LIKELY), action.rule)
     elif what == "run-parts":
         _run_parts(action.words[0], action.rule, sh)
     elif what in ("runsv", "runsvdir"):
@@ -581,6 +600,8 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
     """A bare command word: a repo script only when a PATH folder the repo sets holds it."""
     name = w.value or ""
     sh.names.add(name)
+    if (name == sh.head or rule.startswith("function:")) and name in sh.functions:
+        return  # a function of that name runs, not a file (`command NAME`, `exec NAME` do)
     for folder, confidence in sh.path_dirs:
         target = sh.lk.find(norm(folder + "/" + name))
         if target is not None:

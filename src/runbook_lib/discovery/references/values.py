@@ -26,8 +26,8 @@ _PART = re.compile(
     r"\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|\$\{[^}]{0,256}\}|\$(?:[A-Za-z_]\w*|\d)"
 )
 _CD_PWD = re.compile(
-    r"(?:builtin\s+)?cd\s+(?:-[LP]\s+)?(?:--\s+)?(.+?)\s*(?:[12&]?>>?\s*/dev/null\s*|2>&1\s*)*"
-    r"(?:&&|;)\s*(?:builtin\s+)?pwd(?:\s+-[LP])?"
+    r"(?:(?:builtin|command)\s+)?cd\s+(?:-[LP]\s+)?(?:--\s+)?(.+?)\s*"
+    r"(?:[12&]?>>?\s*/dev/null\s*|2>&1\s*)*(?:&&|;)\s*(?:(?:builtin|command)\s+)?pwd(?:\s+-[LP])?"
 )
 _DIRNAME = re.compile(r"dirname\s+(?:--\s+)?(.+)")
 _REALPATH = re.compile(r"(?:realpath|readlink\s+-[fem]+)(?:\s+-[-\w]+)*\s+(.+)")
