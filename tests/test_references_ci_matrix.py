@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_references_support import rules
+from test_references_support import rules, text
 
 WORKFLOW = """name: build
 on: push
@@ -74,3 +74,24 @@ jobs:
     got = {(line, target) for line, target, *_ in
            rules(tmp_path, files, ".github/workflows/versions.yml")}
     assert got == {(11, "bin/tool"), (8, "alpine-build.sh"), (12, "alpine-build.sh")}
+
+
+def test_travis_phases_run_in_order_and_a_clone_of_another_repo_is_not_ours(
+        tmp_path: Path) -> None:
+    files = {".travis.yml": text("""
+        services:
+          - docker
+        install:
+          - git clone https://github.com/docker-library/official-images.git official-images
+        before_script:
+          - image="acme/vpn"
+          - docker build -t "$image" .
+        script:
+          - official-images/test/run.sh "$image"
+          - test/run.sh "$image"
+        after_failure: ./tools/dump-logs.sh
+        """), "test/run.sh": "#!/bin/bash\n", "tools/dump-logs.sh": "#!/bin/bash\n"}
+    got = rules(tmp_path, files, ".travis.yml")
+    # the cloned repository's run.sh is neither this repo's nor a missing file
+    assert {(line, target) for line, target, *_ in got} == {
+        (10, "test/run.sh"), (11, "tools/dump-logs.sh")}

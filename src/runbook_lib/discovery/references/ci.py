@@ -24,6 +24,10 @@ Matrix = dict[str, list[yaml.ScalarNode]]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RUN_KEYS = ("run", "script", "before_script", "after_script", "command",
              "preReleaseCommand", "postReleaseCommand")
+# Travis CI's phases in the order it runs them: each a command or a list of them, run in one
+# shell from the checkout
+_TRAVIS_KEYS = ("before_install", "install", "before_script", "script", "after_success",
+                "after_failure", "after_script", "before_deploy", "after_deploy")
 _WORKDIR_KEYS = ("working-directory", "working_directory", "dir")
 _GHA = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 _DIR = re.compile(r"\bdir\s*\(\s*(?:path\s*:\s*)?['\"]([^'\"]+)['\"]\s*\)\s*\{")
@@ -90,7 +94,8 @@ def _step(keys: dict[str, yaml.Node], src: Source, shell: Shell, matrix: Matrix)
         _cloudbuild(keys, src, shell)
     if "entry" in keys and "id" in keys:
         _hook(keys["entry"], shell)
-    for key in _RUN_KEYS:
+    travis = src.path.rpartition("/")[2] == ".travis.yml"
+    for key in _TRAVIS_KEYS if travis else _RUN_KEYS:
         node = keys.get(key)
         if isinstance(node, yaml.ScalarNode) and node.value:
             start = len(shell.hits)

@@ -9,7 +9,7 @@ _DOCS = (".md", ".rst", ".txt", ".adoc")
 _DATA = (".json", ".jsonl", ".csv", ".xml", ".html", ".log")
 _YAML = (".yml", ".yaml")
 _CI = frozenset({".gitlab-ci.yml", "Jenkinsfile", ".pre-commit-config.yaml", ".craft.yml",
-                 "action.yml", "action.yaml"})
+                 "action.yml", "action.yaml", ".travis.yml"})
 # Podman and Buildah read `Containerfile` first, with the same syntax as a Dockerfile
 _IMAGE_FILES = frozenset({"Dockerfile", "Containerfile"})
 _IMAGE_PREFIXES = tuple(f"{n}{sep}" for n in sorted(_IMAGE_FILES) for sep in "._-")

@@ -48,6 +48,7 @@ class Where:
     # path found nowhere in the repo may be there, so it is no dangling row
     foreign_cwd: bool = False
     clones: tuple[str, ...] = ()  # absolute folders the file cloned this repo into (selfclone.py)
+    foreign: tuple[str, ...] = ()  # relative folders it cloned other repositories into
 
 
 def resolve_word(
@@ -76,12 +77,19 @@ def locate(
         return _exact(mapped, word, lk, confidence, dangling=confidence == CERTAIN)
     if cd == OUTSIDE:
         return None
+    if where.foreign and _in_foreign(value, where, cd):
+        return None  # a file of another repository the caller cloned there
     if where.strict and not cd:
         if where.workdir is None:
             return None
         mapped, _ = absolute_with(posixpath.join(where.workdir, value), where, lk)
         return None if mapped is None or mapped == GONE else _exact(mapped, word, lk, CERTAIN)
     return _relative(value, word, where, lk, cd)
+
+
+def _in_foreign(value: str, where: Where, cd: tuple[str, ...]) -> bool:
+    path = posixpath.normpath(posixpath.join(cd[0], value) if cd and cd[0] else value)
+    return any(path == f or path.startswith(f + "/") for f in where.foreign)
 
 
 def absolute(path: str, where: Where, lk: Lookup) -> str | None:

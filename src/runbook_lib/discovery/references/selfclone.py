@@ -82,14 +82,33 @@ def cloned(words: list[Word], sh: Shell) -> None:
             continue
         plain.append(words[i])
         i += 1
-    if len(plain) < 2 or plain[0].value is None or plain[1].value is None:
+    if not plain or plain[0].value is None:
         return
     name = plain[0].value.rstrip("/").rpartition("/")[2].rpartition(":")[2]
-    dest = plain[1].value
+    dest = plain[1].value if len(plain) > 1 else name.removesuffix(".git")
+    if dest is None:
+        return
     origin, url = _origin(sh), _owner_name(plain[0].value)
-    if origin is not None and url is not None and origin != url:
-        return  # a repository of the same name, elsewhere (a fork's upstream, a namesake)
+    own = name.removesuffix(".git") in sh.lk.repo_names and not (
+        origin is not None and url is not None and origin != url)
+    if not own:  # another repository's checkout: nothing under it is this repo's
+        _foreign(dest, sh)
+    if len(plain) < 2 or not own:
+        return  # (a namesake elsewhere: a fork's upstream; the default folder is relative)
     if name.removesuffix(".git") in sh.lk.repo_names and dest.startswith("/"):
         folder = posixpath.normpath(dest)
         if folder != "/" and folder not in sh.where.clones:
             sh.where.clones = (folder, *sh.where.clones)
+
+
+def _foreign(dest: str, sh: Shell) -> None:
+    """`git clone https://host/other/tools.git official-images`: paths below that folder (from
+    where the clone ran) are that repository's files, neither this repo's nor missing ones."""
+    if dest.startswith(("/", "~", "$")) or not dest.strip("./"):
+        return
+    folder = posixpath.normpath(dest)
+    if folder.startswith("..") or folder in sh.where.foreign:
+        return
+    if sh.cd and sh.cd[0]:
+        folder = posixpath.join(sh.cd[0], folder)
+    sh.where.foreign = (*sh.where.foreign, folder)
