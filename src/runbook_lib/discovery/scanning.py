@@ -62,7 +62,8 @@ def build_index(probes: list[Probe], deploy_roots: Sequence[str]) -> RepoIndex:
     files = {p.path for p in probes if not p.skip}
     links = {p.path: p.link_target for p in probes if p.link_target in scripts}
     archived = {p.path for p in probes if p.kind and classify.is_archived(p.path)}
-    return RepoIndex.build(scripts, files, links, archived, tuple(deploy_roots))
+    runnable = {p.path for p in probes if p.language and p.mode & 0o111}
+    return RepoIndex.build(scripts, files, links, archived, tuple(deploy_roots), runnable)
 
 
 def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
@@ -100,15 +101,19 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
     for _ in range(ROUNDS):
         inherited, runners = inherit(notes), runner_functions(notes)
         given = handed(notes, refs, shells)
-        functions = sourced_functions(notes)
+        functions, callers = sourced_functions(notes)
+        direct = frozenset().union(*(n.direct_runners for n in notes.values()))
         again = [p for p in scanned if p.kind == "script" and (
             inherited.get(p.path) != facts.inherited.get(p.path)
             or given.get(p.path) != facts.path_given.get(p.path)
             or functions.get(p.path) != facts.sourced_functions.get(p.path)
+            or callers.get(p.path) != facts.caller_functions.get(p.path)
+            or (direct != facts.direct_runners and bool(notes[p.path].names & direct))
             or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
                 and runners != facts.runners))]
         facts.inherited, facts.runners, facts.path_given = inherited, runners, given
-        facts.sourced_functions = functions
+        facts.sourced_functions, facts.caller_functions = functions, callers
+        facts.direct_runners = direct
         if os.environ.get("RUNBOOK_DEBUG_RESCAN"):
             print(f"rescan {len(again)}", file=sys.stderr)
         if not again:
@@ -176,9 +181,10 @@ def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
     told = _digest(repr(sorted(inherited.items()))) if inherited else ""
     if given:  # PATH folders handed by other files (references/pathflow.py)
         told = _digest(told + repr(given))
-    functions = facts.sourced_functions.get(p.path)
-    if functions:  # functions of the files it sources
-        told = _digest(told + repr(sorted(functions)))
+    functions = sorted(facts.sourced_functions.get(p.path, ())) + sorted(
+        facts.caller_functions.get(p.path, ()))
+    if functions:  # functions of the files it sources and of those that source it
+        told = _digest(told + repr(functions) + repr(sorted(facts.direct_runners)))
     return sha, p.kind, p.language, p.mode, _ROUND, told
 
 

@@ -142,7 +142,7 @@ def interpret(words: Sequence[Word], rule: str = "", remote: bool = False) -> It
     elif name == "run-parts":
         yield from _run_parts(rest, chain, remote)
     elif name == "urchin":  # a test runner: every executable file below each folder it is given
-        _, args = _options(rest, {"s", "shell", "t", "timeout"})
+        _, args = _options(rest, {"s", "shell", "T", "timeout"})
         yield from (Action("run-tree", (a,), chain, remote) for a in args[:1])
     elif name in ("runsv", "runsvdir"):  # runit: a service folder, a folder of them
         args = [w for w in rest if not (w.value or "").startswith("-")]

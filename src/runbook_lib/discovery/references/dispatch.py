@@ -38,12 +38,17 @@ _MIN_LITERAL = 2  # `x-*`: a pattern needs this many known characters to name a 
 
 
 def looked_up(words: list[Word], sh: Shell) -> None:
-    """`type -P NAME`, `command -v NAME`, `which NAME`: each NAME found on a repo PATH folder."""
+    """`type -P NAME`, `command -v NAME`, `which NAME`: each NAME found on a repo PATH folder.
+    `command -v` and a plain `type` find a function of that name first; `type -P`/`-p`,
+    `which` and `hash` search PATH only."""
+    flags = {w.value for w in words[1:] if (w.value or "").startswith("-")}
+    functions_first = words[0].value == "command" or (
+        words[0].value == "type" and not flags & {"-p", "-P", "-a", "-pa", "-Pa"})
     for w in words[1:]:
         if (w.value or "").startswith("-"):
             continue
         if w.value is not None:
-            if w.value in sh.functions:
+            if functions_first and (w.value in sh.functions or w.value in sh.own_functions):
                 continue  # `command -v nvm_ls`: a function of that name is what it finds
             found = _on_path(w.value, sh)
             for target in found[:1]:

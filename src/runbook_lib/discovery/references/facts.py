@@ -36,8 +36,9 @@ class FileNotes:
     loaders: set[str] = field(default_factory=set)
     # (host path, repo script) its file commands install there (installed.py)
     installs: list[tuple[str, str]] = field(default_factory=list)
-    # shell functions defined in the file or in the files it sources
+    # shell functions defined at the file's top or in the files it sources
     functions: frozenset[str] = frozenset()
+    direct_runners: frozenset[str] = frozenset()  # its functions that run `"$@"` themselves
 
 
 @dataclass(slots=True)
@@ -70,8 +71,11 @@ class Facts:
     bats_exports: list[tuple[str, str]] = field(default_factory=list)  # (Makefile folder, var)
     # PATH folders a script's sourced libraries and runners set (pathflow.py)
     path_given: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    # functions a script gets from the files it sources (a command word naming one runs it)
+    # functions a script gets from the files it sources (a command word naming one runs it),
+    # and those a library gets from the files that source it
     sourced_functions: dict[str, frozenset[str]] = field(default_factory=dict)
+    caller_functions: dict[str, frozenset[str]] = field(default_factory=dict)
+    direct_runners: frozenset[str] = frozenset()  # functions that run `"$@"` themselves
     _by_path: dict[str, list[Image]] | None = None  # repo path an image holds -> images
 
     def images_of(self, script: str) -> list[Image]:
@@ -135,17 +139,21 @@ def _normal(value: str | None) -> str | None:
     return posixpath.normpath(value)
 
 
-def sourced_functions(notes: dict[str, FileNotes]) -> dict[str, frozenset[str]]:
+def sourced_functions(notes: dict[str, FileNotes],
+                      ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """For each file, the functions the files it sources define (with what they source, as
-    their notes tell once they are scanned with theirs), and those of the files that source
-    it: a library's call of `nvm_ls` runs the function its caller got from another library."""
-    found: dict[str, set[str]] = {}
+    their notes tell once they are scanned with theirs); and for each sourced file, those of
+    the files that source it (a library's call of `nvm_ls` runs the function its caller got
+    from another library; the caller's own functions are not handed on to other callers)."""
+    down: dict[str, set[str]] = {}
+    up: dict[str, set[str]] = {}
     for path, note in notes.items():
         for target, _, _ in note.sources:
             if target in notes:
-                found.setdefault(path, set()).update(notes[target].functions)
-                found.setdefault(target, set()).update(note.functions)
-    return {path: frozenset(names) for path, names in found.items() if names}
+                down.setdefault(path, set()).update(notes[target].functions)
+                up.setdefault(target, set()).update(note.functions)
+    return ({p: frozenset(n) for p, n in down.items() if n},
+            {p: frozenset(n) for p, n in up.items() if n})
 
 
 def runner_functions(notes: dict[str, FileNotes]) -> dict[str, int]:

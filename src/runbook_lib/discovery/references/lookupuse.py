@@ -6,10 +6,13 @@ dispatcher runs its subcommands: the lookup's rows are calls. `pyenv-help` looks
 (`extract_comments < "$filename"`): renaming the subcommand breaks the help text, so the rows
 stay as evidence of that dependency, but nothing is run (not live).
 
-Where the found path goes is followed one step, on the syntax tree:
-- a lookup in `V="$(...)"` (or `local V=...`) runs when the file runs a word that uses `$V`;
+Where the found path goes is followed on the syntax tree:
+- a lookup in `V="$(...)"` (or `local V=...`) runs when the file runs a word that uses `$V`,
+  or a variable built from it (`other="$V"`, `cmd=("$V" -x)`, `eval "$V --help"`), or prints
+  it (`echo "$V"`: for its caller), or exports it (`export V=...`: for the programs it runs);
 - a lookup that is a statement of function F (its output is F's output) runs when the file runs
-  a word with `$(F ...)` in it, or a variable assigned from `$(F ...)` as above;
+  a word with `$(F ...)` in it, calls F as a statement of its own (its output is the script's),
+  or uses a variable assigned from `$(F ...)` as above;
 - anywhere else (inside a command word, a heredoc another program runs, the script's own output
   for its caller) it is taken as run, the safe reading.
 """
@@ -41,16 +44,45 @@ class Uses:
     run_vars: set[str] = field(default_factory=set)  # variables used in a run word
     run_functions: set[str] = field(default_factory=set)  # `$(F ...)` in a run word
     captured: dict[str, set[str]] = field(default_factory=dict)  # V -> functions in V=$(F)
+    derived: dict[str, set[str]] = field(default_factory=dict)  # V -> variables V is built from
+    shown: set[str] = field(default_factory=set)  # variables printed or exported
+    called: set[str] = field(default_factory=set)  # functions called as statements of their own
 
     def ran(self, text: str) -> None:
         """A word the file runs (a command word, an interpreter's script, `eval`'s code)."""
-        self.run_vars.update(_VARIABLE.findall(text))
-        self.run_functions.update(_SUBSTITUTED.findall(text))
+        if "$" in text:
+            self.run_vars.update(_VARIABLE.findall(text))
+            if "$(" in text:
+                self.run_functions.update(_SUBSTITUTED.findall(text))
 
-    def assigned(self, name: str, raw: str) -> None:
-        functions = _SUBSTITUTED.findall(raw)
-        if functions:
-            self.captured.setdefault(name, set()).update(functions)
+    def assigned(self, name: str, raw: str, exported: bool = False) -> None:
+        if exported:
+            self.shown.add(name)
+        if "$" not in raw:
+            return
+        self.derived.setdefault(name, set()).update(_VARIABLE.findall(raw))
+        if "$(" in raw:
+            functions = _SUBSTITUTED.findall(raw)
+            if functions:
+                self.captured.setdefault(name, set()).update(functions)
+
+    def printed(self, text: str) -> None:
+        """Arguments of `echo`/`printf`: what the script prints for its caller."""
+        if "$" in text:
+            self.shown.update(_VARIABLE.findall(text))
+            if "$(" in text:
+                self.called.update(_SUBSTITUTED.findall(text))
+
+    def _used(self) -> set[str]:
+        """Variables whose value is run, printed or exported, and those they are built from."""
+        used = self.run_vars | self.shown
+        todo = list(used)
+        while todo:
+            for source in self.derived.get(todo.pop(), ()):
+                if source not in used:
+                    used.add(source)
+                    todo.append(source)
+        return used
 
     def note(self, start: int, end: int, node: Node) -> None:
         """The hits[start:end] a lookup command made; `node` is that command."""
@@ -64,11 +96,12 @@ class Uses:
         if not self.pending:
             return hits
         out = list(hits)
+        used = self._used()
         for start, end, how, name in self.pending:
-            if how == "var" and name in self.run_vars:
+            if how == "var" and name in used:
                 continue
-            if how == "function" and (name in self.run_functions or any(
-                    name in fs and v in self.run_vars for v, fs in self.captured.items())):
+            if how == "function" and (name in self.run_functions or name in self.called or any(
+                    name in fs and v in used for v, fs in self.captured.items())):
                 continue
             for i in range(start, min(end, len(out))):
                 if out[i].rule.rpartition(">")[2].startswith("lookup+"):

@@ -61,6 +61,7 @@ class RepoIndex:
     archived: frozenset[str] = frozenset()  # scripts and files under archive/backup folders
     deploy_roots: tuple[str, ...] = ()  # absolute paths the repo is deployed at, e.g. /opt/app
     by_basename: dict[str, list[str]] = field(default_factory=dict)  # basename -> script paths
+    executables: frozenset[str] = frozenset()  # scripts with an executable bit
 
     @classmethod
     def build(
@@ -70,6 +71,7 @@ class RepoIndex:
         symlinks: dict[str, str] | None = None,
         archived: set[str] | None = None,
         deploy_roots: tuple[str, ...] = (),
+        executables: set[str] | None = None,
     ) -> RepoIndex:
         by_base: dict[str, list[str]] = {}
         for path in sorted(scripts):
@@ -88,5 +90,5 @@ class RepoIndex:
         return cls(
             scripts=frozenset(scripts), files=frozenset(files | scripts), dirs=frozenset(dirs),
             symlinks=dict(symlinks or {}), archived=frozenset(archived or ()),
-            deploy_roots=roots, by_basename=by_base,
+            deploy_roots=roots, by_basename=by_base, executables=frozenset(executables or ()),
         )

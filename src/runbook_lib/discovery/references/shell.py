@@ -45,6 +45,9 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
         shell.path_dirs = [*given, *(d for d in shell.path_dirs if d not in given)]
     if facts is not None:
         shell.functions.update(facts.sourced_functions.get(src.path, ()))
+        if library(src):  # only sourced: its calls run in its callers' shells
+            shell.functions.update(facts.caller_functions.get(src.path, ()))
+        shell.direct_runners.update(facts.direct_runners)
     for image in images:
         for name, target in image.commands.items():
             shell.commands.setdefault(name, target)
@@ -58,4 +61,15 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
     return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
                                  path_dirs=tuple(shell.set_path), families=shell.families,
-                                 installs=shell.installs, functions=frozenset(shell.functions))
+                                 installs=shell.installs,
+                                 functions=frozenset(shell.own_functions).union(
+                                     facts.sourced_functions.get(src.path, ())
+                                     if facts is not None else ()),
+                                 direct_runners=frozenset(shell.direct_runners))
+
+
+def library(src: Source) -> bool:
+    """A shell file that is only sourced, never run: no `#!` line, or an `x.sh` without an
+    executable bit (a command's name has no extension: `bin/tool` is run)."""
+    return not (src.lines and src.lines[0].startswith("#!")) or (
+        src.path not in src.lookup.index.executables and "." in src.path.rpartition("/")[2])

@@ -71,7 +71,9 @@ def tree(w: Word, sh: Shell) -> list[str]:
         if repo not in sh.lk.index.dirs:
             continue
         found = _scripts_in(repo, True, sh)
-        return [p for p in found if not star or posixpath.dirname(p) != repo]
+        below = len(repo) + 1 if repo else 0  # urchin skips hidden files and folders
+        return [p for p in found if (not star or posixpath.dirname(p) != repo)
+                and "/." not in "/" + p[below:]]
     return []
 
 

@@ -9,7 +9,6 @@ and a `for` loop over a glob runs or sources every script the glob matches.
 
 from __future__ import annotations
 
-import itertools
 import posixpath
 import re
 from collections.abc import Callable
@@ -83,10 +82,15 @@ class Shell:
     stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
     loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
-    # functions the file defines or gets from the files it sources: a command word naming one
-    # runs the function, never a file on PATH (the shell looks functions up first)
+    # functions the file gets from the files it sources (and, for a library, from the files
+    # that source it): a command word naming one runs the function, never a file on PATH (the
+    # shell looks functions up first)
     functions: set[str] = field(default_factory=set)
+    own_functions: dict[str, int] = field(default_factory=dict)  # defined at the top: line
+    direct_runners: set[str] = field(default_factory=set)  # functions that run `"$@"` itself
+    in_function: bool = False  # the command being read is in a function's body
     head: str = ""  # the command word of the command being read
+    joined: bool = False  # its first argument node is part of its command word (_command)
 
     def line(self, node: Node) -> int:
         return self.fixed or shparse.row(node) + self.line0 + 1
@@ -114,8 +118,11 @@ def _visit(root: Node, sh: Shell) -> None:
     functions: list[list[Any]] = []  # [end, name, shifts]
     arms: list[tuple[int, tuple[str, frozenset[str] | None]]] = []  # [end, what to restore]
     found = shparse.nodes(root)
-    sh.functions.update(shparse.text(name) for n in found if n.type == "function_definition"
-                        and (name := n.child_by_field_name("name")) is not None)
+    if not sh.fixed:  # definitions the file always makes (not in a branch: a fallback)
+        for n in found:
+            if n.type == "function_definition" and _always(n) \
+                    and (name := n.child_by_field_name("name")) is not None:
+                sh.own_functions.setdefault(shparse.text(name), sh.line(n))
     for node in found:
         start = node.start_byte
         while arms and arms[-1][0] <= start:
@@ -126,6 +133,7 @@ def _visit(root: Node, sh: Shell) -> None:
                 sh.where.variables = variables
         while functions and functions[-1][0] <= start:
             functions.pop()
+        sh.in_function = bool(functions)
         kind = node.type
         if kind in _SCOPES:
             scopes.append((node.end_byte, sh.cd, dict(sh.where.variables)))
@@ -133,8 +141,9 @@ def _visit(root: Node, sh: Shell) -> None:
             scopes.append((node.end_byte, sh.cd, None))
             name = node.child_by_field_name("name")
             functions.append([node.end_byte, shparse.text(name) if name else "", 0])
-            if name is not None and _canonical(node):
-                sh.where.variables[CANONICAL + shparse.text(name)] = ""
+            canonical = _canonical(node) if name is not None else None
+            if canonical is not None:
+                sh.where.variables[CANONICAL + shparse.text(name)] = canonical
         elif kind == "command":
             if functions:
                 _runner(node, functions[-1], sh)
@@ -163,19 +172,30 @@ def _visit(root: Node, sh: Shell) -> None:
 
 
 _CANONICAL_BODY = re.compile(r"\b(?:readlink|realpath|pwd\s+-P)\b")
-_PRINTS = re.compile(r"\b(?:echo|printf)\b")
+_PRINTED = re.compile(r"\b(?:echo|printf\s+(?:'%s\\n'|\"%s\\n\"))\s+(.+?)\s*;?\s*$", re.M)
+_PRINTS_FILE = re.compile(r"/\$\{?\w+\}?\"?$")
+_PRINTS_DIR = re.compile(r"\bpwd(?:\s+-[PL])?\s*\)\"?$")
 
 
-def _canonical(node: Node) -> bool:
+def _canonical(node: Node) -> str | None:
     """A function that prints its argument as a canonical path (`readlink_f() { ... cd ...;
     readlink ...; echo "$(pwd -P)/$name"; }`, the portable `readlink -f`): `$(f "$0")` is the
-    script's own path, as `$(readlink -f "$0")` is."""
+    script's own path, as `$(readlink -f "$0")` is ("file"); one whose last line prints the
+    folder it went to (`echo "$(cd -P "$(dirname "$src")" && pwd)"`) gives that path's
+    folder ("dir"); None for any other function."""
     body = node.child_by_field_name("body")
     if body is None or body.end_byte - body.start_byte > 2000:
-        return False
+        return None
     code = shparse.text(body)
-    return bool(_CANONICAL_BODY.search(code)) and bool(_PRINTS.search(code)) and "$1" in \
-        code.replace("${1}", "$1")
+    if not _CANONICAL_BODY.search(code) or "$1" not in code.replace("${1}", "$1"):
+        return None
+    printed = _PRINTED.findall(code)
+    if not printed:
+        return None
+    last = printed[-1].rstrip("; }\t")
+    if _PRINTS_DIR.search(last):
+        return "dir"
+    return "file" if _PRINTS_FILE.search(last) else None
 
 
 def _runner(node: Node, function: list[Any], sh: Shell) -> None:
@@ -187,7 +207,10 @@ def _runner(node: Node, function: list[Any], sh: Shell) -> None:
         args = node.children_by_field_name("argument")
         first = shparse.text(args[0]) if args else ""
         function[2] += int(first) if first.isdigit() else 1
-    elif head.strip('"') in _ALL_ARGS or (head in _WRAPS and _ALL_ARGS & {
+    elif head.strip('"') in _ALL_ARGS:
+        sh.runners.setdefault(function[1], function[2])
+        sh.direct_runners.add(function[1])  # its arguments may name its file's functions
+    elif (head in _WRAPS and _ALL_ARGS & {
             shparse.text(a).strip('"') for a in node.children_by_field_name("argument")}):
         sh.runners.setdefault(function[1], function[2])
 
@@ -198,6 +221,8 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     if name_node is None:
         return
     name = shparse.text(name_node)
+    sh.loops.pop(name, None)
+    sh.excluded.pop(name, None)  # an arm that reassigns its variable rules nothing out
     unknown = name in sh.where.variables and sh.where.variables[name] is None
     value = None if value_node is None else _value(value_node, sh)
     if value_node is not None and value_node.type == "array":
@@ -207,7 +232,9 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
-    sh.uses.assigned(name, raw)
+    up = node.parent
+    sh.uses.assigned(name, raw, up is not None and up.type == "declaration_command"
+                     and shparse.text(up).startswith("export"))
     if value is None and raw:  # `ALL=$(find "$ENABLED" -name commands)`, `ONE+="$cmd "`
         listed = _listed(raw, sh)
         if listed is not None:
@@ -302,12 +329,21 @@ def _command(node: Node, sh: Shell) -> None:
     head = word(name_node, sh)
     if head.text[:1] == "\\" and head.value and head.value[:1] == "\\":  # `\. lib.sh`,
         head = Word(head.value[1:], head.text, head.line)  # `\rm`: no alias, the command
-    first = node.child_by_field_name("argument")
-    if first is not None and first.start_byte == name_node.end_byte:  # `./d/$X/$Y.sh`: split
-        head = _word(shparse.text(name_node) + shparse.text(first), head.line, sh)  # after `$`
+    sh.joined = False
+    if head.text.endswith("$"):  # `./d/$X/$Y.sh`: tree-sitter-bash splits the word after `$`
+        first = node.child_by_field_name("argument")
+        if first is not None and first.start_byte == name_node.end_byte:
+            head = _word(shparse.text(name_node) + shparse.text(first), head.line, sh)
+            sh.joined = True  # _words leaves that argument out
     if head.value == ":":
         _defaults(node, sh)
         return
+    if head.value in ("echo", "printf") and sh.uses.pending:  # printed for the caller
+        sh.uses.printed(shparse.text(node))
+    elif head.value in sh.own_functions and _statement_call(node):
+        sh.uses.called.add(head.value or "")
+    if head.value == "shift" and sh.excluded:  # `$1` is another argument now
+        sh.excluded = {k: v for k, v in sh.excluded.items() if not k.isdigit()}
     words: list[Word] = []  # the command's words, evaluated once when a reader needs them
     if head.value is None or head.text.lstrip('"').startswith("$") \
             or program(head) in ENGINES:  # `docker run -v x:/x IMAGE /x`, `$DOCKER run`
@@ -335,22 +371,21 @@ def _command(node: Node, sh: Shell) -> None:
 
 def _words(node: Node, head: Word, sh: Shell) -> list[Word]:
     args = node.children_by_field_name("argument")
-    name = node.child_by_field_name("name")
-    if args and name is not None and args[0].start_byte == name.end_byte:
+    if sh.joined:
         args = args[1:]  # joined to the command word (_command)
-    if all(b.start_byte > a.end_byte for a, b in itertools.pairwise(args)):
-        return [head, *(word(arg, sh) for arg in args)]
+    words = [word(arg, sh) for arg in args]
+    if not any(w.text.endswith("$") for w in words):
+        return [head, *words]
     # tree-sitter-bash splits `img:$TAG-build` after `:$`: parts with no space between them
     # are one word to the shell
     out = [head]
-    end = -1
-    for arg in args:
-        if arg.start_byte == end and len(out) > 1:
+    for i, (arg, w) in enumerate(zip(args, words, strict=True)):
+        if i and len(out) > 1 and arg.start_byte == args[i - 1].end_byte \
+                and out[-1].text.endswith("$"):
             last = out.pop()
-            out.append(_word(last.text + shparse.text(arg), last.line, sh))
+            out.append(_word(last.text + w.text, last.line, sh))
         else:
-            out.append(word(arg, sh))
-        end = arg.end_byte
+            out.append(w)
     return out
 
 
@@ -445,6 +480,7 @@ def run_words(words: list[Word], sh: Shell) -> None:
         members.triggered(words[lead:], sh)
         return
     if head == "eval":
+        sh.uses.ran(" ".join(w.text for w in words[1:]))
         code = " ".join(w.value or "" for w in words[1:])
         nested(code, words[0].line, sh, "eval", LIKELY)
         return
@@ -600,7 +636,7 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
     """A bare command word: a repo script only when a PATH folder the repo sets holds it."""
     name = w.value or ""
     sh.names.add(name)
-    if (name == sh.head or rule.startswith("function:")) and name in sh.functions:
+    if is_function(name, w.line, rule, sh):
         return  # a function of that name runs, not a file (`command NAME`, `exec NAME` do)
     for folder, confidence in sh.path_dirs:
         target = sh.lk.find(norm(folder + "/" + name))
@@ -611,6 +647,46 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
         sh.add(w.line, Found(RESOLVED, sh.commands[name], CERTAIN), f"{rule}+PATH")
     else:  # perhaps a copy an installer of the repo put on the host's PATH
         installed.pending_bare(w, name, rule, sh)
+
+
+_ALWAYS = frozenset({"compound_statement", "redirected_statement", "function_definition"})
+
+
+def _always(definition: Node) -> bool:
+    """Whether a function definition is made whenever its file (or enclosing function) runs:
+    at the top, or in a `{ ... }` group (nvm.sh wraps its whole text in one), not in an `if`,
+    a `case` arm, a loop or after `&&`/`||`."""
+    up = definition.parent
+    while up is not None and up.type != "program":
+        if up.type not in _ALWAYS:
+            return False
+        if up.type == "function_definition":
+            return True
+        up = up.parent
+    return True
+
+
+def _statement_call(node: Node) -> bool:
+    """Whether a command's output goes where the script's does (not captured by `$(...)`)."""
+    up = node.parent
+    while up is not None and up.type not in ("function_definition", "program"):
+        if up.type in ("command_substitution", "process_substitution"):
+            return False
+        up = up.parent
+    return True
+
+
+def is_function(name: str, line: int, rule: str, sh: Shell) -> bool:
+    """Whether a command word runs a shell function: the command's own word (or one a
+    function that runs `"$@"` itself is handed; `sudo "$@"` runs files), naming a function of
+    a sourced library, or one the file defines at its top, before this line or called from a
+    function body (which runs once the file's definitions are read)."""
+    if name != sh.head and rule.removeprefix("function:") not in sh.direct_runners:
+        return False
+    if name in sh.functions:
+        return True
+    defined = sh.own_functions.get(name)
+    return defined is not None and (sh.in_function or defined < line)
 
 
 def _for(node: Node, sh: Shell) -> None:

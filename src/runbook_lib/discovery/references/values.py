@@ -147,8 +147,10 @@ def _command(inner: str, variables: Vars, file: str) -> str | None:
     if match:
         return evaluate(match.group(1).strip(), variables, file)
     name, _, arg = inner.partition(" ")
-    if CANONICAL + name in variables and arg.strip() and " " not in arg.strip():
-        return evaluate(arg.strip(), variables, file)
+    kind = variables.get(CANONICAL + name)
+    if kind is not None and arg.strip() and " " not in arg.strip():
+        value = evaluate(arg.strip(), variables, file)
+        return parent(value) if kind == "dir" else value
     return None
 
 
