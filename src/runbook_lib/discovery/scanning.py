@@ -24,7 +24,11 @@ from runbook_lib.discovery.references.facts import (
     sourced_functions,
 )
 from runbook_lib.discovery.references.imageinstalled import image_copies, image_rows
-from runbook_lib.discovery.references.installed import install_table, installed_rows
+from runbook_lib.discovery.references.installed import (
+    install_table,
+    installable_name,
+    installed_rows,
+)
 from runbook_lib.discovery.references.kinds import source_kind
 from runbook_lib.discovery.references.lookup import lookup_for
 from runbook_lib.discovery.references.members import member_rows, roots_of
@@ -106,9 +110,10 @@ def scan_all(root: Path, index: RepoIndex, probes: list[Probe], workers: int,
         again = [p for p in scanned if p.kind == "script" and (
             inherited.get(p.path) != facts.inherited.get(p.path)
             or given.get(p.path) != facts.path_given.get(p.path)
-            or functions.get(p.path) != facts.sourced_functions.get(p.path)
-            or callers.get(p.path) != facts.caller_functions.get(p.path)
-            or (direct != facts.direct_runners and bool(notes[p.path].names & direct))
+            or _told(functions, facts.sourced_functions, notes[p.path].names, p.path, index)
+            or _told(callers, facts.caller_functions, notes[p.path].names, p.path, index)
+            or (direct != facts.direct_runners
+                and bool((notes[p.path].names & direct) - notes[p.path].runners.keys()))
             or (bool((notes[p.path].names & runners.keys()) - notes[p.path].runners.keys())
                 and runners != facts.runners))]
         facts.inherited, facts.runners, facts.path_given = inherited, runners, given
@@ -186,6 +191,15 @@ def _key(p: Probe, sha: str, index: RepoIndex) -> scancache.EntryKey:
     if functions:  # functions of the files it sources and of those that source it
         told = _digest(told + repr(functions) + repr(sorted(facts.direct_runners)))
     return sha, p.kind, p.language, p.mode, _ROUND, told
+
+
+def _told(new: dict[str, frozenset[str]], old: dict[str, frozenset[str]], names: set[str],
+          path: str, index: RepoIndex) -> bool:
+    """Whether the functions other files hand a script changed for a name it calls that a
+    repo script also has (only those change its rows: most scripts call their libraries'
+    `log` and `die`, which no script is named, and need no second scan)."""
+    changed = (new.get(path, frozenset()) ^ old.get(path, frozenset())) & names
+    return any(installable_name(n, index.by_basename) for n in changed)
 
 
 def _digest(text: str) -> str:

@@ -48,6 +48,7 @@ def looked_up(words: list[Word], sh: Shell) -> None:
         if (w.value or "").startswith("-"):
             continue
         if w.value is not None:
+            sh.names.add(w.value)  # a function of that name would change what it finds
             if functions_first and (w.value in sh.functions or w.value in sh.own_functions):
                 continue  # `command -v nvm_ls`: a function of that name is what it finds
             found = _on_path(w.value, sh)

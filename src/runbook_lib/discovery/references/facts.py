@@ -36,7 +36,7 @@ class FileNotes:
     loaders: set[str] = field(default_factory=set)
     # (host path, repo script) its file commands install there (installed.py)
     installs: list[tuple[str, str]] = field(default_factory=list)
-    # shell functions defined at the file's top or in the files it sources
+    # shell functions the file always defines (facts.sourced_functions adds its libraries')
     functions: frozenset[str] = frozenset()
     direct_runners: frozenset[str] = frozenset()  # its functions that run `"$@"` themselves
 
@@ -141,19 +141,33 @@ def _normal(value: str | None) -> str | None:
 
 def sourced_functions(notes: dict[str, FileNotes],
                       ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """For each file, the functions the files it sources define (with what they source, as
-    their notes tell once they are scanned with theirs); and for each sourced file, those of
-    the files that source it (a library's call of `nvm_ls` runs the function its caller got
-    from another library; the caller's own functions are not handed on to other callers)."""
-    down: dict[str, set[str]] = {}
+    """For each file, the functions the files it sources define, through their own sourcing
+    (`down`); and for each sourced file, those its sourcing callers define or source (`up`: a
+    library's call of `nvm_ls` runs the function its caller got from another library; one
+    caller's own functions are not handed to the other callers)."""
+    graph = {path: [t for t, _, _ in note.sources if t in notes] for path, note in notes.items()}
+    down: dict[str, frozenset[str]] = {}
+    for path, targets in graph.items():
+        if not targets:
+            continue
+        seen: set[str] = set()
+        todo = list(targets)
+        names: set[str] = set()
+        while todo:
+            target = todo.pop()
+            if target in seen:
+                continue
+            seen.add(target)
+            names |= notes[target].functions
+            todo += graph.get(target, ())
+        if names:
+            down[path] = frozenset(names)
     up: dict[str, set[str]] = {}
-    for path, note in notes.items():
-        for target, _, _ in note.sources:
-            if target in notes:
-                down.setdefault(path, set()).update(notes[target].functions)
-                up.setdefault(target, set()).update(note.functions)
-    return ({p: frozenset(n) for p, n in down.items() if n},
-            {p: frozenset(n) for p, n in up.items() if n})
+    for path, targets in graph.items():
+        have = notes[path].functions | down.get(path, frozenset())
+        for target in targets:
+            up.setdefault(target, set()).update(have)
+    return down, {p: frozenset(n) for p, n in up.items() if n}
 
 
 def runner_functions(notes: dict[str, FileNotes]) -> dict[str, int]:

@@ -15,7 +15,7 @@ its image's (imageinstalled.py reads them apart from the host's).
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -72,8 +72,12 @@ BARE = "+PATH+installed"  # the rule's ending for a command run by name
 def installable(name: str, sh: Shell) -> bool:
     """A bare command name an installer of the repo may have put on the host's PATH: the name
     of a repo script, with or without its extension (`cp tools/x.sh /usr/local/bin/x`)."""
-    by_base = sh.lk.by_base
-    return host(sh) and bool(name) and (
+    return host(sh) and installable_name(name, sh.lk.by_base)
+
+
+def installable_name(name: str, by_base: Mapping[str, object]) -> bool:
+    """Whether a repo script has that name, with or without its extension."""
+    return bool(name) and (
         name in by_base or any(name + ext in by_base for ext in (".sh", ".bash", ".py")))
 
 

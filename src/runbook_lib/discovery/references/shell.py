@@ -62,9 +62,7 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
                                  path_dirs=tuple(shell.set_path), families=shell.families,
                                  installs=shell.installs,
-                                 functions=frozenset(shell.own_functions).union(
-                                     facts.sourced_functions.get(src.path, ())
-                                     if facts is not None else ()),
+                                 functions=frozenset(shell.own_functions),
                                  direct_runners=frozenset(shell.direct_runners))
 
 
