@@ -84,3 +84,21 @@ def test_words_tree_sitter_splits_after_a_dollar_are_one_word(tmp_path: Path) ->
     assert {(line, target, rule) for line, target, _, rule, *_ in got} == {
         (2, "tests/compose/core/00_create.sh", "command+variable"),
         (4, "tests/compose/core/00_create.sh", "source")}
+
+
+def test_a_loop_over_a_grepped_listing_runs_only_the_names_it_keeps(tmp_path: Path) -> None:
+    files = {"test/run.sh": text("""
+                 #!/usr/bin/env bash
+                 targets="$(\\ls "$(dirname "${0}")" | grep 'test_')";
+                 for t in ${targets}; do
+                   bash "$(dirname "${0}")/${t}" || exit 1;
+                 done;
+                 for s in $(ls "$(dirname "$0")" | grep -v 'test_'); do bash "$(dirname "$0")/$s"; done
+                 """),
+             "test/test_list.sh": "#!/bin/bash\n", "test/test_use.sh": "#!/bin/bash\n",
+             "test/install_deps.sh": "#!/bin/bash\n"}
+    got = rules(tmp_path, files, "test/run.sh")
+    assert {target for line, target, *_ in got if line == 4} == {
+        "test/test_list.sh", "test/test_use.sh"}
+    # a filter this cannot read (`grep -v`) keeps every file of the folder a likely callee
+    assert "test/install_deps.sh" in {target for line, target, *_ in got if line == 6}

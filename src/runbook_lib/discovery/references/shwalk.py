@@ -82,6 +82,8 @@ class Shell:
     stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
     loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
+    # names a variable holds, as a pattern: `t` in `for t in $(ls "$DIR" | grep 'test_')`
+    patterns: dict[str, str] = field(default_factory=dict)
     # functions the file gets from the files it sources (and, for a library, from the files
     # that source it): a command word naming one runs the function, never a file on PATH (the
     # shell looks functions up first)
@@ -222,6 +224,7 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
         return
     name = shparse.text(name_node)
     sh.loops.pop(name, None)
+    sh.patterns.pop(name, None)
     sh.excluded.pop(name, None)  # an arm that reassigns its variable rules nothing out
     unknown = name in sh.where.variables and sh.where.variables[name] is None
     value = None if value_node is None else _value(value_node, sh)
@@ -232,6 +235,9 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
+    listed = grepped(raw)
+    if listed is not None:
+        sh.patterns[name] = listed
     up = node.parent
     sh.uses.assigned(name, raw, up is not None and up.type == "declaration_command"
                      and shparse.text(up).startswith("export"))
@@ -573,7 +579,8 @@ def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
         _globbed(glob(sh.globs[var], sh), w, f"{rule}+glob", sh, source)
         return
     if w.value is None:
-        partial = evaluate(w.text, sh.where.variables, sh.where.file, unknown="*")
+        known = {**sh.where.variables, **sh.patterns} if sh.patterns else sh.where.variables
+        partial = evaluate(w.text, known, sh.where.file, unknown="*")
         if partial is not None and "*" in partial and "/" not in partial \
                 and program_word(rule):  # a command word without `/` is found on PATH only
             family(partial, w, rule, sh)
@@ -698,6 +705,12 @@ def _for(node: Node, sh: Shell) -> None:
     sh.where.variables[name] = None
     sh.globs.pop(name, None)
     words = [shparse.text(v).strip("\"'") for v in node.children_by_field_name("value")]
+    sh.patterns.pop(name, None)
+    if len(words) == 1:  # `for t in ${targets}`, `for t in $(ls "$DIR" | grep 'test_')`
+        held = words[0].strip("${}") if words[0].startswith("$") else ""
+        pattern = sh.patterns.get(held) if held.isidentifier() else grepped(words[0])
+        if pattern is not None:
+            sh.patterns[name] = pattern
     if words and all(w and not any(c in w for c in "$*?[`") for w in words):
         sh.loops[name] = tuple(words)
     else:
@@ -714,6 +727,24 @@ def _for(node: Node, sh: Shell) -> None:
                 sh.globs[name] = listed
             elif pattern is not None and any(c in pattern for c in "*?["):
                 sh.globs[name] = members.TAIL_PREFIX + pattern
+
+
+_LS_GREP = re.compile(
+    r"""^\$\(\s*\\?ls\b[^|`]*\|\s*grep\s+(?:-[EF]\s+)?(['"]?)([^'"|\s]+)\1\s*\)$""")
+
+
+def grepped(raw: str) -> str | None:
+    r"""The names `$(ls DIR | grep 'PAT')` lists, as a pattern (`^test_` -> `test_*`, `\.sh$`
+    -> `*.sh`, `x` -> `*x*`); None for anything else or a pattern this cannot read."""
+    match = _LS_GREP.match(raw.strip())
+    if match is None:
+        return None
+    pat = match.group(2).replace("\\.", ".")
+    head, tail = pat.startswith("^"), pat.endswith("$")
+    pat = pat.strip("^$")
+    if not pat or any(c in pat for c in "[]()*+?{}|\\"):
+        return None
+    return ("" if head else "*") + pat + ("" if tail else "*")
 
 
 def _listed(raw: str, sh: Shell) -> str | None:
