@@ -73,3 +73,14 @@ def test_a_name_the_test_stubs_is_the_stub_not_the_repo_script(tmp_path: Path) -
     # the script under test still calls the real one
     got = rules(tmp_path, files, "libexec/kit-install")
     assert {(line, target) for line, target, *_ in got} == {(2, "libexec/kit-hooks")}
+
+
+def test_a_stub_made_in_one_test_leaves_the_other_tests_calls(tmp_path: Path) -> None:
+    files = {"libexec/kit-hooks": "#!/bin/bash\necho hooks\n",
+             "test/helper.bash": "PATH=\"${BATS_TEST_DIRNAME}/../libexec:$PATH\"\n",
+             "test/hooks.bats": "load helper\n\n@test 'real' {\n  run kit-hooks install\n}\n\n"
+                                "@test 'stubbed' {\n  stub kit-hooks 'install : true'\n"
+                                "  kit-hooks install\n}\n\n@test 'after' {\n  kit-hooks list\n}\n"}
+    got = rules(tmp_path, files, "test/hooks.bats")
+    assert {(line, target) for line, target, *_ in got} == {
+        (1, "test/helper.bash"), (4, "libexec/kit-hooks"), (13, "libexec/kit-hooks")}

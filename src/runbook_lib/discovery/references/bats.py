@@ -10,10 +10,14 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .argv import Word
 from .lines import Hit
 from .model import RESOLVED
+
+if TYPE_CHECKING:
+    from .shwalk import Shell
 from .values import ANCHOR
 
 _EXPORT_HERE = re.compile(
@@ -55,12 +59,30 @@ def test_variables(path: str, exports: list[tuple[str, str]]) -> dict[str, str |
     return found
 
 
-def unstubbed(hits: list[Hit], stubs: set[str]) -> list[Hit]:
-    """Without the rows of a name the test stubs (bats-mock's `stub pyenv-hooks ...` puts a
-    stub of that name first on PATH, wherever in the file the stub is made): a bare call of
-    it runs the stub, not the repo's script."""
-    return [h for h in hits if not (h.rule.endswith("+PATH") and h.status == RESOLVED
-                                    and h.target.rpartition("/")[2] in stubs)]
+def block(head: str, words: list[Word], sh: Shell) -> None:
+    """A test's start (`@test 'x' {`, which tree-sitter-bash reads as a command), its end (a
+    `}` of its own), or a bats-mock `stub NAME` (a stub of that name first on PATH: in that
+    test, or in the whole file when made outside a test, as in `setup`)."""
+    open_test = sh.tests[-1][0] if sh.tests and sh.tests[-1][1] == 0 else 0
+    if head == "@test":
+        sh.tests.append([words[0].line, 0])
+    elif head == "}" and open_test and not sh.in_function:
+        sh.tests[-1][1] = words[0].line
+    elif head == "stub" and len(words) > 1:
+        sh.stubs.setdefault(words[1].value or "", set()).add(
+            0 if sh.in_function else open_test)
+
+
+def unstubbed(hits: list[Hit], sh: Shell) -> list[Hit]:
+    """Without the rows of a bare call of a name the file stubs where the stub holds (bats-mock
+    puts a stub of that name first on PATH): it runs the stub, not the repo's script."""
+    def stubbed(h: Hit) -> bool:
+        starts = sh.stubs.get(h.target.rpartition("/")[2])
+        if not starts or not h.rule.endswith("+PATH") or h.status != RESOLVED:
+            return False
+        return 0 in starts or any(t[0] in starts and t[0] <= h.line <= (t[1] or h.line)
+                                  for t in sh.tests)
+    return [h for h in hits if not stubbed(h)]
 
 
 def load_target(w: Word) -> Word:

@@ -57,7 +57,7 @@ def scan_shell(src: Source) -> tuple[list[Hit], FileNotes]:
     lower_named(shell.hits, images, src.path)
     shell.hits = shell.uses.settle(shell.hits)
     if shell.stubs:
-        shell.hits = bats.unstubbed(shell.hits, shell.stubs)
+        shell.hits = bats.unstubbed(shell.hits, shell)
     own = {k: v for k, v in shell.runners.items() if (k, v) not in before}
     return shell.hits, FileNotes(shell.sources, own, shell.names, runs_args=shell.runs_args,
                                  path_dirs=tuple(shell.set_path), families=shell.families,

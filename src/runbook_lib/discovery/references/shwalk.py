@@ -79,7 +79,10 @@ class Shell:
     shifted: bool = False  # the file's own code shifted its arguments
     excluded: dict[str, frozenset[str]] = field(default_factory=dict)  # values earlier `case`
     # arms took: the variable is none of them here (casearms.py)
-    stubs: set[str] = field(default_factory=set)  # bats-mock `stub NAME`: NAME is a stub here
+    # bats-mock `stub NAME`: NAME -> the first lines of the tests that stub it (0: the whole
+    # file, a stub made in `setup` or a helper function); `tests`: (first, last) line of each
+    stubs: dict[str, set[int]] = field(default_factory=dict)
+    tests: list[list[int]] = field(default_factory=list)
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
     loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
     # names a variable holds, as a pattern: `t` in `for t in $(ls "$DIR" | grep 'test_')`
@@ -363,8 +366,8 @@ def _command(node: Node, sh: Shell) -> None:
 
         words = words or _words(node, head, sh)
         cloned(words, sh)
-    if head.value == "stub" and bats.loads(sh.where.file):  # bats-mock: a stub of that name
-        sh.stubs.update(w.value or "" for w in _words(node, head, sh)[1:2])  # first on PATH
+    if bats.loads(sh.where.file) and head.value in ("stub", "@test", "}"):
+        bats.block(head.value or "", _words(node, head, sh), sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         if not installed.installable(head.value or "", sh):
