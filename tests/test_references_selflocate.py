@@ -93,7 +93,7 @@ def test_a_loop_over_a_grepped_listing_runs_only_the_names_it_keeps(tmp_path: Pa
                  for t in ${targets}; do
                    bash "$(dirname "${0}")/${t}" || exit 1;
                  done;
-                 for s in $(ls "$(dirname "$0")" | grep -v 'test_'); do bash "$(dirname "$0")/$s"; done
+                 for s in $(ls "${0%/*}" | grep -v 'test_'); do bash "${0%/*}/$s"; done
                  """),
              "test/test_list.sh": "#!/bin/bash\n", "test/test_use.sh": "#!/bin/bash\n",
              "test/install_deps.sh": "#!/bin/bash\n"}

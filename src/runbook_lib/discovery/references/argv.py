@@ -102,9 +102,14 @@ ACTIVE = frozenset({"source", ".", "cd", "pushd", "popd", "eval", *SHELLS, *_WRA
                     "runsv", "runsvdir"})
 
 
+_SUDO_VARS = re.compile(r"^(?:SUDO|sudo|DOAS|doas|AS_ROOT|as_root)(?:_?CMD|_?cmd)?$")
+
+
 def program(word: Word) -> str:
     """The program a command word names: its basename, or an interpreter behind `$PYTHON`."""
     if word.value is None:
+        if _SUDO_VARS.match(word.var):  # `${SUDO} "$dir/x.sh"`: sudo, or nothing when root
+            return "sudo"
         return "python" if _INTERPRETER_VARS.match(word.var) and "PY" in word.var else (
             "bash" if _INTERPRETER_VARS.match(word.var) else "")
     name = posixpath.basename(word.value)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from .argv import UNKNOWN, Word
 from .lookup import Lookup
 from .model import LIKELY, RESOLVED
-from .resolve import OUTSIDE, Found, locate
+from .resolve import GONE, OUTSIDE, Found, absolute, locate
 from .shglob import glob
 from .values import ANCHOR, evaluate, norm
 
@@ -34,26 +34,28 @@ if TYPE_CHECKING:
 COPIED = "file-op"
 
 
-def copied(w: Word, rule: str, sh: Shell) -> None:
-    """Rows for the repo scripts one source word of a file command names."""
+def copied(w: Word, rule: str, sh: Shell) -> str | None:
+    """Rows for the repo scripts one source word of a file command names; the repo folder it
+    names, when it names one (its scripts keep their places below the copy)."""
     if w.value is None:
         for target in _by_tail(w.text, sh):
             sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+suffix")
-        return
+        return None
     if "*" in w.value or "?" in w.value:
         for target in glob(w.value, sh, strict=True):
             sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+glob")
-        return
+        return None
     written = w.text.replace('"', "").replace("'", "")
     found = locate(w.value, written, sh.where, sh.lk, sh.cd)
     if found is not None:
         if found.status == RESOLVED:
             sh.add(w.line, Found(RESOLVED, found.target, LIKELY), rule)
-        return
+        return None
     folder = _folder(w.value, sh)
     for target in under(folder, sh.lk) if folder else ():
         if target != sh.where.file:
             sh.add(w.line, Found(RESOLVED, target, LIKELY), f"{rule}+folder")
+    return folder
 
 
 def _by_tail(text: str, sh: Shell) -> list[str]:
@@ -83,7 +85,10 @@ def _folder(value: str, sh: Shell) -> str | None:
     value = value.rstrip("/").removesuffix("/.")
     if value.startswith(ANCHOR):
         candidates = [norm(value[1:])]
-    elif not value or value.startswith("/") or value in (".", "..") or sh.cd == OUTSIDE:
+    elif value.startswith("/"):  # a deploy root's or a clone's folder (`/usr/local/src/tool/x`)
+        mapped = absolute(value, sh.where, sh.lk)
+        candidates = [mapped if mapped != GONE else None]
+    elif not value or value in (".", "..") or sh.cd == OUTSIDE:
         return None
     else:
         candidates = [norm(base + "/" + value) for base in (sh.cd or sh.where.bases)]

@@ -36,7 +36,8 @@ def host(sh: Shell) -> bool:
     return not (sh.where.strict or sh.remote)
 
 
-def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) -> None:
+def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell,
+           folders: list[str] | None = None) -> None:
     """The destinations of the repo scripts a file command's sources reached (the hits from
     `start` on): `DIR/name` after `-t DIR`, a trailing `/` or several sources; for one source
     either the path itself or a folder holding it (both are noted, only a caller's path picks).
@@ -50,6 +51,12 @@ def record(dest: Word | None, into: bool, several: bool, start: int, sh: Shell) 
     for hit in sh.hits[start:]:
         if hit.status != RESOLVED or hit.via:
             continue
+        top = next((f for f in folders or () if hit.target.startswith(f + "/")), None)
+        if top is not None:  # `ln -s "$SRC/scripts/" /opt/tool`, `cp -r scripts /opt/tool`:
+            rel = hit.target[len(top) + 1:]  # the tree below the folder keeps its shape,
+            sh.installs.append((posixpath.join(path, rel), hit.target))  # as DEST itself
+            sh.installs.append((posixpath.join(path, posixpath.basename(top), rel), hit.target))
+            continue  # or inside DEST when it was a folder already
         sh.installs.append((posixpath.join(path, posixpath.basename(hit.target)), hit.target))
         if not folder:
             sh.installs.append((path, hit.target))

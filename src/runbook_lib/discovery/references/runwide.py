@@ -22,6 +22,7 @@ from .kinds import is_requirements, source_kind
 from .lookup import Lookup
 from .modules import global_roots
 from .resolve import GONE, Where, absolute
+from .selfclone import origin_of
 from .values import norm, set_repo_names
 
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -40,6 +41,9 @@ def repo_names(root: Path) -> set[str]:
     that is as often the tool's configuration folder as its checkout."""
     name = root.resolve().name
     names = {name, name.rpartition("+")[2]}
+    origin = origin_of(root)  # a checkout in a folder of another name (`git clone URL exp`)
+    if origin is not None:
+        names.add(origin[1])
     hidden = {"." + n for n in names if n and not n.startswith(".")}
     hidden |= {"." + squeezed for n in names if (squeezed := re.sub(r"[-_.]", "", n))}
     return names | hidden

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .argv import Word
@@ -36,19 +37,23 @@ def _owner_name(url: str) -> tuple[str, str] | None:
     return (match.group(1).lower(), match.group(2).lower()) if match else None
 
 
+def origin_of(root: Path | None) -> tuple[str, str] | None:
+    """The checkout's own `origin` (owner, name) from its git config, if it is a hosted URL."""
+    config = root / ".git" / "config" if root is not None else None
+    if config is None or not config.is_file():
+        return None
+    text = config.read_text(encoding="utf-8", errors="replace")
+    section = text.partition('[remote "origin"]')[2].partition("\n[")[0]
+    url = next((line.partition("=")[2] for line in section.splitlines()
+                if line.strip().startswith("url")), "")
+    return _owner_name(url)
+
+
 def _origin(sh: Shell) -> tuple[str, str] | None:
-    """The checkout's own `origin` (owner, name), read once per run from its git config."""
+    """The checkout's own `origin` (owner, name), read once per run."""
     memo = sh.lk.memo
     if "origin" not in memo:
-        memo["origin"] = None
-        root = sh.lk.root
-        config = root / ".git" / "config" if root is not None else None
-        if config is not None and config.is_file():
-            text = config.read_text(encoding="utf-8", errors="replace")
-            section = text.partition('[remote "origin"]')[2].partition("\n[")[0]
-            url = next((line.partition("=")[2] for line in section.splitlines()
-                        if line.strip().startswith("url")), "")
-            memo["origin"] = _owner_name(url)
+        memo["origin"] = origin_of(sh.lk.root)
     found: tuple[str, str] | None = memo["origin"]
     return found
 

@@ -417,8 +417,8 @@ def _may_refer(head: Word, sh: Shell) -> bool:
     """Whether a command can reach a repo file: a path, a program that runs others, a function
     that does, or a name a repo PATH folder may hold. The rest (echo, grep, ...) never can."""
     value = head.value
-    if value is None or "/" in value or " " in value.strip():
-        return True
+    if value is None or "/" in value or " " in value.strip() or value == "":
+        return True  # unknown, a path, a command in a variable, or an empty one (_split)
     name = value.rpartition("/")[2]
     if name in _ACTIVE or name in sh.runners or name in LOOKUPS \
             or name.startswith(("python", "pypy")):
@@ -449,8 +449,11 @@ def _assign_prefix(node: Node, sh: Shell, prefix: list[Word]) -> None:
 
 
 def _split(words: list[Word]) -> list[Word]:
-    """An unquoted `$CMD` whose value holds spaces is several words (a command in a variable)."""
+    """An unquoted `$CMD` whose value holds spaces is several words (a command in a variable);
+    one whose value is empty (`SUDO=""` as root) is no word at all."""
     head = words[0]
+    if head.value == "" and head.text.startswith("$") and len(words) > 1:
+        return words[1:]
     if head.value and " " in head.value.strip() and not head.text.startswith(('"', "'")) \
             and "$" in head.text and "\\ " not in head.text:  # `$D/a\ b/x.sh`: one word
         parts = [Word(p, p, head.line) for p in head.value.split()]
@@ -524,9 +527,9 @@ def _act(action: Action, sh: Shell) -> None:
     elif what == "bare":
         _bare(action.words[0], action.rule, sh)
     elif what == "copy":
-        for w in action.words:
-            copied(w, f"{COPIED}>{action.rule}", sh)
-        installed.record(action.dest, action.into, len(action.words) > 1, start, sh)
+        folders = [copied(w, f"{COPIED}>{action.rule}", sh) for w in action.words]
+        installed.record(action.dest, action.into, len(action.words) > 1, start, sh,
+                         [f for f in folders if f])
         members.root(action.words, action.dest, sh)
     elif what == "run-tree":
         for target in shglob.tree(action.words[0], sh):
