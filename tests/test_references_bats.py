@@ -84,3 +84,15 @@ def test_a_stub_made_in_one_test_leaves_the_other_tests_calls(tmp_path: Path) ->
     got = rules(tmp_path, files, "test/hooks.bats")
     assert {(line, target) for line, target, *_ in got} == {
         (1, "test/helper.bash"), (4, "libexec/kit-hooks"), (13, "libexec/kit-hooks")}
+
+
+def test_path_set_in_a_helpers_setup_holds_for_the_tests(tmp_path: Path) -> None:
+    files = {"bin/tool": "#!/bin/bash\necho tool\n", "bin/tool-echo": "#!/bin/bash\necho $1\n",
+             "test/libexec/tool-echo": "#!/bin/bash\necho stub\n",
+             "test/test_helper.bash": "setup() {\n  PATH=\"${BATS_TEST_DIRNAME}/../bin:$PATH\"\n"
+                                      "}\nPATH=\"${BATS_TEST_DIRNAME}/libexec:$PATH\"\n",
+             "test/tool.bats": "load test_helper\n\n@test 'x' {\n  run tool echo hi\n}\n"}
+    got = rules(tmp_path, files, "test/tool.bats")
+    # bats runs setup before each test; the dispatcher finds `tool-echo` on the test's PATH
+    assert {(line, target) for line, target, *_ in got} >= {
+        (4, "bin/tool"), (4, "test/libexec/tool-echo")}

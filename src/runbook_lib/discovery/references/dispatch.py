@@ -89,6 +89,14 @@ def subcommand(action: Action, sh: Shell, start: int) -> None:
     if word is None or word.value is None or "/" in word.value or not word.value.strip():
         return
     targets = sorted({h.target for h in sh.hits[start:] if h.status == RESOLVED and not h.via})
+    for target in targets:  # `tool-sub` on a PATH folder of the caller's own (a test's stub
+        # commands folder): the dispatcher finds it there too, whatever its own folders hold
+        name = f"{target.rpartition('/')[2]}-{word.value}"
+        for folder, _ in sh.path_dirs:
+            found = sh.lk.find(norm(folder + "/" + name))
+            if found is not None and found.rpartition("/")[0] != target.rpartition("/")[0]:
+                sh.add(word.line, Found(RESOLVED, found, LIKELY), "subcommand")
+                break
     for target in targets:
         sh.add(word.line, Found(DISPATCH, word.value, LIKELY), "subcommand")
         sh.hits[-1] = replace(sh.hits[-1], via=target)

@@ -157,7 +157,9 @@ def _visit(root: Node, sh: Shell) -> None:
             _command(node, sh)
         elif kind == "variable_assignment":
             if node.parent is None or node.parent.type != "command":
-                _assign(node, sh, top=not functions)
+                # bats runs `setup` before each test: its PATH holds for the tests
+                _assign(node, sh, top=not functions or (
+                    functions[-1][1] in _BATS_SETUP and bats.loads(sh.where.file)))
         elif kind == "for_statement":
             _for(node, sh)
         elif kind == "case_item":
@@ -662,6 +664,7 @@ def _bare(w: Word, rule: str, sh: Shell) -> None:
         installed.pending_bare(w, name, rule, sh)
 
 
+_BATS_SETUP = frozenset({"setup", "setup_file"})
 _ALWAYS = frozenset({"compound_statement", "redirected_statement", "function_definition"})
 
 
