@@ -102,3 +102,21 @@ def test_a_loop_over_a_grepped_listing_runs_only_the_names_it_keeps(tmp_path: Pa
         "test/test_list.sh", "test/test_use.sh"}
     # a filter this cannot read (`grep -v`) keeps every file of the folder a likely callee
     assert "test/install_deps.sh" in {target for line, target, *_ in got if line == 6}
+
+
+def test_a_loop_over_an_array_sources_each_known_element(tmp_path: Path) -> None:
+    files = {"test/config.sh": "x=1\n", "test/more.sh": "y=1\n", "test/tool": "#!/bin/sh\n",
+             "test/run.sh": text("""
+                 #!/bin/bash
+                 dir="$(dirname "$(readlink -f "$BASH_SOURCE")")"
+                 configs=("$@")
+                 configs+=("$dir/config.sh" "$dir/more.sh")
+                 for conf in "${configs[@]}"; do
+                   . "$conf"
+                 done
+                 for name in tool other; do "$name"; done
+                 """)}
+    got = rules(tmp_path, files, "test/run.sh")
+    # a bare name run from a loop is looked up on PATH, not in the folder
+    assert {(line, target) for line, target, *_ in got} == {
+        (6, "test/config.sh"), (6, "test/more.sh")}

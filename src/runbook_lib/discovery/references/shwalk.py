@@ -85,6 +85,7 @@ class Shell:
     tests: list[list[int]] = field(default_factory=list)
     uses: Uses = field(default_factory=Uses)  # where looked-up paths go (lookupuse.py)
     loops: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `for d in a b`: (a, b)
+    arrays: dict[str, tuple[str, ...]] = field(default_factory=dict)  # its known elements
     # names a variable holds, as a pattern: `t` in `for t in $(ls "$DIR" | grep 'test_')`
     patterns: dict[str, str] = field(default_factory=dict)
     # functions the file gets from the files it sources (and, for a library, from the files
@@ -235,6 +236,9 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     value = None if value_node is None else _value(value_node, sh)
     if value_node is not None and value_node.type == "array":
         value = None
+        _array(node, name, value_node, sh)
+    else:
+        sh.arrays.pop(name, None)
     if name == "PATH" and value_node is not None:
         _path(shparse.text(value_node), sh, top)
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
@@ -577,8 +581,24 @@ def nested(code: str, line: int, sh: Shell, rule: str, confidence: str = CERTAIN
     sh.fixed, sh.rule, sh.confidence = saved
 
 
+_ARRAY_ALL = re.compile(r"^\$\{([A-Za-z_]\w*)\[[@*]\]\}$")
+
+
+def _array(node: Node, name: str, value_node: Node, sh: Shell) -> None:
+    """`configs=("$dir/a.sh" b.sh)`, `configs+=("$dir/config.sh")`: the elements known here
+    (an append adds to what the array held, known or not)."""
+    known = tuple(v for v in (_value(e, sh) for e in value_node.named_children) if v)
+    append = shparse.text(node)[len(name):].lstrip().startswith("+=")
+    sh.arrays[name] = (*sh.arrays.get(name, ()), *known) if append else known
+
+
 def _path_word(w: Word, rule: str, sh: Shell, source: bool) -> None:
     var = w.var or w.text.strip('"').lstrip("$").strip("{}")
+    if w.value is None and var in sh.loops and sh.loops[var]:  # `for c in "${configs[@]}"`
+        for value in sh.loops[var]:  # (a bare name as a command word is looked up on PATH)
+            if "/" in value or not program_word(rule):
+                _path_word(Word(value, w.text, w.line), rule, sh, source)
+        return
     if w.value is None and var in sh.globs:
         if sh.globs[var].startswith(members.TAIL_PREFIX):  # `for s in $DIR/*/commands`
             members.pending(w.line, sh.globs[var][len(members.TAIL_PREFIX):],
@@ -720,8 +740,11 @@ def _for(node: Node, sh: Shell) -> None:
         pattern = sh.patterns.get(held) if held.isidentifier() else grepped(words[0])
         if pattern is not None:
             sh.patterns[name] = pattern
+    held_array = _ARRAY_ALL.match(words[0]) if len(words) == 1 else None
     if words and all(w and not any(c in w for c in "$*?[`") for w in words):
         sh.loops[name] = tuple(words)
+    elif held_array is not None and held_array.group(1) in sh.arrays:  # "${configs[@]}"
+        sh.loops[name] = sh.arrays[held_array.group(1)]
     else:
         sh.loops.pop(name, None)
     for value in node.children_by_field_name("value"):
