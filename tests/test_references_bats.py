@@ -60,10 +60,13 @@ def test_a_makefile_that_does_not_run_bats_exports_nothing_to_the_tests(tmp_path
     assert {target for _, target, *_ in got} == {"test/local_helper.bash", "cli.sh"}
 
 
+# a repo command, and a test helper that puts its folder on the tests' PATH
+KIT = {"libexec/kit-hooks": "#!/bin/bash\necho hooks\n",
+       "test/helper.bash": "PATH=\"${BATS_TEST_DIRNAME}/../libexec:$PATH\"\n"}
+
+
 def test_a_name_the_test_stubs_is_the_stub_not_the_repo_script(tmp_path: Path) -> None:
-    files = {"libexec/kit-hooks": "#!/bin/bash\necho hooks\n",
-             "libexec/kit-install": "#!/bin/bash\nkit-hooks install\n",
-             "test/helper.bash": "PATH=\"${BATS_TEST_DIRNAME}/../libexec:$PATH\"\n",
+    files = {**KIT, "libexec/kit-install": "#!/bin/bash\nkit-hooks install\n",
              "test/install.bats": "load helper\n\n@test 'installs' {\n  kit-hooks install\n"
                                   "  run kit-install\n  unstub kit-hooks\n}\n\n"
                                   "setup() {\n  stub kit-hooks 'install : true'\n}\n"}
@@ -76,11 +79,10 @@ def test_a_name_the_test_stubs_is_the_stub_not_the_repo_script(tmp_path: Path) -
 
 
 def test_a_stub_made_in_one_test_leaves_the_other_tests_calls(tmp_path: Path) -> None:
-    files = {"libexec/kit-hooks": "#!/bin/bash\necho hooks\n",
-             "test/helper.bash": "PATH=\"${BATS_TEST_DIRNAME}/../libexec:$PATH\"\n",
-             "test/hooks.bats": "load helper\n\n@test 'real' {\n  run kit-hooks install\n}\n\n"
-                                "@test 'stubbed' {\n  stub kit-hooks 'install : true'\n"
-                                "  kit-hooks install\n}\n\n@test 'after' {\n  kit-hooks list\n}\n"}
+    files = {**KIT, "test/hooks.bats": (
+        "load helper\n\n@test 'real' {\n  run kit-hooks install\n}\n\n"
+        "@test 'stubbed' {\n  stub kit-hooks 'install : true'\n"
+        "  kit-hooks install\n}\n\n@test 'after' {\n  kit-hooks list\n}\n")}
     got = rules(tmp_path, files, "test/hooks.bats")
     assert {(line, target) for line, target, *_ in got} == {
         (1, "test/helper.bash"), (4, "libexec/kit-hooks"), (13, "libexec/kit-hooks")}

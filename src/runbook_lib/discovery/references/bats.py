@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from .argv import Word
 from .lines import Hit
 from .model import RESOLVED
+from .values import ANCHOR
 
 if TYPE_CHECKING:
     from .shwalk import Shell
-from .values import ANCHOR
 
 _EXPORT_HERE = re.compile(
     r"export\s+([A-Za-z_]\w*)\s*:?:?=\s*\$[({](?:CURDIR|shell\s+pwd)[)}]/?\s*$")

@@ -244,9 +244,9 @@ def _assign(node: Node, sh: Shell, top: bool = True) -> None:
     sh.where.variables[name] = value if not (value or "").startswith("~") else None
     sh.globs.pop(name, None)
     raw = shparse.text(value_node).strip('"') if value_node is not None else ""
-    listed = grepped(raw)
-    if listed is not None:
-        sh.patterns[name] = listed
+    names_like = grepped(raw)
+    if names_like is not None:
+        sh.patterns[name] = names_like
     up = node.parent
     sh.uses.assigned(name, raw, up is not None and up.type == "declaration_command"
                      and shparse.text(up).startswith("export"))
@@ -373,7 +373,8 @@ def _command(node: Node, sh: Shell) -> None:
         words = words or _words(node, head, sh)
         cloned(words, sh)
     if bats.loads(sh.where.file) and head.value in ("stub", "@test", "}"):
-        bats.block(head.value or "", _words(node, head, sh), sh)
+        words = words or _words(node, head, sh)
+        bats.block(head.value or "", words, sh)
     if not _may_refer(head, sh):
         handed(node, head, sh)  # a command line as one quoted argument (cmdstrings.py)
         if not installed.installable(head.value or "", sh):
